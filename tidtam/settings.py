@@ -86,6 +86,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while the importer writes; IMMEDIATE avoids lock upgrades failing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (

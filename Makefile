@@ -1,0 +1,54 @@
+# Tidtam: `make run` sets everything up and serves http://127.0.0.1:8000; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SEEDS ?= ../shared/seeds
+HOST ?= 127.0.0.1:8000
+export TIDTAM_DEV ?= 1
+
+.PHONY: run setup install migrate data test lint bench messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+# Reference data, then the seed pages (when the shared folder is there) and the project's samples.
+data: migrate
+	$(BIN)/python manage.py load_reference
+	if [ -d "$(SEEDS)" ]; then $(BIN)/python manage.py import_legacy "$(SEEDS)"; fi
+	$(BIN)/python manage.py import_legacy samples/legacy
+
+setup: data
+
+run: setup
+	$(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy tidtam
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	TIDTAM_DEV=0 DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=tidtam.example DATABASE_URL=sqlite:///:memory: \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+bench: install
+	$(BIN)/python bench/run.py
+
+messages: install
+	$(BIN)/python manage.py makemessages -l th --no-obsolete --ignore '.venv/*'
+	$(BIN)/python manage.py compilemessages -l th --ignore '.venv/*'
+
+clean:
+	rm -rf var staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""Pages composed from several apps: home, the project list and the project page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tidtam.dashboards.project_page import build_project_page
+from tidtam.orgs.models import Agency
+from tidtam.projects.access import get_project_for_user, projects_for_user
+from tidtam.projects.models import FiscalYear
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    projects = projects_for_user(request.user)
+    return render(
+        request,
+        "dashboards/home.html",
+        {
+            "project_count": projects.count(),
+            "agency_count": projects.values("agency").distinct().count(),
+            "fiscal_years": FiscalYear.objects.filter(projects__in=projects).distinct(),
+        },
+    )
+
+
+@dataclass
+class ProjectListPage:
+    page: Page
+    query: str
+    fiscal_year: int | None
+    agency: str
+    fiscal_years: list[FiscalYear]
+    agencies: list[Agency]
+    total: int
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_GET
+def project_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    fiscal_year = _int_or_none(request.GET.get("fy"))
+    agency = request.GET.get("agency", "").strip()[:8]
+    visible = projects_for_user(request.user)
+    projects = visible.for_list().search(query)
+    if fiscal_year:
+        projects = projects.filter(fiscal_year_id=fiscal_year)
+    if agency:
+        projects = projects.filter(agency__code=agency)
+    paginator = Paginator(projects, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = ProjectListPage(
+        page=page,
+        query=query,
+        fiscal_year=fiscal_year,
+        agency=agency,
+        fiscal_years=list(FiscalYear.objects.filter(projects__in=visible).distinct()),
+        agencies=list(Agency.objects.filter(projects__in=visible).distinct().order_by("code")),
+        total=paginator.count,
+    )
+    return render(request, "dashboards/project_list.html", {"view": context})
+
+
+@require_GET
+def project_detail(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code)
+    return render(
+        request,
+        "dashboards/project_detail.html",
+        {"view": build_project_page(project, request.user)},
+    )

@@ -1,0 +1,287 @@
+"""Load parsed legacy pages into Tidtam through the apps' actions, one transaction per file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+
+from tidtam.audit.write import Actor
+from tidtam.indicators import actions as indicator_actions
+from tidtam.indicators.models import KpiLevel, KpiType
+from tidtam.legacy.parse import LegacyPage, LegacyParseError, parse_page
+from tidtam.orgs import actions as org_actions
+from tidtam.orgs.models import Agency, Origin, Unit
+from tidtam.projects import actions as project_actions
+from tidtam.projects.models import FiscalYear, ProjectItem, Quarter
+from tidtam.reporting import actions as report_actions
+from tidtam.strategy import actions as strategy_actions
+from tidtam.strategy.models import Plan, PlanNode
+
+STRATEGY_LEVELS = ("dimension", "sub_dimension", "goal", "objective")
+SUFFIXES = {".txt", ".text"}
+
+
+@dataclass
+class Rejection:
+    path: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: [{self.field}] {self.message}"
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: int = 0
+
+
+class LoadContext:
+    """Rows every page needs (agencies, units, plan nodes, quarters), looked up once per run."""
+
+    def __init__(self, *, by: Actor = None) -> None:
+        self.by = by
+        self.reset()
+
+    def reset(self) -> None:
+        self.agencies: dict[str, Agency] = {}
+        self.units: dict[str, Unit] = {}
+        self.fiscal_years: dict[int, tuple[FiscalYear, dict[int, Quarter]]] = {}
+        self.plan: Plan | None = None
+        self.nodes: dict[str, PlanNode] = {}
+
+    def agency(self, code: str, name: str, reason: str) -> Agency:
+        if code not in self.agencies:
+            self.agencies[code] = org_actions.ensure_agency(
+                code=code, name=name, by=self.by, reason=reason
+            )
+        return self.agencies[code]
+
+    def unit(self, agency: Agency, code: str, reason: str) -> Unit | None:
+        if not code:
+            return None
+        if code not in self.units:
+            self.units[code] = org_actions.ensure_unit(
+                agency=agency, code=code, by=self.by, reason=reason
+            )
+        return self.units[code]
+
+    def fiscal_year(self, year: int) -> tuple[FiscalYear, dict[int, Quarter]]:
+        if year not in self.fiscal_years:
+            fiscal_year = FiscalYear.ensure(year)
+            self.fiscal_years[year] = (
+                fiscal_year,
+                {q.number: q for q in fiscal_year.quarters.all()},
+            )
+        return self.fiscal_years[year]
+
+    def node(self, line: object, reason: str) -> PlanNode:
+        if self.plan is None:
+            self.plan = strategy_actions.ensure_bma_plan(by=self.by)
+            self.nodes = {n.code: n for n in self.plan.nodes.all()}
+        code: str = line.code  # type: ignore[attr-defined]
+        if code not in self.nodes:
+            self.nodes[code] = strategy_actions.ensure_node(
+                plan=self.plan,
+                code=code,
+                level_key=line.level,  # type: ignore[attr-defined]
+                name_th=line.name_th,  # type: ignore[attr-defined]
+                name_en=line.name_en,  # type: ignore[attr-defined]
+                complete=not line.damaged,  # type: ignore[attr-defined]
+                origin=Origin.IMPORT,
+                by=self.by,
+                reason=reason,
+            )
+        return self.nodes[code]
+
+
+def _consistency_warnings(page: LegacyPage) -> list[project_actions.WarningInput]:
+    found = []
+    total = sum((s.weight for s in page.steps), Decimal(0))
+    if total != Decimal(100):
+        found.append(
+            project_actions.WarningInput(
+                field="steps",
+                code="weights_not_100",
+                message=f"น้ำหนักขั้นตอนรวมเป็น {total} ไม่ใช่ 100 / step weights sum to {total}",
+            )
+        )
+    if page.reports and page.reports[0].percent != page.overall_percent:
+        found.append(
+            project_actions.WarningInput(
+                field="overall_percent",
+                code="percent_mismatch",
+                message=(
+                    f"ร้อยละความคืบหน้า {page.overall_percent} ไม่ตรงกับรายงานล่าสุด "
+                    f"{page.reports[0].percent} / overall percent differs from the latest report"
+                ),
+            )
+        )
+    return found
+
+
+@transaction.atomic
+def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
+    """Write one page; tell whether its project is new and how many warnings it carries.
+
+    Raises on invalid data, and the transaction keeps nothing of the page.
+    """
+    by = ctx.by
+    reason = f"legacy import: {Path(page.source).name}"
+    agency = ctx.agency(page.agency_code, page.agency_name, reason)
+    fiscal_year, quarters = ctx.fiscal_year(page.fiscal_year)
+    project, new = project_actions.upsert_project(
+        code=page.code,
+        values={
+            "name": page.name,
+            "agency": agency,
+            "fiscal_year": fiscal_year,
+            "owning_unit": ctx.unit(agency, page.owning_unit_code, reason),
+            "reporting_unit": ctx.unit(agency, page.reporting_unit_code, reason),
+            "agency_name_source": page.agency_name,
+            "responsible_unit": page.officer_unit,
+            "rationale": page.rationale,
+            "published": True,
+            "origin": Origin.IMPORT,
+            "source_ref": Path(page.source).name,
+        },
+        by=by,
+        reason=reason,
+    )
+    common = {"project": project, "by": by, "reason": reason, "new": new}
+    for kind, items in (
+        (ProjectItem.Kind.OBJECTIVE, page.objectives),
+        (ProjectItem.Kind.TARGET, page.targets),
+    ):
+        project_actions.set_items(kind=kind, items=[(i.label, i.text) for i in items], **common)
+    people = [
+        org_actions.ensure_person(
+            agency=agency, name=c.name, phone=c.phone, by=by, reason=reason
+        )
+        for c in page.contacts
+    ]
+    project_actions.set_contacts(people=people, **common)
+    project_actions.set_plan_links(
+        links=[(ctx.node(line, reason), line.name_th) for line in page.strategy], **common
+    )
+    project_actions.set_steps(
+        steps=[
+            project_actions.StepInput(s.order, s.text, s.weight, s.start, s.end)
+            for s in page.steps
+        ],
+        **common,
+    )
+    report_actions.record_imported_reports(
+        reports=[
+            report_actions.ReportInput(
+                report_date=r.report_date,
+                percent=r.percent,
+                narrative=r.narrative,
+                problems=r.problems,
+                obstacles=r.obstacles,
+                narrative_date=r.narrative_date,
+            )
+            for r in page.reports
+        ],
+        **common,
+    )
+    for order, kpi_page in enumerate(page.kpis, 1):
+        kpi, kpi_new = indicator_actions.upsert_kpi(
+            code=kpi_page.code,
+            fiscal_year=fiscal_year,
+            agency=agency,
+            values={
+                "text": kpi_page.text,
+                "unit": kpi_page.unit,
+                "target": kpi_page.target,
+                "achieved": kpi_page.achieved,
+                "kpi_type": KpiType(kpi_page.kpi_type),
+                "level": KpiLevel(kpi_page.level) if kpi_page.level else "",
+                "origin": Origin.IMPORT,
+            },
+            by=by,
+            reason=reason,
+        )
+        indicator_actions.link_kpi(kpi=kpi, project=project, order=order, by=by, reason=reason)
+        indicator_actions.set_kpi_quarters(
+            kpi=kpi,
+            quarters=quarters,
+            results={q.quarter: q.result for q in kpi_page.quarters},
+            scores={
+                (q.quarter, criterion): score
+                for q in kpi_page.quarters
+                for criterion, score in q.scores.items()
+            },
+            by=by,
+            reason=reason,
+            new=kpi_new,
+        )
+    if page.evaluation is not None and page.evaluation.score is not None:
+        indicator_actions.set_project_evaluation(
+            project=project,
+            quarter=quarters[page.evaluation.quarter],
+            score=page.evaluation.score,
+            by=by,
+            reason=reason,
+        )
+    warnings = [
+        project_actions.WarningInput(w.field, w.code, w.message, w.excerpt, w.line)
+        for w in page.warnings
+    ] + _consistency_warnings(page)
+    project_actions.set_open_warnings(warnings=warnings, **common)
+    return new, len(warnings)
+
+
+def page_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.suffix.lower() in SUFFIXES)
+        else:
+            yield path
+
+
+def import_paths(
+    paths: Iterable[Path],
+    *,
+    by: Actor = None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportSummary:
+    summary = ImportSummary()
+    ctx = LoadContext(by=by)
+    for path in page_files(paths):
+        summary.files += 1
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as error:
+            summary.rejected.append(
+                Rejection(str(path), None, "file", f"อ่านไฟล์ไม่ได้ / cannot read the file: {error}")
+            )
+            continue
+        try:
+            page = parse_page(text, source=str(path))
+            new, warnings = load_page(page, ctx)
+        except LegacyParseError as error:
+            summary.rejected.append(Rejection(str(path), error.line, error.field, error.message))
+            continue
+        except (ValidationError, DatabaseError, ValueError, KeyError) as error:
+            ctx.reset()  # rows cached during the rolled-back transaction no longer exist
+            summary.rejected.append(
+                Rejection(str(path), None, "database", f"บันทึกไม่ได้ / could not be saved: {error}")
+            )
+            continue
+        (summary.created if new else summary.updated).append(page.code)
+        summary.warnings += warnings
+        if progress:
+            progress(f"{path}: {page.code} {'created' if new else 'updated'}")
+    return summary

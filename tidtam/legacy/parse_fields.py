@@ -1,0 +1,279 @@
+"""Field readers for legacy pages: Thai digits, dates and numbers, inline numbered lists,
+officer contacts, and the damage the old system left in its text.
+
+Standard library only, so the parser can run (and be tested) without Django.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    line: int
+    field: str
+    code: str
+    message: str
+    excerpt: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class NumberedItem:
+    label: str
+    text: str
+
+
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def thai_digits_to_arabic(s: str) -> str:
+    return s.translate(_THAI_DIGITS)
+
+
+_NIKHAHIT_AA = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_thai(text: str) -> str:
+    """Canonical form for matching only; what is stored and shown keeps the source text."""
+    text = unicodedata.normalize("NFC", text)
+    # NFC leaves NIKHAHIT + SARA AA alone: U+0E33 decomposes to it only under NFKC.
+    text = _NIKHAHIT_AA.sub("\\1\u0e33", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+# Keywords are matched against the source text, which may spell SARA AM as NIKHAHIT + SARA AA.
+def keyword(word: str) -> str:
+    return re.escape(word).replace("\\ ", r"\s*").replace("ำ", "(?:ำ|ํา)")
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+def parse_decimal(s: str) -> Decimal:
+    text = thai_digits_to_arabic(s.strip())
+    if not _DECIMAL.fullmatch(text):
+        raise ValueError(f"not a number: {s!r}")
+    return Decimal(text.replace(",", ""))
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+_BE_OFFSET = 543
+# No CE date this old system holds reaches 2400, so larger years can only be Buddhist Era.
+_BE_FROM = 2400
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("มกราคม", "มค"),
+            ("กุมภาพันธ์", "กพ"),
+            ("มีนาคม", "มีค"),
+            ("เมษายน", "เมย"),
+            ("พฤษภาคม", "พค"),
+            ("มิถุนายน", "มิย"),
+            ("กรกฎาคม", "กค"),
+            ("สิงหาคม", "สค"),
+            ("กันยายน", "กย"),
+            ("ตุลาคม", "ตค"),
+            ("พฤศจิกายน", "พย"),
+            ("ธันวาคม", "ธค"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DMY_DATE = re.compile(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4}|[0-9]{2})")
+_THAI_DATE = re.compile(
+    r"(?:([0-9]{1,2})\s*)?([\u0e01-\u0e4e.]+)\s*(?:พ\.\s*ศ\.\s*)?([0-9]{4}|[0-9]{2})"
+)
+
+
+def _ce_year(year: str) -> int:
+    # Two-digit years on these pages are always abbreviated Buddhist Era: "63" is 2563.
+    number = 2500 + int(year) if len(year) == 2 else int(year)
+    return number - _BE_OFFSET if number >= _BE_FROM else number
+
+
+def _date_parts(text: str) -> tuple[str, int, int] | None:
+    if m := _ISO_DATE.fullmatch(text):
+        return m[1], int(m[2]), int(m[3])
+    if m := _DMY_DATE.fullmatch(text):
+        return m[3], int(m[2]), int(m[1])
+    if (m := _THAI_DATE.fullmatch(text)) and (month := _MONTHS.get(m[2].replace(".", ""))):
+        return m[3], month, int(m[1]) if m[1] else 1
+    return None
+
+
+def parse_legacy_date(s: str) -> date:
+    """ISO, day/month/year (CE or BE) or Thai month names and abbreviations."""
+    parts = _date_parts(thai_digits_to_arabic(normalise_thai(s)))
+    if parts is None:
+        raise ValueError(f"not a date: {s!r}")
+    year, month, day = parts
+    try:
+        return date(_ce_year(year), month, day)
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a date: {s!r}") from None
+
+
+def fiscal_year_of(day: date) -> int:
+    """Buddhist-Era fiscal year: October to September, named by the year it ends in."""
+    return (day.year + 1 if day.month >= 10 else day.year) + _BE_OFFSET
+
+
+# --- inline numbered lists -----------------------------------------------------------------
+
+_FIRST_LABEL = re.compile(r"([0-9]+(?:\.[0-9]+)*)([.)])?(?![0-9])")
+
+
+def _next_label_at(text: str, label: str, start: int, bare: bool) -> int:
+    """Position of `label` after whitespace (or at the start) and not glued to digits, or -1."""
+    at = text.find(label, start)
+    while at != -1:
+        rest = text[at + len(label) : at + len(label) + 2]
+        # "2." is not the start of "2.5"; a bare "2.2" is not the start of "2.2.1"
+        glued = rest[:1] in _ASCII_DIGITS or (bare and rest[:1] == "." and rest[1:] in _ASCII_DIGITS)
+        if (at == 0 or text[at - 1].isspace()) and not glued:
+            return at
+        at = text.find(label, at + 1)
+    return -1
+
+
+def split_numbered(text: str) -> tuple[NumberedItem, ...]:
+    """Split "1.… 2.…" or "2.1 … 2.2 …" written on one line into items.
+
+    Only the next label of the scheme the first label set ends an item, so numbers inside
+    the prose ("พ.ศ.2545", "จำนวน 5 ราย", a nested "1) …") stay where they are.
+    """
+    text = text.strip()
+    if not text:
+        return ()
+    first = _FIRST_LABEL.match(text)
+    # A lone integer ("2545 …") is prose; a single level needs its "." or ")".
+    if first is None or ("." not in first[1] and first[2] is None):
+        return (NumberedItem("", text),)
+    parts = first[1].split(".")
+    terminator = first[2] or ""
+    bare = terminator == ""
+    prefix, number = parts[:-1], int(parts[-1])
+    items: list[NumberedItem] = []
+    label, start = first[1], first.end()
+    while True:
+        number += 1
+        following = ".".join([*prefix, str(number)])
+        at = _next_label_at(text, following + terminator, start, bare)
+        if at == -1:
+            items.append(NumberedItem(label, text[start:].strip()))
+            return tuple(items)
+        items.append(NumberedItem(label, text[start:at].strip()))
+        label, start = following, at + len(following) + len(terminator)
+
+
+# --- responsible officer -------------------------------------------------------------------
+
+_PEOPLE_SEPARATOR = re.compile(r"\n|[,;]|\s+และ\s+|(?<![0-9])\s*/\s*|\s*/\s*(?![0-9])")
+_PERSON_TITLE = re.compile(
+    r"(?:นางสาว|นาง|นาย|น\.ส\.|ดร\.|ว่าที่|ผศ\.|รศ\.|ศ\.|[พรจส]\.[\u0e01-\u0e2e]"
+    r"|(?:Mrs|Mr|Ms|Miss|Dr)\b)"
+)
+# The number must follow, so a unit such as "ฝ่ายโทรคมนาคม" is not read as a phone.
+_PHONE_KEYWORD = re.compile(
+    r"(?:โทรศัพท์|โทร\.?|(?<![A-Za-z])(?i:tel|phone)\.?)\s*:?\s*(?=[0-9๐-๙])"
+)
+_BARE_PHONE = re.compile(r"0(?:[ -]?[0-9]){8,9}(?:\s*ต่อ\s*[0-9]+)?\s*$")
+_NAME_TRAIL = " \t-:,."
+
+
+def _split_phone(piece: str) -> tuple[str, str]:
+    if m := _PHONE_KEYWORD.search(piece):
+        return piece[: m.start()].rstrip(_NAME_TRAIL), piece[m.end() :].strip(_NAME_TRAIL)
+    if m := _BARE_PHONE.search(piece):
+        return piece[: m.start()].rstrip(_NAME_TRAIL), m[0].strip()
+    return piece.strip(_NAME_TRAIL), ""
+
+
+def parse_officer(text: str) -> tuple[tuple[Contact, ...], str]:
+    """The officer field as (people, unit): a unit name has no person title and no phone."""
+    flat = text.strip()
+    if flat in ("", "-"):
+        return (), ""
+    pieces = [p.strip() for p in _PEOPLE_SEPARATOR.split(flat) if p.strip()]
+    if not any(_PERSON_TITLE.match(p) or _split_phone(p)[1] for p in pieces):
+        return (), _SPACES.sub(" ", flat)
+    contacts: list[Contact] = []
+    for piece in pieces:
+        name, phone = _split_phone(piece)
+        if not name and contacts:
+            # "โทร. 1460, 1461": a second number for the person before
+            previous = contacts[-1]
+            joined = f"{previous.phone}, {phone}" if previous.phone else phone
+            contacts[-1] = Contact(previous.name, joined)
+        elif name or phone:
+            contacts.append(Contact(name, phone))
+    return tuple(contacts), ""
+
+
+# --- damage left by the old system ---------------------------------------------------------
+
+_THAI_LETTER = "\u0e01-\u0e4e"
+_DAMAGE = (
+    (
+        "trailing_percent",
+        re.compile(r"(?<![0-9\s])%\s*$"),
+        "ข้อความถูกตัดที่ขีดจำกัดไบต์ของระบบเดิม / text cut at the old system's byte limit",
+    ),
+    (
+        "question_mark_in_word",
+        re.compile(f"(?<=[{_THAI_LETTER}])\\?(?=[{_THAI_LETTER}])"),
+        "พบ ? กลางคำ อักขระหายระหว่างแปลงรหัส / '?' inside a Thai word: a character was lost",
+    ),
+    (
+        "sara_am_split",
+        re.compile("(?:\u0e33|\u0e4d\u0e32)\u0e32"),
+        "พบสระอำตามด้วยสระอา (ำา) / SARA AM followed by a stray SARA AA",
+    ),
+)
+_LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+_EXCERPT_CONTEXT = 15
+
+
+def _attaches_left(char: str) -> bool:
+    return char == "\u0e33" or unicodedata.category(char) == "Mn"
+
+
+def excerpt(text: str, start: int, end: int) -> str:
+    """Context around text[start:end], never cutting a Thai cluster (base, marks, vowels)."""
+    lo = max(0, start - _EXCERPT_CONTEXT)
+    hi = min(len(text), end + _EXCERPT_CONTEXT)
+    while lo > 0 and (_attaches_left(text[lo]) or text[lo - 1] in _LEADING_VOWELS):
+        lo -= 1
+    while hi < len(text) and (_attaches_left(text[hi]) or text[hi - 1] in _LEADING_VOWELS):
+        hi += 1
+    return ("…" if lo > 0 else "") + text[lo:hi] + ("…" if hi < len(text) else "")
+
+
+def damage_warnings(text: str, *, line: int, field: str) -> list[ParseWarning]:
+    found = []
+    for code, pattern, message in _DAMAGE:
+        if m := pattern.search(text):
+            found.append(ParseWarning(line, field, code, message, excerpt(text, *m.span())))
+    return found

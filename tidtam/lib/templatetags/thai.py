@@ -1,0 +1,48 @@
+"""Template filters for dates, numbers and Thai text; templates never format by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import get_language
+
+from tidtam.lib import thai
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "th").startswith("en") else "th"
+
+
+@register.filter
+def be_date(value: date | None, style: str = "medium") -> str:
+    """A date in the reader's language: "19 ก.พ. 2563" (Thai, Buddhist Era) or "19 Feb 2020"."""
+    if value is None:
+        return ""
+    return thai.format_date(value, style=style, lang=_lang())
+
+
+@register.filter
+def thai_digits(value: object) -> str:
+    text = "" if value is None else str(value)
+    return thai.to_thai_digits(text) if _lang() == "th" else text
+
+
+@register.filter
+def number(value: object, places: int = 2) -> str:
+    """Thousands separators and a fixed number of decimals: 1,234,567.50."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{amount:,.{int(places)}f}"
+
+
+@register.filter
+def truncate_thai(value: str | None, limit: int = 80) -> str:
+    return thai.truncate(value or "", int(limit))

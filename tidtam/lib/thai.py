@@ -1,0 +1,174 @@
+"""Thai-language helpers: Buddhist Era dates, Thai digits, safe truncation, damage checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+BE_OFFSET = 543
+
+THAI_MONTHS: tuple[str, ...] = (
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+THAI_MONTHS_ABBR: tuple[str, ...] = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+# Spelled out rather than taken from strftime, which follows the process locale.
+ENGLISH_MONTHS: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+ENGLISH_MONTHS_ABBR = tuple(name[:3] for name in ENGLISH_MONTHS)
+
+_TO_THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+NIKHAHIT = "\u0e4d"
+SARA_AA = "\u0e32"
+SARA_AM = "\u0e33"
+# Leading vowels are written before the consonant they are pronounced after, so a cut right
+# after one leaves a vowel belonging to a consonant that is no longer there.
+LEADING_VOWELS = frozenset("\u0e40\u0e41\u0e42\u0e43\u0e44")
+# Thai marks sit above or below the preceding consonant; SARA AM is a spacing letter but
+# carries a NIKHAHIT, so Unicode groups it with the consonant before it as well.
+_THAI_MARKS = frozenset(
+    ["\u0e31", *map(chr, range(0x0E34, 0x0E3B)), *map(chr, range(0x0E47, 0x0E4F))]
+)
+
+# Typists (and old input methods) put the tone mark between NIKHAHIT and SARA AA.
+_DECOMPOSED_SARA_AM = re.compile(f"{NIKHAHIT}([\u0e48-\u0e4b]?){SARA_AA}")
+_THAI_LETTER = "[\u0e01-\u0e3a\u0e40-\u0e4e]"
+_QUESTION_MARK_IN_WORD = re.compile(f"{_THAI_LETTER}\\?{_THAI_LETTER}")
+_CUT_BY_BYTE_LIMIT = re.compile(f"{_THAI_LETTER}%\\s*\\Z")
+_LAST_SPACE = re.compile(r"\s\S*\Z")
+
+
+def to_thai_digits(s: str | int) -> str:
+    return str(s).translate(_TO_THAI)
+
+
+def to_arabic_digits(s: str) -> str:
+    return s.translate(_TO_ARABIC)
+
+
+def be_year(ce: int) -> int:
+    return ce + BE_OFFSET
+
+
+def ce_year(be: int) -> int:
+    return be - BE_OFFSET
+
+
+def format_date(d: date | None, *, style: str = "medium", lang: str = "th") -> str:
+    """Format a date for display; Thai uses the Buddhist Era year, English the Common Era."""
+    if d is None:
+        return ""
+    if lang == "th":
+        year, full, abbr = be_year(d.year), THAI_MONTHS, THAI_MONTHS_ABBR
+    elif lang == "en":
+        year, full, abbr = d.year, ENGLISH_MONTHS, ENGLISH_MONTHS_ABBR
+    else:
+        raise ValueError(f"unsupported language {lang!r}")
+    if style == "medium":
+        return f"{d.day} {abbr[d.month - 1]} {year}"
+    if style == "long":
+        return f"{d.day} {full[d.month - 1]} {year}"
+    if style == "short":
+        # Unpadded day/month is the form the legacy system used ("19/2/2563").
+        return f"{d.day}/{d.month}/{year}"
+    if style == "month":
+        return f"{abbr[d.month - 1]} {year}"
+    raise ValueError(f"unsupported date style {style!r}")
+
+
+def normalise_thai(text: str) -> str:
+    """Fold spellings that look identical so that searching finds both; never for display."""
+    text = unicodedata.normalize("NFC", text)
+    text = _DECOMPOSED_SARA_AM.sub(lambda m: m.group(1) + SARA_AM, text)
+    return " ".join(text.split())
+
+
+def is_mark(char: str) -> bool:
+    """Whether the character belongs to the grapheme of the character before it."""
+    return (
+        char in _THAI_MARKS
+        or char == SARA_AM
+        or unicodedata.combining(char) != 0
+        or unicodedata.category(char).startswith("M")
+    )
+
+
+def _is_boundary(text: str, cut: int) -> bool:
+    if cut == 0:
+        return True
+    if cut < len(text) and is_mark(text[cut]):
+        return False
+    return text[cut - 1] not in LEADING_VOWELS
+
+
+def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
+    """Shorten text to at most `limit` characters, ellipsis included, between graphemes."""
+    if len(text) <= limit:
+        return text
+    budget = limit - len(ellipsis)
+    if budget < 0:
+        raise ValueError(f"limit {limit} cannot hold the ellipsis {ellipsis!r}")
+    cut = budget
+    while not _is_boundary(text, cut):
+        cut -= 1
+    # A word break near the end reads better than a cut inside a word, but not at the price
+    # of throwing away more than a fifth of the room.
+    space = _LAST_SPACE.search(text, 0, cut + 1)
+    if space and space.start() > 0 and space.start() >= budget * 0.8:
+        cut = space.start()
+    body = text[:cut].rstrip()
+    while not _is_boundary(text, len(body)):
+        body = body[:-1].rstrip()
+    return body + ellipsis
+
+
+def text_damage(text: str) -> list[str]:
+    """Codes for the ways the legacy system corrupted Thai text, to flag it for review."""
+    damage = []
+    # The old system cut fields at a byte limit and marked the cut with "%".
+    if _CUT_BY_BYTE_LIMIT.search(text):
+        damage.append("trailing_percent")
+    # A character it could not encode became "?", usually SARA AM inside a word.
+    if _QUESTION_MARK_IN_WORD.search(text):
+        damage.append("question_mark_in_word")
+    if SARA_AM + SARA_AA in text:
+        damage.append("sara_am_split")
+    return damage

@@ -1,0 +1,92 @@
+"""Audited writes on agencies, units and people, and the reference-data loader."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from tidtam.audit import write
+from tidtam.audit.write import Actor
+from tidtam.lib.thai import normalise_thai
+from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin, Person, Unit
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+
+
+@transaction.atomic
+def load_agencies(path: Path, *, by: Actor = None) -> LoadCounts:
+    """Load agencies.csv (code, name_th, kind, district_group); running it twice changes nothing."""
+    counts = LoadCounts()
+    reason = f"reference data: {path.name}"
+    groups = {g.name_th: g for g in DistrictGroup.objects.all()}
+    agencies = {a.code: a for a in Agency.objects.all()}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            group = None
+            group_name = (row.get("district_group") or "").strip()
+            if group_name:
+                group = groups.get(group_name)
+                if group is None:
+                    group = groups[group_name] = DistrictGroup.objects.create(name_th=group_name)
+            values = {
+                "name_th": row["name_th"].strip(),
+                "name_key": normalise_thai(row["name_th"]),
+                "kind": AgencyKind(row["kind"].strip()),
+                "district_group": group,
+            }
+            agency = agencies.get(row["code"].strip())
+            if agency is None:
+                write.save(
+                    Agency(code=row["code"].strip(), origin=Origin.REFERENCE, **values),
+                    by=by,
+                    reason=reason,
+                )
+                counts.created += 1
+            elif agency.origin == Origin.IMPORT or write.assign(agency, values):
+                # An agency first met in an imported page becomes reference data once listed.
+                write.assign(agency, {**values, "origin": Origin.REFERENCE})
+                write.save(agency, by=by, reason=reason)
+                counts.updated += 1
+    return counts
+
+
+@transaction.atomic
+def ensure_agency(*, code: str, name: str, by: Actor, reason: str) -> Agency:
+    agency = Agency.objects.filter(code=code).first()
+    if agency is not None:
+        return agency
+    kind = AgencyKind.DISTRICT_OFFICE if code.startswith("50") else AgencyKind.DEPARTMENT
+    return write.save(
+        Agency(
+            code=code,
+            name_th=name,
+            name_key=normalise_thai(name),
+            kind=kind,
+            origin=Origin.IMPORT,
+        ),
+        by=by,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def ensure_unit(*, agency: Agency, code: str, by: Actor, reason: str) -> Unit:
+    unit = Unit.objects.filter(code=code).first()
+    if unit is not None:
+        return unit
+    return write.save(Unit(agency=agency, code=code, origin=Origin.IMPORT), by=by, reason=reason)
+
+
+@transaction.atomic
+def ensure_person(*, agency: Agency, name: str, phone: str, by: Actor, reason: str) -> Person:
+    person = Person.objects.filter(agency=agency, name=name, phone=phone).first()
+    if person is not None:
+        return person
+    return write.save(Person(agency=agency, name=name, phone=phone), by=by, reason=reason)

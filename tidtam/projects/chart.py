@@ -1,0 +1,194 @@
+"""Planned-versus-actual progress chart, drawn on the server as inline SVG.
+
+No JavaScript and no external resources, so the chart appears in the print view, in e-mail
+and with scripts disabled, and screen readers get its <title> and <desc>.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from tidtam.lib.thai import ENGLISH_MONTHS_ABBR, THAI_MONTHS_ABBR, be_year, format_date
+
+Point = tuple[date, Decimal]
+
+WIDTH, HEIGHT = 800, 400
+LEFT, RIGHT, TOP, BOTTOM = 56, 780, 20, 320
+FONT = "Sarabun, 'Noto Sans Thai', sans-serif"
+# Blue and orange stay distinct under the common colour-vision deficiencies; the baseline and
+# the today line differ by dash pattern as well as by colour.
+PLANNED_COLOUR = "#1f77b4"
+ACTUAL_COLOUR = "#d95f02"
+BASELINE_COLOUR = "#7f7f7f"
+TODAY_COLOUR = "#333333"
+BASELINE_DASH = "6 4"
+TODAY_DASH = "2 3"
+MAX_MONTH_LABELS = 12
+LEGEND_Y, LEGEND_SPACING = 376, 180
+
+
+def progress_chart_svg(
+    *,
+    planned: Sequence[Point],
+    actual: Sequence[Point],
+    start: date,
+    end: date,
+    today: date | None = None,
+    baseline: Sequence[Point] | None = None,
+    lang: str = "th",
+    title: str,
+    labels: Mapping[str, str],
+) -> str:
+    """Return an <svg> element charting progress in percent from `start` to `end`.
+
+    `planned` and `baseline` are curve vertices (as from `schedule.planned_curve`): they are
+    cut at the edges of the range and held level beyond their first and last vertex, as a
+    planned curve is. `actual` holds the reports; those outside the range are not drawn.
+    """
+    span = max((end - start).days, 1)
+
+    def x(d: date) -> float:
+        return LEFT + (d - start).days / span * (RIGHT - LEFT)
+
+    def y(percent: Decimal) -> float:
+        return BOTTOM - float(percent) / 100 * (BOTTOM - TOP)
+
+    def points(series: Sequence[Point]) -> str:
+        return " ".join(f"{x(d):.1f},{y(p):.1f}" for d, p in series)
+
+    reports = sorted((d, p) for d, p in actual if start <= d <= end)
+    shown_today = today if today is not None and start <= today <= end else None
+    description = _description(title, planned, shown_today or end, reports, lang, labels)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {HEIGHT}"'
+        f' width="100%" font-family="{FONT}" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f"<desc>{escape(description)}</desc>",
+    ]
+    for percent in (0, 25, 50, 75, 100):
+        level = y(Decimal(percent))
+        parts.append(
+            f'<line class="grid" x1="{LEFT}" y1="{level:.1f}" x2="{RIGHT}" y2="{level:.1f}"'
+            ' stroke="#dddddd"/>'
+            f'<text x="{LEFT - 6}" y="{level + 4:.1f}" text-anchor="end">{percent}%</text>'
+        )
+    parts.extend(_month_ticks(start, end, x, lang))
+    if baseline:
+        parts.append(
+            f'<polyline class="baseline" points="{points(_within(baseline, start, end))}"'
+            f' fill="none" stroke="{BASELINE_COLOUR}" stroke-width="2"'
+            f' stroke-dasharray="{BASELINE_DASH}"/>'
+        )
+    if planned:
+        parts.append(
+            f'<polyline class="planned" points="{points(_within(planned, start, end))}"'
+            f' fill="none" stroke="{PLANNED_COLOUR}" stroke-width="2.5"/>'
+        )
+    if reports:
+        parts.append(
+            f'<polyline class="actual" points="{points(reports)}" fill="none"'
+            f' stroke="{ACTUAL_COLOUR}" stroke-width="2.5"/>'
+        )
+        for d, p in reports:
+            hover = f"{format_date(d, lang=lang)}: {p:.2f}%"
+            parts.append(
+                f'<circle class="actual" cx="{x(d):.1f}" cy="{y(p):.1f}" r="4"'
+                f' fill="{ACTUAL_COLOUR}"><title>{escape(hover)}</title></circle>'
+            )
+    if shown_today is not None:
+        at = x(shown_today)
+        parts.append(
+            f'<line class="today" x1="{at:.1f}" y1="{TOP}" x2="{at:.1f}"'
+            f' y2="{BOTTOM}" stroke="{TODAY_COLOUR}" stroke-dasharray="{TODAY_DASH}"/>'
+        )
+    legend: list[tuple[str, str, str | None]] = [
+        ("planned", PLANNED_COLOUR, None),
+        ("actual", ACTUAL_COLOUR, None),
+    ]
+    if baseline:
+        legend.append(("baseline", BASELINE_COLOUR, BASELINE_DASH))
+    if shown_today is not None:
+        legend.append(("today", TODAY_COLOUR, TODAY_DASH))
+    parts.append('<g class="legend">')
+    for i, (key, colour, dash) in enumerate(legend):
+        left = LEFT + i * LEGEND_SPACING
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<line x1="{left}" y1="{LEGEND_Y}" x2="{left + 24}" y2="{LEGEND_Y}"'
+            f' stroke="{colour}" stroke-width="2.5"{dashing}/>'
+            f'<text x="{left + 30}" y="{LEGEND_Y + 4}">{escape(labels[key])}</text>'
+        )
+    parts.append("</g></svg>")
+    return "\n".join(parts)
+
+
+def _month_ticks(start: date, end: date, x: Callable[[date], float], lang: str) -> list[str]:
+    months = []
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        if month >= start:
+            months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    # Label every n-th month so that a multi-year project's axis stays legible.
+    every = -(-len(months) // MAX_MONTH_LABELS)
+    ticks = []
+    for i, month in enumerate(months):
+        ticks.append(
+            f'<line class="tick" x1="{x(month):.1f}" y1="{BOTTOM}" x2="{x(month):.1f}"'
+            f' y2="{BOTTOM + 5}" stroke="#999999"/>'
+        )
+        if i % every == 0:
+            ticks.append(
+                f'<text class="month" x="{x(month) + 3:.1f}" y="{BOTTOM + 20}">'
+                f"{escape(_month_label(month, lang))}</text>"
+            )
+    return ticks
+
+
+def _month_label(month: date, lang: str) -> str:
+    if lang == "th":
+        return f"{THAI_MONTHS_ABBR[month.month - 1]} {be_year(month.year) % 100:02d}"
+    return f"{ENGLISH_MONTHS_ABBR[month.month - 1]} {month.year % 100:02d}"
+
+
+def _within(curve: Sequence[Point], start: date, end: date) -> list[Point]:
+    """The curve from `start` to `end`, interpolated at the edges and held level beyond."""
+    ordered = sorted(curve)
+    return [
+        (start, _value_at(ordered, start)),
+        *((d, p) for d, p in ordered if start < d < end),
+        (end, _value_at(ordered, end)),
+    ]
+
+
+def _value_at(curve: Sequence[Point], on: date) -> Decimal:
+    before = [point for point in curve if point[0] <= on]
+    after = [point for point in curve if point[0] > on]
+    if not before:
+        return after[0][1]
+    if not after:
+        return before[-1][1]
+    (d0, p0), (d1, p1) = before[-1], after[0]
+    return p0 + (p1 - p0) * Decimal((on - d0).days) / Decimal((d1 - d0).days)
+
+
+def _description(
+    title: str,
+    planned: Sequence[Point],
+    on: date,
+    reports: Sequence[Point],
+    lang: str,
+    labels: Mapping[str, str],
+) -> str:
+    """A text equivalent of the chart for screen readers: where the plan and reports stand."""
+    summary = [title]
+    if planned:
+        planned_then = _value_at(sorted(planned), on)
+        summary.append(f"{labels['planned']}: {planned_then:.2f}% ({format_date(on, lang=lang)})")
+    if reports:
+        d, p = reports[-1]
+        summary.append(f"{labels['actual']}: {p:.2f}% ({format_date(d, lang=lang)})")
+    return ". ".join(summary)

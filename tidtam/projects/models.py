@@ -1,0 +1,274 @@
+"""Fiscal years, projects of the annual plan, their operating-plan steps and strategic links."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
+from tidtam.orgs.models import Agency, Origin, Person, Unit
+from tidtam.projects.schedule import StepWindow, planned_curve, planned_percent
+from tidtam.strategy.models import PlanNode
+
+PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
+
+
+class FiscalYear(models.Model):
+    """A fiscal year, 1 October – 30 September, named by the Buddhist-Era year it ends in."""
+
+    year = models.PositiveSmallIntegerField(_("fiscal year (BE)"), primary_key=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("fiscal year")
+        verbose_name_plural = _("fiscal years")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="fy_order"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    @classmethod
+    def ensure(cls, year: int) -> FiscalYear:
+        start, end = fiscal_year_bounds(year)
+        fiscal_year, created = cls.objects.get_or_create(
+            year=year, defaults={"start": start, "end": end}
+        )
+        if created:
+            Quarter.objects.bulk_create(
+                Quarter(fiscal_year=fiscal_year, number=n, **dict(zip(("start", "end"), quarter_bounds(year, n), strict=True)))
+                for n in range(1, 5)
+            )
+        return fiscal_year
+
+
+class Quarter(models.Model):
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="quarters")
+    number = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["fiscal_year", "number"]
+        verbose_name = _("quarter")
+        verbose_name_plural = _("quarters")
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "number"], name="quarter_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1, number__lte=4), name="quarter_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year_id}/Q{self.number}"
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def visible_to(self, user: object) -> ProjectQuerySet:
+        if getattr(user, "is_authenticated", False):
+            return self
+        return self.filter(published=True)
+
+    def for_list(self) -> ProjectQuerySet:
+        return self.select_related("agency", "fiscal_year").order_by("-fiscal_year", "code")
+
+    def search(self, text: str) -> ProjectQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(code__icontains=text) | Q(name__icontains=text))
+
+
+class Project(models.Model):
+    code = models.CharField(
+        _("project code"),
+        max_length=30,
+        unique=True,
+        help_text=_("Agency budget code, a dash and a running number, e.g. 03000000-2457"),
+    )
+    name = models.CharField(_("project name"), max_length=500)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="projects"
+    )
+    owning_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("owning unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_projects",
+    )
+    reporting_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("reporting unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_projects",
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("fiscal year"), on_delete=models.PROTECT, related_name="projects"
+    )
+    # The agency's name exactly as the source printed it (legacy pages spell สำนัก several ways).
+    agency_name_source = models.CharField(max_length=300, blank=True)
+    responsible_unit = models.CharField(
+        _("responsible unit"),
+        max_length=300,
+        blank=True,
+        help_text=_("When a unit rather than a person answers for the project."),
+    )
+    rationale = models.TextField(_("rationale"), blank=True)
+    budget = models.DecimalField(
+        _("budget (baht)"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    progress_unit = models.CharField(
+        _("progress unit"),
+        max_length=50,
+        blank=True,
+        help_text=_("Empty when progress is reported as a percentage."),
+    )
+    progress_target = models.DecimalField(
+        _("progress target"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
+    published = models.BooleanField(_("published"), default=False)
+    origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
+    source_ref = models.CharField(_("source"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        indexes = [models.Index(fields=["fiscal_year", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def step_windows(self) -> list[StepWindow]:
+        return [StepWindow(s.weight, s.start, s.end) for s in self.steps.all()]
+
+    def planned_progress(self, on: date) -> Decimal:
+        return planned_percent(self.step_windows(), on)
+
+    def planned_curve(self) -> list[tuple[date, Decimal]]:
+        return planned_curve(self.step_windows())
+
+
+class ProjectItem(models.Model):
+    """One numbered objective or target of a project, kept in order with its printed label."""
+
+    class Kind(models.TextChoices):
+        OBJECTIVE = "objective", _("objective")
+        TARGET = "target", _("target")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField()
+    label = models.CharField(_("label"), max_length=20, blank=True)
+    text = models.TextField(_("text"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "order"], name="item_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.text}".strip()
+
+
+class ProjectContact(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contacts")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="project_roles")
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "person"], name="contact_unique"),
+        ]
+
+
+class PlanLink(models.Model):
+    """A project's support of a plan node, with the node's text as the source page printed it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_links")
+    node = models.ForeignKey(PlanNode, on_delete=models.PROTECT, related_name="project_links")
+    order = models.PositiveSmallIntegerField(default=0)
+    source_text = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "node"], name="planlink_unique"),
+        ]
+
+    @property
+    def source_differs(self) -> bool:
+        return bool(self.source_text) and self.source_text != self.node.name_th
+
+
+class PlanStep(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("description"))
+    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "order"]
+        verbose_name = _("operating-plan step")
+        verbose_name_plural = _("operating-plan steps")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="step_order_unique"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="step_dates"),
+            models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=100), name="step_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.text}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+class DataWarning(models.Model):
+    """Something in a record that a person should check: damaged legacy text, a mismatch."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="warnings")
+    field = models.CharField(_("field"), max_length=100)
+    code = models.CharField(_("kind"), max_length=50)
+    message = models.CharField(_("message"), max_length=500)
+    excerpt = models.CharField(_("excerpt"), max_length=500, blank=True)
+    source_line = models.PositiveIntegerField(_("line"), null=True, blank=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "source_line", "id"]
+        verbose_name = _("data warning")
+        verbose_name_plural = _("data warnings")
+
+    def __str__(self) -> str:
+        return self.message

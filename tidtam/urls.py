@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tidtam.dashboards import views as pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("projects/", pages.project_list, name="project-list"),
+    path("projects/<str:code>/", pages.project_detail, name="project-detail"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
