@@ -82,7 +82,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tidtam.sqlite3'}"),
-        conn_max_age=env_bool("DB_PERSISTENT", default=False) and 60 or 0,
+        conn_max_age=60 if env_bool("DB_PERSISTENT", default=False) else 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

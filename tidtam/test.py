@@ -6,11 +6,11 @@ import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from tidtam.orgs.models import Agency, AgencyKind, Origin
 from tidtam.projects.models import FiscalYear, PlanStep, Project
@@ -30,8 +30,9 @@ def seed_path(code: str) -> Path:
     raise FileNotFoundError(f"no seed page for {code} in {seeds_dir()}")
 
 
-def make_user(username: str = "officer", **extra: Any) -> AbstractBaseUser:
-    return get_user_model().objects.create_user(username=username, password="pw-for-tests", **extra)
+def make_user(username: str = "officer", **extra: Any) -> User:
+    user = get_user_model().objects.create_user(username=username, password="pw-for-tests", **extra)
+    return cast(User, user)
 
 
 def make_agency(code: str = "99990000", **overrides: Any) -> Agency:

@@ -59,7 +59,9 @@ class ProjectPage:
     warnings: list[DataWarning]
     chart_svg: str
     today: date
-    planned_today: Decimal
+    # Planned progress on the latest report's date (today when nothing is reported yet).
+    planned_on: date
+    planned_then: Decimal
     current_percent: Decimal | None = None
     latest_evaluation: ProjectEvaluation | None = None
     weight_total: Decimal = field(default=Decimal(0))
@@ -133,7 +135,8 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         warnings=list(project.warnings.filter(resolved=False)) if logged_in else [],
         chart_svg=chart,
         today=today,
-        planned_today=planned_percent(step_windows, today),
+        planned_on=reports[0].report_date if reports else today,
+        planned_then=planned_percent(step_windows, reports[0].report_date if reports else today),
         current_percent=reports[0].percent if reports else None,
         latest_evaluation=evaluations[0] if evaluations else None,
         weight_total=sum((s.weight for s in steps), Decimal(0)),

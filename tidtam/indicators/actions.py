@@ -91,9 +91,7 @@ def set_kpi_quarters(
         reason=reason,
         delete_missing=False,
     )
-    return write.SyncResult(
-        done.created + scored.created, done.updated + scored.updated, 0
-    )
+    return write.SyncResult(done.created + scored.created, done.updated + scored.updated, 0)
 
 
 @transaction.atomic
@@ -102,8 +100,9 @@ def set_project_evaluation(
 ) -> bool:
     evaluation = ProjectEvaluation.objects.filter(project=project, quarter=quarter).first()
     if evaluation is None:
-        write.save(ProjectEvaluation(project=project, quarter=quarter, score=score), by=by,
-                   reason=reason)
+        write.save(
+            ProjectEvaluation(project=project, quarter=quarter, score=score), by=by, reason=reason
+        )
         return True
     if evaluation.score != score:
         evaluation.score = score

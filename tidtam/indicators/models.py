@@ -52,7 +52,9 @@ class Kpi(models.Model):
     achieved = models.DecimalField(_("achieved"), max_digits=15, decimal_places=4, null=True)
     kpi_type = models.CharField(_("type"), max_length=20, choices=KpiType.choices)
     level = models.CharField(_("level"), max_length=20, choices=KpiLevel.choices, blank=True)
-    projects = models.ManyToManyField(Project, related_name="kpis", through="KpiSupport")
+    projects: models.ManyToManyField[Project, KpiSupport] = models.ManyToManyField(
+        Project, related_name="kpis", through="KpiSupport"
+    )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     history = HistoricalRecords()
 
@@ -80,6 +82,9 @@ class KpiSupport(models.Model):
             models.UniqueConstraint(fields=["kpi", "project"], name="kpisupport_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kpi_id} ← {self.project_id}"
+
 
 class KpiResult(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="results")
@@ -94,6 +99,9 @@ class KpiResult(models.Model):
             models.UniqueConstraint(fields=["kpi", "quarter"], name="kpiresult_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.quarter}: {self.result}"
+
 
 class KpiScore(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="scores")
@@ -107,6 +115,9 @@ class KpiScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kpi", "quarter", "criterion"], name="kpiscore_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi_id} {self.quarter} {self.criterion_id}: {self.score}"
 
 
 class ProjectEvaluation(models.Model):
@@ -127,3 +138,6 @@ class ProjectEvaluation(models.Model):
                 condition=Q(score__isnull=True) | Q(score__gte=0), name="evaluation_score_positive"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.quarter}: {self.score}"

@@ -159,28 +159,38 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
         by=by,
         reason=reason,
     )
-    common = {"project": project, "by": by, "reason": reason, "new": new}
     for kind, items in (
         (ProjectItem.Kind.OBJECTIVE, page.objectives),
         (ProjectItem.Kind.TARGET, page.targets),
     ):
-        project_actions.set_items(kind=kind, items=[(i.label, i.text) for i in items], **common)
-    people = [
-        org_actions.ensure_person(
-            agency=agency, name=c.name, phone=c.phone, by=by, reason=reason
+        project_actions.set_items(
+            kind=kind,
+            items=[(i.label, i.text) for i in items],
+            project=project,
+            by=by,
+            reason=reason,
+            new=new,
         )
+    people = [
+        org_actions.ensure_person(agency=agency, name=c.name, phone=c.phone, by=by, reason=reason)
         for c in page.contacts
     ]
-    project_actions.set_contacts(people=people, **common)
+    project_actions.set_contacts(people=people, project=project, by=by, reason=reason, new=new)
     project_actions.set_plan_links(
-        links=[(ctx.node(line, reason), line.name_th) for line in page.strategy], **common
+        links=[(ctx.node(line, reason), line.name_th) for line in page.strategy],
+        project=project,
+        by=by,
+        reason=reason,
+        new=new,
     )
     project_actions.set_steps(
         steps=[
-            project_actions.StepInput(s.order, s.text, s.weight, s.start, s.end)
-            for s in page.steps
+            project_actions.StepInput(s.order, s.text, s.weight, s.start, s.end) for s in page.steps
         ],
-        **common,
+        project=project,
+        by=by,
+        reason=reason,
+        new=new,
     )
     report_actions.record_imported_reports(
         reports=[
@@ -194,7 +204,10 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
             )
             for r in page.reports
         ],
-        **common,
+        project=project,
+        by=by,
+        reason=reason,
+        new=new,
     )
     for order, kpi_page in enumerate(page.kpis, 1):
         kpi, kpi_new = indicator_actions.upsert_kpi(
@@ -239,7 +252,9 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
         project_actions.WarningInput(w.field, w.code, w.message, w.excerpt, w.line)
         for w in page.warnings
     ] + _consistency_warnings(page)
-    project_actions.set_open_warnings(warnings=warnings, **common)
+    project_actions.set_open_warnings(
+        warnings=warnings, project=project, by=by, reason=reason, new=new
+    )
     return new, len(warnings)
 
 

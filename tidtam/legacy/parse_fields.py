@@ -63,14 +63,15 @@ def keyword(word: str) -> str:
 
 # --- numbers -------------------------------------------------------------------------------
 
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9๐-๙]{1,3}(?:,[0-9๐-๙]{3})+|[0-9๐-๙]+)(?:\.[0-9๐-๙]+)?")
 
 
 def parse_decimal(s: str) -> Decimal:
-    text = thai_digits_to_arabic(s.strip())
+    # Match before translating: callers also use this to ask whether a long line is a number.
+    text = s.strip()
     if not _DECIMAL.fullmatch(text):
         raise ValueError(f"not a number: {s!r}")
-    return Decimal(text.replace(",", ""))
+    return Decimal(thai_digits_to_arabic(text).replace(",", ""))
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -125,7 +126,7 @@ def _date_parts(text: str) -> tuple[str, int, int] | None:
 
 def parse_legacy_date(s: str) -> date:
     """ISO, day/month/year (CE or BE) or Thai month names and abbreviations."""
-    parts = _date_parts(thai_digits_to_arabic(normalise_thai(s)))
+    parts = _date_parts(s.strip()) or _date_parts(thai_digits_to_arabic(normalise_thai(s)))
     if parts is None:
         raise ValueError(f"not a date: {s!r}")
     year, month, day = parts
@@ -151,7 +152,9 @@ def _next_label_at(text: str, label: str, start: int, bare: bool) -> int:
     while at != -1:
         rest = text[at + len(label) : at + len(label) + 2]
         # "2." is not the start of "2.5"; a bare "2.2" is not the start of "2.2.1"
-        glued = rest[:1] in _ASCII_DIGITS or (bare and rest[:1] == "." and rest[1:] in _ASCII_DIGITS)
+        glued = rest[:1] in _ASCII_DIGITS or (
+            bare and rest[:1] == "." and rest[1:] in _ASCII_DIGITS
+        )
         if (at == 0 or text[at - 1].isspace()) and not glued:
             return at
         at = text.find(label, at + 1)
@@ -196,9 +199,7 @@ _PERSON_TITLE = re.compile(
     r"|(?:Mrs|Mr|Ms|Miss|Dr)\b)"
 )
 # The number must follow, so a unit such as "ฝ่ายโทรคมนาคม" is not read as a phone.
-_PHONE_KEYWORD = re.compile(
-    r"(?:โทรศัพท์|โทร\.?|(?<![A-Za-z])(?i:tel|phone)\.?)\s*:?\s*(?=[0-9๐-๙])"
-)
+_PHONE_KEYWORD = re.compile(r"(?:โทรศัพท์|โทร\.?|(?<![A-Za-z])(?i:tel|phone)\.?)\s*:?\s*(?=[0-9๐-๙])")
 _BARE_PHONE = re.compile(r"0(?:[ -]?[0-9]){8,9}(?:\s*ต่อ\s*[0-9]+)?\s*$")
 _NAME_TRAIL = " \t-:,."
 
@@ -238,16 +239,19 @@ _THAI_LETTER = "\u0e01-\u0e4e"
 _DAMAGE = (
     (
         "trailing_percent",
+        ("%",),
         re.compile(r"(?<![0-9\s])%\s*$"),
         "ข้อความถูกตัดที่ขีดจำกัดไบต์ของระบบเดิม / text cut at the old system's byte limit",
     ),
     (
         "question_mark_in_word",
+        ("?",),
         re.compile(f"(?<=[{_THAI_LETTER}])\\?(?=[{_THAI_LETTER}])"),
         "พบ ? กลางคำ อักขระหายระหว่างแปลงรหัส / '?' inside a Thai word: a character was lost",
     ),
     (
         "sara_am_split",
+        ("\u0e33\u0e32", "\u0e4d\u0e32\u0e32"),
         re.compile("(?:\u0e33|\u0e4d\u0e32)\u0e32"),
         "พบสระอำตามด้วยสระอา (ำา) / SARA AM followed by a stray SARA AA",
     ),
@@ -273,7 +277,8 @@ def excerpt(text: str, start: int, end: int) -> str:
 
 def damage_warnings(text: str, *, line: int, field: str) -> list[ParseWarning]:
     found = []
-    for code, pattern, message in _DAMAGE:
-        if m := pattern.search(text):
+    for code, telltales, pattern, message in _DAMAGE:
+        # A regex search with lookbehinds over every long line is slow; the telltales are rare.
+        if any(t in text for t in telltales) and (m := pattern.search(text)):
             found.append(ParseWarning(line, field, code, message, excerpt(text, *m.span())))
     return found

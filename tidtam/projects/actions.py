@@ -84,13 +84,9 @@ def validate_steps(steps: Sequence[StepInput]) -> None:
     errors = []
     for step in steps:
         if step.end < step.start:
-            errors.append(
-                _("Step %(order)s ends before it starts.") % {"order": step.order}
-            )
+            errors.append(_("Step %(order)s ends before it starts.") % {"order": step.order})
         if not Decimal(0) <= step.weight <= Decimal(100):
-            errors.append(
-                _("Step %(order)s has a weight outside 0–100.") % {"order": step.order}
-            )
+            errors.append(_("Step %(order)s has a weight outside 0–100.") % {"order": step.order})
     if len({s.order for s in steps}) != len(steps):
         errors.append(_("Two steps have the same order."))
     if errors:
@@ -164,9 +160,11 @@ def set_open_warnings(
     new: bool = False,
 ) -> SyncResult:
     """Replace the project's unresolved warnings; resolved ones stay as the reviewer left them."""
-    resolved = set() if new else {
-        (w.field, w.code, w.excerpt) for w in project.warnings.filter(resolved=True)
-    }
+    resolved = (
+        set()
+        if new
+        else {(w.field, w.code, w.excerpt) for w in project.warnings.filter(resolved=True)}
+    )
     wanted = {
         (w.field, w.code, w.excerpt): {"message": w.message, "source_line": w.source_line}
         for w in warnings
@@ -177,9 +175,7 @@ def set_open_warnings(
         existing=[] if new else project.warnings.filter(resolved=False),
         key=lambda w: (w.field, w.code, w.excerpt),
         wanted=wanted,
-        make=lambda k, v: DataWarning(
-            project=project, field=k[0], code=k[1], excerpt=k[2], **v
-        ),
+        make=lambda k, v: DataWarning(project=project, field=k[0], code=k[1], excerpt=k[2], **v),
         by=by,
         reason=reason,
     )

@@ -44,10 +44,13 @@ class FiscalYear(models.Model):
             year=year, defaults={"start": start, "end": end}
         )
         if created:
-            Quarter.objects.bulk_create(
-                Quarter(fiscal_year=fiscal_year, number=n, **dict(zip(("start", "end"), quarter_bounds(year, n), strict=True)))
-                for n in range(1, 5)
-            )
+            quarters = []
+            for number in range(1, 5):
+                q_start, q_end = quarter_bounds(year, number)
+                quarters.append(
+                    Quarter(fiscal_year=fiscal_year, number=number, start=q_start, end=q_end)
+                )
+            Quarter.objects.bulk_create(quarters)
         return fiscal_year
 
 
@@ -204,6 +207,9 @@ class ProjectContact(models.Model):
             models.UniqueConstraint(fields=["project", "person"], name="contact_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.person_id}"
+
 
 class PlanLink(models.Model):
     """A project's support of a plan node, with the node's text as the source page printed it."""
@@ -220,6 +226,9 @@ class PlanLink(models.Model):
             models.UniqueConstraint(fields=["project", "node"], name="planlink_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.project_id} → {self.node_id}"
+
     @property
     def source_differs(self) -> bool:
         return bool(self.source_text) and self.source_text != self.node.name_th
@@ -229,7 +238,9 @@ class PlanStep(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("description"))
-    weight = models.DecimalField(_("weight (%)"), max_digits=5, decimal_places=2, validators=PERCENT)
+    weight = models.DecimalField(
+        _("weight (%)"), max_digits=5, decimal_places=2, validators=PERCENT
+    )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     history = HistoricalRecords()

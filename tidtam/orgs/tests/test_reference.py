@@ -51,7 +51,10 @@ def test_load_reference_twice_changes_nothing() -> None:
 @pytest.mark.django_db
 def test_load_reference_takes_over_an_agency_first_met_in_an_import() -> None:
     Agency.objects.create(
-        code="03000000", name_th="สํานักงาน ก.ก.", name_key="x", kind="department",
+        code="03000000",
+        name_th="สํานักงาน ก.ก.",
+        name_key="x",
+        kind="department",
         origin=Origin.IMPORT,
     )
     call_command("load_reference", stdout=StringIO())
@@ -62,5 +65,5 @@ def test_load_reference_takes_over_an_agency_first_met_in_an_import() -> None:
 
 @pytest.mark.django_db
 def test_load_reference_names_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="agencies.csv"):
+    with pytest.raises(CommandError, match=r"agencies\.csv"):
         call_command("load_reference", "--dir", str(tmp_path), stdout=StringIO())

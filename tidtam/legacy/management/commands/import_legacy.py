@@ -19,9 +19,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"ไม่พบไฟล์ / not found: {', '.join(missing)}")
         verbose = options["verbosity"] > 1
-        summary = import_paths(
-            options["paths"], progress=self.stdout.write if verbose else None
-        )
+        summary = import_paths(options["paths"], progress=self.stdout.write if verbose else None)
         for rejection in summary.rejected:
             self.stderr.write(f"ปฏิเสธ / rejected: {rejection}")
         self.stdout.write(

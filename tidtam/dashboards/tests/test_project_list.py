@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tidtam.projects.models import FiscalYear
+from tidtam.test import make_agency, make_project, make_user
+
+
+@pytest.fixture
+def projects(db: None) -> None:
+    water = make_agency("11000000", name_th="สำนักการระบายน้ำ")
+    make_project(code="11000000-0001", name="โครงการขุดลอกคลองแสนแสบ", agency=water)
+    make_project(
+        code="11000000-0002",
+        name="โครงการติดตั้งเครื่องสูบน้ำ",
+        agency=water,
+        fiscal_year=FiscalYear.ensure(2564),
+    )
+    make_project(code="50120000-0001", name="โครงการปลูกต้นไม้ล้านต้น")
+    make_project(code="50120000-0002", name="โครงการที่ยังไม่เผยแพร่", published=False)
+
+
+def listed(client: Client, query: str = "") -> str:
+    response = client.get(f"/projects/{query}")
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+@pytest.mark.usefixtures("projects")
+def test_the_list_shows_published_projects_to_the_public(client: Client) -> None:
+    text = listed(client)
+    assert "11000000-0001" in text and "50120000-0001" in text
+    assert "50120000-0002" not in text
+    client.force_login(make_user())
+    assert "50120000-0002" in listed(client)
+
+
+@pytest.mark.usefixtures("projects")
+def test_the_list_filters_by_fiscal_year_and_agency(client: Client) -> None:
+    text = listed(client, "?fy=2564")
+    assert "11000000-0002" in text and "11000000-0001" not in text
+    text = listed(client, "?agency=11000000")
+    assert "11000000-0001" in text and "50120000-0001" not in text
+
+
+@pytest.mark.usefixtures("projects")
+def test_the_search_box_matches_code_and_thai_name(client: Client) -> None:
+    assert "11000000-0001" in listed(client, "?q=แสนแสบ")
+    text = listed(client, "?q=50120000")
+    assert "50120000-0001" in text and "11000000-0001" not in text
+    assert "ไม่มีโครงการ" in listed(client, "?q=ไม่มีคำนี้แน่นอน")
+
+
+@pytest.mark.usefixtures("projects")
+def test_bad_filter_values_are_ignored_not_errors(client: Client) -> None:
+    assert "11000000-0001" in listed(client, "?fy=abc&page=zz")
+
+
+@pytest.mark.django_db
+def test_the_list_query_count_does_not_grow_with_rows(client: Client) -> None:
+    make_project(code="33330000-0001")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/projects/").status_code == 200
+        return len(queries)
+
+    few = count()
+    for n in range(2, 30):
+        make_project(code=f"33330000-{n:04d}")
+    assert count() == few
+
+
+@pytest.mark.usefixtures("projects")
+def test_the_home_page_links_to_the_list_and_counts_projects(client: Client) -> None:
+    response = client.get("/")
+    text = html.unescape(response.content.decode())
+    assert 'href="/projects/"' in text
+    assert "3" in text and "โครงการ" in text
+    assert response.context["project_count"] == 3
