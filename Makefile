@@ -7,7 +7,7 @@ SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 export TIDTAM_DEV ?= 1
 
-.PHONY: run setup install migrate data test lint bench messages clean
+.PHONY: run setup install migrate data test test-postgres lint bench messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: setup
 
 test: install
 	$(BIN)/pytest
+
+# The same suite on a throw-away PostgreSQL 15 server (installed with apt-get when missing).
+test-postgres: install
+	scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .

@@ -6,10 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from tidtam.audit import write
-from tidtam.audit.write import Actor, SyncResult
+from tidtam.audit.write import Actor, SyncResult, action
 from tidtam.indicators.models import (
     EvaluationCriterion,
     Kpi,
@@ -23,13 +21,15 @@ from tidtam.projects.models import FiscalYear, Project, Quarter
 
 
 def criteria_by_code(codes: set[str]) -> dict[str, EvaluationCriterion]:
+    if not codes:
+        return {}
     known = {c.code: c for c in EvaluationCriterion.objects.filter(code__in=codes)}
     for n, code in enumerate(sorted(codes - known.keys()), len(known) + 1):
         known[code] = EvaluationCriterion.objects.create(code=code, order=n)
     return known
 
 
-@transaction.atomic
+@action
 def upsert_kpi(
     *,
     code: str,
@@ -48,9 +48,11 @@ def upsert_kpi(
     return kpi, False
 
 
-@transaction.atomic
-def link_kpi(*, kpi: Kpi, project: Project, order: int, by: Actor, reason: str) -> None:
-    support = KpiSupport.objects.filter(kpi=kpi, project=project).first()
+@action
+def link_kpi(
+    *, kpi: Kpi, project: Project, order: int, by: Actor, reason: str, new: bool = False
+) -> None:
+    support = None if new else KpiSupport.objects.filter(kpi=kpi, project=project).first()
     if support is None:
         write.save(KpiSupport(kpi=kpi, project=project, order=order), by=by, reason=reason)
     elif support.order != order:
@@ -58,7 +60,7 @@ def link_kpi(*, kpi: Kpi, project: Project, order: int, by: Actor, reason: str) 
         write.save(support, by=by, reason=reason)
 
 
-@transaction.atomic
+@action
 def set_kpi_quarters(
     *,
     kpi: Kpi,
@@ -94,11 +96,19 @@ def set_kpi_quarters(
     return write.SyncResult(done.created + scored.created, done.updated + scored.updated, 0)
 
 
-@transaction.atomic
+@action
 def set_project_evaluation(
-    *, project: Project, quarter: Quarter, score: Decimal | None, by: Actor, reason: str
+    *,
+    project: Project,
+    quarter: Quarter,
+    score: Decimal | None,
+    by: Actor,
+    reason: str,
+    new: bool = False,
 ) -> bool:
-    evaluation = ProjectEvaluation.objects.filter(project=project, quarter=quarter).first()
+    evaluation = (
+        None if new else ProjectEvaluation.objects.filter(project=project, quarter=quarter).first()
+    )
     if evaluation is None:
         write.save(
             ProjectEvaluation(project=project, quarter=quarter, score=score), by=by, reason=reason

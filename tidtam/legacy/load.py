@@ -17,7 +17,7 @@ from tidtam.legacy.parse import LegacyPage, LegacyParseError, parse_page
 from tidtam.orgs import actions as org_actions
 from tidtam.orgs.models import Agency, Origin, Unit
 from tidtam.projects import actions as project_actions
-from tidtam.projects.models import FiscalYear, ProjectItem, Quarter
+from tidtam.projects.models import FiscalYear, Quarter
 from tidtam.reporting import actions as report_actions
 from tidtam.strategy import actions as strategy_actions
 from tidtam.strategy.models import Plan, PlanNode
@@ -159,18 +159,14 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
         by=by,
         reason=reason,
     )
-    for kind, items in (
-        (ProjectItem.Kind.OBJECTIVE, page.objectives),
-        (ProjectItem.Kind.TARGET, page.targets),
-    ):
-        project_actions.set_items(
-            kind=kind,
-            items=[(i.label, i.text) for i in items],
-            project=project,
-            by=by,
-            reason=reason,
-            new=new,
-        )
+    project_actions.set_items(
+        objectives=[(i.label, i.text) for i in page.objectives],
+        targets=[(i.label, i.text) for i in page.targets],
+        project=project,
+        by=by,
+        reason=reason,
+        new=new,
+    )
     people = [
         org_actions.ensure_person(agency=agency, name=c.name, phone=c.phone, by=by, reason=reason)
         for c in page.contacts
@@ -226,7 +222,9 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
             by=by,
             reason=reason,
         )
-        indicator_actions.link_kpi(kpi=kpi, project=project, order=order, by=by, reason=reason)
+        indicator_actions.link_kpi(
+            kpi=kpi, project=project, order=order, by=by, reason=reason, new=new or kpi_new
+        )
         indicator_actions.set_kpi_quarters(
             kpi=kpi,
             quarters=quarters,
@@ -247,6 +245,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
             score=page.evaluation.score,
             by=by,
             reason=reason,
+            new=new,
         )
     warnings = [
         project_actions.WarningInput(w.field, w.code, w.message, w.excerpt, w.line)

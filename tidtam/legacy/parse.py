@@ -16,15 +16,23 @@ from decimal import Decimal
 
 from tidtam.legacy.parse_fields import (
     Contact,
+    Kpi,
+    LegacyParseError,
+    Line,
+    Notes,
     NumberedItem,
     ParseWarning,
-    damage_warnings,
+    QuarterResult,
+    date_at,
+    decimal_at,
+    decimal_or_none,
     fiscal_year_of,
     keyword,
     normalise_thai,
     parse_decimal,
     parse_legacy_date,
     parse_officer,
+    read_kpis,
     split_numbered,
     thai_digits_to_arabic,
 )
@@ -47,16 +55,6 @@ __all__ = [
     "parse_page",
     "thai_digits_to_arabic",
 ]
-
-
-class LegacyParseError(Exception):
-    """The page cannot be imported; `message` is Thai, then English after " / "."""
-
-    def __init__(self, message: str, *, line: int | None, field: str) -> None:
-        super().__init__(f"{message} [line {line}, {field}]" if line else f"{message} [{field}]")
-        self.message = message
-        self.line = line
-        self.field = field
 
 
 @dataclass(frozen=True)
@@ -94,27 +92,6 @@ class Step:
 
 
 @dataclass(frozen=True)
-class QuarterResult:
-    quarter: int
-    result: Decimal
-    scores: dict[str, Decimal]  # by criterion: {"2.1": Decimal("100"), "2.2": …}
-
-
-@dataclass(frozen=True)
-class Kpi:
-    code: str
-    text: str
-    unit: str
-    target: Decimal
-    achieved: Decimal
-    kpi_type: str  # strategic | routine | "" when the page names another type
-    level: str  # outcome | output | ""
-    criteria: tuple[str, ...]
-    quarters: tuple[QuarterResult, ...]
-    line: int
-
-
-@dataclass(frozen=True)
 class Evaluation:
     quarter: int
     score: Decimal | None
@@ -146,50 +123,6 @@ class LegacyPage:
     warnings: tuple[ParseWarning, ...]
 
 
-_Line = tuple[int, str]  # (1-based line number in the file, text without surrounding space)
-
-
-class _Notes:
-    def __init__(self) -> None:
-        self.warnings: list[ParseWarning] = []
-
-    def warn(self, line: int, field: str, code: str, message: str, excerpt: str = "") -> None:
-        self.warnings.append(ParseWarning(line, field, code, message, excerpt))
-
-    def unknown(self, line: _Line, field: str) -> None:
-        self.warn(line[0], field, "unknown_line", "บรรทัดที่ไม่รู้จัก / line not understood", line[1])
-
-    def scan(self, line: int, field: str, text: str) -> bool:
-        found = damage_warnings(text, line=line, field=field)
-        self.warnings.extend(found)
-        return bool(found)
-
-
-def _decimal(text: str, line: int, field: str) -> Decimal:
-    try:
-        return parse_decimal(text)
-    except ValueError:
-        raise LegacyParseError(
-            f"ตัวเลขอ่านไม่ได้ {text!r} / unreadable number {text!r}", line=line, field=field
-        ) from None
-
-
-def _decimal_or_none(text: str) -> Decimal | None:
-    try:
-        return parse_decimal(text)
-    except ValueError:
-        return None
-
-
-def _date(text: str, line: int, field: str) -> date:
-    try:
-        return parse_legacy_date(text)
-    except ValueError:
-        raise LegacyParseError(
-            f"วันที่อ่านไม่ได้ {text!r} / unreadable date {text!r}", line=line, field=field
-        ) from None
-
-
 # --- page layout ---------------------------------------------------------------------------
 
 _PAGE_TITLE = "ความคืบหน้าโครงการ/กิจกรรม"
@@ -210,7 +143,7 @@ _HEADING_INITIALS = frozenset(key[0] for key in _HEADINGS)
 _HEADING_MAX = 60
 
 
-def _lines(text: str) -> list[_Line]:
+def _lines(text: str) -> list[Line]:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return [(no, s) for no, raw in enumerate(text.split("\n"), 1) if (s := raw.strip())]
 
@@ -228,14 +161,14 @@ def _heading(text: str) -> str | None:
     return _HEADINGS.get("".join(text.split()).rstrip("ฯ"))
 
 
-def _split_sections(lines: list[_Line]) -> tuple[list[_Line], dict[str, tuple[int, list[_Line]]]]:
+def _split_sections(lines: list[Line]) -> tuple[list[Line], dict[str, tuple[int, list[Line]]]]:
     """Lines before the first heading, and each section's heading line and body.
 
     A heading only counts when it comes later in the page order than the current one, so a
     narrative line that happens to read like a heading stays in its section.
     """
-    top: list[_Line] = []
-    sections: dict[str, tuple[int, list[_Line]]] = {}
+    top: list[Line] = []
+    sections: dict[str, tuple[int, list[Line]]] = {}
     body, rank = top, -1
     for line in lines:
         name = _heading(line[1])
@@ -283,7 +216,7 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
             field="end",
         )
 
-    notes = _Notes()
+    notes = Notes()
     project_no, project_text = top[at]
     project = _PROJECT_LINE.fullmatch(project_text)
     assert project is not None
@@ -320,7 +253,7 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
         strategy=_parse_strategy(_body(sections, "strategy"), notes),
         reports=reports,
         steps=steps,
-        kpis=_parse_kpis(_body(sections, "kpis"), notes),
+        kpis=read_kpis(_body(sections, "kpis"), notes),
         warnings=tuple(notes.warnings),
     )
 
@@ -330,7 +263,7 @@ _MISSING_OVERALL = (
 )
 
 
-def _body(sections: dict[str, tuple[int, list[_Line]]], name: str) -> list[_Line]:
+def _body(sections: dict[str, tuple[int, list[Line]]], name: str) -> list[Line]:
     return sections[name][1] if name in sections else []
 
 
@@ -361,17 +294,18 @@ _EVALUATION = re.compile(
 )
 
 
-def _parse_header(lines: list[_Line], notes: _Notes) -> _Header:
+def _parse_header(lines: list[Line], notes: Notes) -> _Header:
     """Agency first, then the overall progress, then the officer (one or more lines)."""
-    before: list[_Line] = []
+    before: list[Line] = []
     officer: list[str] = []
     stated: Decimal | None = None
+    stated_no = 0
     bare: Decimal | None = None
     evaluation: Evaluation | None = None
     for no, text in lines:
         if (m := _OVERALL.fullmatch(text)) and stated is None:
-            stated = _decimal(m[1], no, "overall_percent")
-        elif (number := _decimal_or_none(text)) is not None and bare is None:
+            stated, stated_no = decimal_at(m[1], no, "overall_percent"), no
+        elif (number := decimal_or_none(text)) is not None and bare is None:
             bare = number
         elif _PLAN_LINKS.match(text):
             continue
@@ -383,7 +317,7 @@ def _parse_header(lines: list[_Line], notes: _Notes) -> _Header:
             officer.append(text)
     if stated is not None and bare is not None and stated != bare:
         notes.warn(
-            lines[0][0], "overall_percent", "mismatch", _OVERALL_MISMATCH, f"{bare} ≠ {stated}"
+            stated_no, "overall_percent", "mismatch", _OVERALL_MISMATCH, f"{bare} ≠ {stated}"
         )
     if stated is None and bare is None and before:
         # No progress figure to tell the fields apart: the officer follows the agency.
@@ -409,19 +343,19 @@ def _parse_header(lines: list[_Line], notes: _Notes) -> _Header:
 _OVERALL_MISMATCH = "ความคืบหน้ารวมสองค่าไม่ตรงกัน / the two overall progress figures differ"
 
 
-def _evaluation(quarter: str | None, score: str, line: int, notes: _Notes) -> Evaluation | None:
+def _evaluation(quarter: str | None, score: str, line: int, notes: Notes) -> Evaluation | None:
     number = int(thai_digits_to_arabic(quarter)) if quarter else 0
     if not 1 <= number <= 4:
         notes.warn(line, "evaluation", "invalid_number", "ไตรมาสไม่ถูกต้อง / no valid quarter", score)
         return None
-    value = _decimal_or_none(score) if score else None
+    value = decimal_or_none(score) if score else None
     if score and value is None:
         notes.warn(line, "evaluation", "invalid_number", "คะแนนอ่านไม่ได้ / unreadable score", score)
     return Evaluation(number, value)
 
 
 def _fiscal_year(
-    header: _Header, steps: tuple[Step, ...], reports: tuple[Report, ...], notes: _Notes
+    header: _Header, steps: tuple[Step, ...], reports: tuple[Report, ...], notes: Notes
 ) -> int:
     anchor = steps[0].start if steps else min((r.report_date for r in reports), default=None)
     derived = fiscal_year_of(anchor) if anchor else None
@@ -450,7 +384,7 @@ def _fiscal_year(
 _UNIT_CODES = re.compile(r"([0-9]{8})\s*/\s*([0-9]{8})")
 
 
-def _parse_rationale(lines: list[_Line], notes: _Notes) -> tuple[str, str, str]:
+def _parse_rationale(lines: list[Line], notes: Notes) -> tuple[str, str, str]:
     texts: list[str] = []
     owning = reporting = ""
     for no, text in lines:
@@ -462,7 +396,7 @@ def _parse_rationale(lines: list[_Line], notes: _Notes) -> tuple[str, str, str]:
     return "\n".join(texts), owning, reporting
 
 
-def _parse_numbered(lines: list[_Line], field: str, notes: _Notes) -> tuple[NumberedItem, ...]:
+def _parse_numbered(lines: list[Line], field: str, notes: Notes) -> tuple[NumberedItem, ...]:
     for no, text in lines:
         notes.scan(no, field, text)
     return split_numbered("\n".join(text for _, text in lines))
@@ -482,7 +416,7 @@ _STRATEGY_LINE = re.compile(
 _ENGLISH_NAME = re.compile(r"(.*?)\s+:\s+([A-Za-z][ -~]*)")
 
 
-def _parse_strategy(lines: list[_Line], notes: _Notes) -> tuple[StrategyLine, ...]:
+def _parse_strategy(lines: list[Line], notes: Notes) -> tuple[StrategyLine, ...]:
     found: list[StrategyLine] = []
     for no, text in lines:
         m = _STRATEGY_LINE.fullmatch(text)
@@ -521,8 +455,8 @@ _NOTHING = frozenset({"", "-", "ไม่มี"})
 _NOTHING_MAX = 20
 
 
-def _parse_reports(lines: list[_Line], notes: _Notes) -> tuple[Report, ...]:
-    blocks: list[list[_Line]] = [[]]
+def _parse_reports(lines: list[Line], notes: Notes) -> tuple[Report, ...]:
+    blocks: list[list[Line]] = [[]]
     for line in lines:
         if _SEPARATOR.fullmatch(line[1]):
             blocks.append([])
@@ -538,7 +472,7 @@ def _parse_reports(lines: list[_Line], notes: _Notes) -> tuple[Report, ...]:
 _REPORT_SEQUENCE = "ลำดับรายงานไม่ต่อเนื่อง / reports are not numbered 1, 2, 3…"
 
 
-def _parse_report(block: list[_Line], notes: _Notes) -> Report:
+def _parse_report(block: list[Line], notes: Notes) -> Report:
     line, head = block[0]
     m = _REPORT_HEAD.fullmatch(head)
     if m is None:
@@ -547,8 +481,8 @@ def _parse_report(block: list[_Line], notes: _Notes) -> Report:
             line=line,
             field="reports",
         )
-    percent = _decimal(m[2], line, "reports.percent")
-    report_date = _date(m[3], line, "reports.report_date")
+    percent = decimal_at(m[2], line, "reports.percent")
+    report_date = date_at(m[3], line, "reports.report_date")
     parts: dict[str, list[str]] = {"narrative": [], "problems": [], "obstacles": []}
     part = "narrative"
     for no, text in block[1:]:
@@ -557,7 +491,7 @@ def _parse_report(block: list[_Line], notes: _Notes) -> Report:
         elif obstacles := _OBSTACLES.fullmatch(text):
             part, text = "obstacles", obstacles[1]
         elif (
-            part == "narrative" and not parts[part] and (echo := _decimal_or_none(text)) is not None
+            part == "narrative" and not parts[part] and (echo := decimal_or_none(text)) is not None
         ):
             # The page repeats the percentage on its own line under the heading.
             if echo != percent:
@@ -599,16 +533,16 @@ def _unless_nothing(texts: list[str]) -> str:
 # --- operating plan ------------------------------------------------------------------------
 
 _STEP_HEAD = re.compile(keyword("ขั้นตอน") + r"\s*(?:ที่\s*)?([0-9]+)")
-_STEP_START = re.compile(keyword("เริ่มต้น") + r"\s*:?\s*(.*)")
-_STEP_END = re.compile(keyword("สิ้นสุด") + r"\s*:?\s*(.*)")
+_STEP_START = re.compile(keyword("เริ่มต้น") + r"\s*:\s*(.*)")
+_STEP_END = re.compile(keyword("สิ้นสุด") + r"\s*:\s*(.*)")
 _STEP_WEIGHT = re.compile(r":?\s*(.*?)\s*%?")
 _PLAN_LINK = re.compile(r"\((?:ทดสอบ|คลิก)\)[^:]*:\s*(\S*)")
 _FULL_WEIGHT = Decimal(100)
 
 
-def _parse_steps(section: tuple[int, list[_Line]], code: str, notes: _Notes) -> tuple[Step, ...]:
+def _parse_steps(section: tuple[int, list[Line]], code: str, notes: Notes) -> tuple[Step, ...]:
     heading_line, lines = section
-    body: list[_Line] = []
+    body: list[Line] = []
     for no, text in lines:
         if link := _PLAN_LINK.fullmatch(text):
             if link[1] != code:
@@ -635,13 +569,13 @@ _STEP_SEQUENCE = "ลำดับขั้นตอนไม่ต่อเน�
 _WEIGHTS_SUM = "น้ำหนักรวมของขั้นตอนไม่เท่ากับ 100 / step weights do not sum to 100"
 
 
-def _parse_step(head: _Line, chunk: list[_Line], notes: _Notes) -> Step:
+def _parse_step(head: Line, chunk: list[Line], notes: Notes) -> Step:
     """Description (one or more lines), weight, start, end: found from the start line back."""
     head_no, head_text = head
     m = _STEP_HEAD.fullmatch(head_text)
     assert m is not None
     order = int(m[1])
-    at = next((i for i, (_, text) in enumerate(chunk) if _STEP_START.match(text)), None)
+    at = next((i for i, (_, text) in enumerate(chunk) if _STEP_START.fullmatch(text)), None)
     if at is None:
         raise LegacyParseError(
             f"ขั้นตอน {order} ไม่มีวันเริ่มต้น / step {order} has no start date",
@@ -656,7 +590,7 @@ def _parse_step(head: _Line, chunk: list[_Line], notes: _Notes) -> Step:
         )
     weight_no, weight_text = chunk[at - 1]
     weight = _STEP_WEIGHT.fullmatch(weight_text)
-    value = _decimal_or_none(weight[1]) if weight else None
+    value = decimal_or_none(weight[1]) if weight else None
     if value is None or not 0 <= value <= _FULL_WEIGHT:
         raise LegacyParseError(
             f"ขั้นตอน {order}: น้ำหนักไม่ถูกต้อง {weight_text!r} / step {order}: bad weight",
@@ -666,7 +600,7 @@ def _parse_step(head: _Line, chunk: list[_Line], notes: _Notes) -> Step:
     start_no, start_text = chunk[at]
     start_match = _STEP_START.fullmatch(start_text)
     assert start_match is not None
-    start = _date(start_match[1], start_no, "steps.start")
+    start = date_at(start_match[1], start_no, "steps.start")
     end_match = _STEP_END.fullmatch(chunk[at + 1][1]) if at + 1 < len(chunk) else None
     end_no = chunk[at + 1][0] if at + 1 < len(chunk) else start_no
     if end_match is None:
@@ -675,7 +609,7 @@ def _parse_step(head: _Line, chunk: list[_Line], notes: _Notes) -> Step:
             line=end_no,
             field="steps.end",
         )
-    end = _date(end_match[1], end_no, "steps.end")
+    end = date_at(end_match[1], end_no, "steps.end")
     if end < start:
         raise LegacyParseError(
             f"ขั้นตอน {order} สิ้นสุดก่อนเริ่มต้น / step {order} ends before it starts",
@@ -690,153 +624,3 @@ def _parse_step(head: _Line, chunk: list[_Line], notes: _Notes) -> Step:
     for no, text in chunk[: at - 1]:
         notes.scan(no, "steps.text", text)
     return Step(order, "\n".join(texts), value, start, end, head_no)
-
-
-# --- KPIs ----------------------------------------------------------------------------------
-
-_KPI_HEAD = re.compile(keyword("รายละเอียดเกี่ยวกับตัวชี้วัด") + r"\s*:\s*(.*)")
-_KPI_TEXT = re.compile(keyword("ตัวชี้วัด") + r"\s*:\s*(.*)")
-_KPI_TARGET = re.compile(keyword("ค่าเป้าหมาย") + r"\s*(.*?)\s*:\s*(.*)")
-_KPI_ACHIEVED = re.compile(keyword("ผลงานที่ทำได้") + r"\s*(.*?)\s*:\s*(.*)")
-_KPI_TYPE = re.compile(keyword("ประเภทตัวชี้วัด") + r"\s*:\s*(.*)")
-_KPI_LEVEL = re.compile(keyword("ตัวชี้วัดระดับ") + r"\s*(.*)")
-_KPI_TABLE = re.compile(keyword("ไตรมาสที่"))
-_KPI_TYPES = {"ตัวชี้วัดเชิงยุทธศาสตร์": "strategic", "ตัวชี้วัดงานประจำ": "routine"}
-_CRITERIA = re.compile(r"\(\s*\*?\s*(.*?)\s*\*?\s*\)")
-_QUARTER = re.compile(r"[1-4]")
-
-
-def _parse_kpis(lines: list[_Line], notes: _Notes) -> tuple[Kpi, ...]:
-    heads = [i for i, (_, text) in enumerate(lines) if _KPI_HEAD.fullmatch(text)]
-    for line in lines[: heads[0] if heads else len(lines)]:
-        notes.unknown(line, "kpis")
-    return tuple(
-        _parse_kpi(
-            lines[at], lines[at + 1 : heads[n + 1] if n + 1 < len(heads) else len(lines)], notes
-        )
-        for n, at in enumerate(heads)
-    )
-
-
-def _parse_kpi(head: _Line, block: list[_Line], notes: _Notes) -> Kpi:
-    head_no, head_text = head
-    m = _KPI_HEAD.fullmatch(head_text)
-    assert m is not None
-    code = m[1].strip()
-    if not code:
-        raise LegacyParseError("ตัวชี้วัดไม่มีรหัส / KPI without a code", line=head_no, field="kpis.code")
-    text_lines: list[str] = []
-    unit = achieved_unit = kpi_type = level = ""
-    target: Decimal | None = None
-    achieved: Decimal | None = None
-    table_at = len(block)
-    for i, (no, text) in enumerate(block):
-        if found := _KPI_TEXT.fullmatch(text):
-            text_lines.append(found[1])
-            notes.scan(no, "kpis.text", found[1])
-        elif found := _KPI_TARGET.fullmatch(text):
-            unit, target = found[1], _decimal(found[2], no, "kpis.target")
-        elif found := _KPI_ACHIEVED.fullmatch(text):
-            achieved_unit, achieved = found[1], _decimal(found[2], no, "kpis.achieved")
-        elif found := _KPI_TYPE.fullmatch(text):
-            kpi_type = _KPI_TYPES.get(normalise_thai(found[1]), "")
-            if not kpi_type:
-                notes.unknown((no, text), "kpis.kpi_type")
-        elif found := _KPI_LEVEL.fullmatch(text):
-            level = _kpi_level(found[1])
-            if not level:
-                notes.unknown((no, text), "kpis.level")
-        elif _KPI_TABLE.fullmatch(text):
-            table_at = i + 1
-            break
-        else:
-            notes.unknown((no, text), "kpis")
-    if target is None or achieved is None:
-        missing = "ค่าเป้าหมาย / target" if target is None else "ผลงานที่ทำได้ / achieved"
-        raise LegacyParseError(
-            f"ตัวชี้วัด {code} ไม่มี{missing} / KPI {code}: line missing ({missing})",
-            line=head_no,
-            field="kpis.target" if target is None else "kpis.achieved",
-        )
-    if achieved_unit and achieved_unit != unit:
-        notes.warn(head_no, "kpis.unit", "mismatch", _UNIT_MISMATCH, f"{unit} ≠ {achieved_unit}")
-    if not text_lines:
-        notes.warn(head_no, "kpis.text", "missing_field", "ตัวชี้วัดไม่มีชื่อ / KPI has no text", code)
-    criteria, quarters = _parse_quarter_table(block[table_at:], notes)
-    return Kpi(
-        code=code,
-        text="\n".join(text_lines),
-        unit=unit,
-        target=target,
-        achieved=achieved,
-        kpi_type=kpi_type,
-        level=level,
-        criteria=criteria,
-        quarters=quarters,
-        line=head_no,
-    )
-
-
-_UNIT_MISMATCH = "หน่วยของค่าเป้าหมายกับผลงานต่างกัน / target and achieved units differ"
-
-
-def _kpi_level(text: str) -> str:
-    lowered = text.lower()
-    if "outcome" in lowered or "ผลลัพธ์" in text:
-        return "outcome"
-    if "output" in lowered or "ผลผลิต" in text:
-        return "output"
-    return ""
-
-
-def _parse_quarter_table(
-    lines: list[_Line], notes: _Notes
-) -> tuple[tuple[str, ...], tuple[QuarterResult, ...]]:
-    """Column headings, then per quarter: its number, the result, and "a / b" scores."""
-    first_row = next(
-        (i for i, (_, text) in enumerate(lines) if _QUARTER.fullmatch(text)), len(lines)
-    )
-    criteria: tuple[str, ...] = ()
-    for _, text in lines[:first_row]:
-        if "/" in text and (m := _CRITERIA.fullmatch(text)):
-            criteria = tuple(part.strip() for part in m[1].split("/"))
-    quarters: list[QuarterResult] = []
-    rows = lines[first_row:]
-    i = 0
-    while i < len(rows):
-        no, text = rows[i]
-        if not _QUARTER.fullmatch(text) or i + 1 >= len(rows):
-            raise LegacyParseError(
-                f"ตารางรายไตรมาสอ่านไม่ได้ที่ {text!r} / quarterly table: quarter and result expected",
-                line=no,
-                field="kpis.quarters",
-            )
-        result = _decimal(rows[i + 1][1], rows[i + 1][0], "kpis.quarters")
-        i += 2
-        scores: dict[str, Decimal] = {}
-        if i < len(rows) and "/" in rows[i][1]:
-            scores = _scores(rows[i], criteria, notes)
-            i += 1
-        quarter = int(text)
-        if quarters and quarter != quarters[-1].quarter + 1:
-            notes.warn(
-                no, "kpis.quarters", "sequence", "ไตรมาสไม่เรียงลำดับ / quarters out of order", text
-            )
-        quarters.append(QuarterResult(quarter, result, scores))
-    return criteria, tuple(quarters)
-
-
-def _scores(line: _Line, criteria: tuple[str, ...], notes: _Notes) -> dict[str, Decimal]:
-    no, text = line
-    values = [part.strip() for part in text.split("/")]
-    if len(values) != len(criteria):
-        notes.warn(no, "kpis.quarters", "mismatch", _SCORES_MISMATCH, text)
-    names = [*criteria, *(str(n) for n in range(len(criteria) + 1, len(values) + 1))]
-    return {
-        name: _decimal(value, no, "kpis.quarters")
-        for name, value in zip(names, values, strict=False)
-        if value
-    }
-
-
-_SCORES_MISMATCH = "จำนวนคะแนนไม่ตรงกับเกณฑ์ / number of scores differs from the criteria"

@@ -1,5 +1,6 @@
-"""Field readers for legacy pages: Thai digits, dates and numbers, inline numbered lists,
-officer contacts, and the damage the old system left in its text.
+"""The parts of a legacy page that parse.py hands over once it has found them: Thai digits,
+dates and numbers, inline numbered lists, officer contacts, the damage the old system left in
+its text, and KPI blocks; with the error and the records they produce.
 
 Standard library only, so the parser can run (and be tested) without Django.
 """
@@ -11,6 +12,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+
+class LegacyParseError(Exception):
+    """The page cannot be imported; `message` is Thai, then English after " / "."""
+
+    def __init__(self, message: str, *, line: int | None, field: str) -> None:
+        super().__init__(f"{message} [line {line}, {field}]" if line else f"{message} [{field}]")
+        self.message = message
+        self.line = line
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,27 @@ class Contact:
 class NumberedItem:
     label: str
     text: str
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    quarter: int
+    result: Decimal
+    scores: dict[str, Decimal]  # by criterion: {"2.1": Decimal("100"), "2.2": …}
+
+
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    text: str
+    unit: str
+    target: Decimal
+    achieved: Decimal
+    kpi_type: str  # strategic | routine | "" when the page names another type
+    level: str  # outcome | output | ""
+    criteria: tuple[str, ...]
+    quarters: tuple[QuarterResult, ...]
+    line: int
 
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -56,8 +88,8 @@ def normalise_thai(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-# Keywords are matched against the source text, which may spell SARA AM as NIKHAHIT + SARA AA.
 def keyword(word: str) -> str:
+    """A regex for `word` in source text, which may spell SARA AM as NIKHAHIT + SARA AA."""
     return re.escape(word).replace("\\ ", r"\s*").replace("ำ", "(?:ำ|ํา)")
 
 
@@ -193,7 +225,9 @@ def split_numbered(text: str) -> tuple[NumberedItem, ...]:
 
 # --- responsible officer -------------------------------------------------------------------
 
+# A slash between digits belongs to a phone number ("1460/1461"), not between two people.
 _PEOPLE_SEPARATOR = re.compile(r"\n|[,;]|\s+และ\s+|(?<![0-9])\s*/\s*|\s*/\s*(?![0-9])")
+# Civil titles, academic titles, and abbreviated military and police ranks ("พ.ต.อ.", "จ.ส.อ.").
 _PERSON_TITLE = re.compile(
     r"(?:นางสาว|นาง|นาย|น\.ส\.|ดร\.|ว่าที่|ผศ\.|รศ\.|ศ\.|[พรจส]\.[\u0e01-\u0e2e]"
     r"|(?:Mrs|Mr|Ms|Miss|Dr)\b)"
@@ -201,10 +235,13 @@ _PERSON_TITLE = re.compile(
 # The number must follow, so a unit such as "ฝ่ายโทรคมนาคม" is not read as a phone.
 _PHONE_KEYWORD = re.compile(r"(?:โทรศัพท์|โทร\.?|(?<![A-Za-z])(?i:tel|phone)\.?)\s*:?\s*(?=[0-9๐-๙])")
 _BARE_PHONE = re.compile(r"0(?:[ -]?[0-9]){8,9}(?:\s*ต่อ\s*[0-9]+)?\s*$")
+_NUMBER_ONLY = re.compile(r"[0-9][0-9 -]*(?:\s*ต่อ\s*[0-9]+)?")
 _NAME_TRAIL = " \t-:,."
 
 
 def _split_phone(piece: str) -> tuple[str, str]:
+    if _NUMBER_ONLY.fullmatch(piece):
+        return "", piece
     if m := _PHONE_KEYWORD.search(piece):
         return piece[: m.start()].rstrip(_NAME_TRAIL), piece[m.end() :].strip(_NAME_TRAIL)
     if m := _BARE_PHONE.search(piece):
@@ -264,7 +301,7 @@ def _attaches_left(char: str) -> bool:
     return char == "\u0e33" or unicodedata.category(char) == "Mn"
 
 
-def excerpt(text: str, start: int, end: int) -> str:
+def _excerpt(text: str, start: int, end: int) -> str:
     """Context around text[start:end], never cutting a Thai cluster (base, marks, vowels)."""
     lo = max(0, start - _EXCERPT_CONTEXT)
     hi = min(len(text), end + _EXCERPT_CONTEXT)
@@ -280,5 +317,204 @@ def damage_warnings(text: str, *, line: int, field: str) -> list[ParseWarning]:
     for code, telltales, pattern, message in _DAMAGE:
         # A regex search with lookbehinds over every long line is slow; the telltales are rare.
         if any(t in text for t in telltales) and (m := pattern.search(text)):
-            found.append(ParseWarning(line, field, code, message, excerpt(text, *m.span())))
+            found.append(ParseWarning(line, field, code, message, _excerpt(text, *m.span())))
     return found
+
+
+# --- reading lines -------------------------------------------------------------------------
+
+Line = tuple[int, str]  # (1-based line number in the file, text without surrounding space)
+
+
+class Notes:
+    """Warnings gathered while one page is read."""
+
+    def __init__(self) -> None:
+        self.warnings: list[ParseWarning] = []
+
+    def warn(self, line: int, field: str, code: str, message: str, excerpt: str = "") -> None:
+        self.warnings.append(ParseWarning(line, field, code, message, excerpt))
+
+    def unknown(self, line: Line, field: str) -> None:
+        self.warn(line[0], field, "unknown_line", "บรรทัดที่ไม่รู้จัก / line not understood", line[1])
+
+    def scan(self, line: int, field: str, text: str) -> bool:
+        found = damage_warnings(text, line=line, field=field)
+        self.warnings.extend(found)
+        return bool(found)
+
+
+def decimal_at(text: str, line: int, field: str) -> Decimal:
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        raise LegacyParseError(
+            f"ตัวเลขอ่านไม่ได้ {text!r} / unreadable number {text!r}", line=line, field=field
+        ) from None
+
+
+def decimal_or_none(text: str) -> Decimal | None:
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        return None
+
+
+def date_at(text: str, line: int, field: str) -> date:
+    try:
+        return parse_legacy_date(text)
+    except ValueError:
+        raise LegacyParseError(
+            f"วันที่อ่านไม่ได้ {text!r} / unreadable date {text!r}", line=line, field=field
+        ) from None
+
+
+# --- KPI blocks ----------------------------------------------------------------------------
+# A KPI block on the project page has the layout of the separate KPI detail page.
+
+_KPI_HEAD = re.compile(keyword("รายละเอียดเกี่ยวกับตัวชี้วัด") + r"\s*:\s*(.*)")
+_KPI_TEXT = re.compile(keyword("ตัวชี้วัด") + r"\s*:\s*(.*)")
+_KPI_TARGET = re.compile(keyword("ค่าเป้าหมาย") + r"\s*(.*?)\s*:\s*(.*)")
+_KPI_ACHIEVED = re.compile(keyword("ผลงานที่ทำได้") + r"\s*(.*?)\s*:\s*(.*)")
+_KPI_TYPE = re.compile(keyword("ประเภทตัวชี้วัด") + r"\s*:\s*(.*)")
+_KPI_LEVEL = re.compile(keyword("ตัวชี้วัดระดับ") + r"\s*(.*)")
+_KPI_TABLE = re.compile(keyword("ไตรมาสที่"))
+_KPI_TYPES = {"ตัวชี้วัดเชิงยุทธศาสตร์": "strategic", "ตัวชี้วัดงานประจำ": "routine"}
+_CRITERIA = re.compile(r"\(\s*\*?\s*(.*?)\s*\*?\s*\)")
+_QUARTER = re.compile(r"[1-4]")
+
+
+def read_kpis(lines: list[Line], notes: Notes) -> tuple[Kpi, ...]:
+    heads = [i for i, (_, text) in enumerate(lines) if _KPI_HEAD.fullmatch(text)]
+    for line in lines[: heads[0] if heads else len(lines)]:
+        notes.unknown(line, "kpis")
+    return tuple(
+        _read_kpi(
+            lines[at], lines[at + 1 : heads[n + 1] if n + 1 < len(heads) else len(lines)], notes
+        )
+        for n, at in enumerate(heads)
+    )
+
+
+def _read_kpi(head: Line, block: list[Line], notes: Notes) -> Kpi:
+    head_no, head_text = head
+    m = _KPI_HEAD.fullmatch(head_text)
+    assert m is not None
+    code = m[1].strip()
+    if not code:
+        raise LegacyParseError("ตัวชี้วัดไม่มีรหัส / KPI without a code", line=head_no, field="kpis.code")
+    text_lines: list[str] = []
+    unit = achieved_unit = kpi_type = level = ""
+    target: Decimal | None = None
+    achieved: Decimal | None = None
+    table_at = len(block)
+    for i, (no, text) in enumerate(block):
+        if found := _KPI_TEXT.fullmatch(text):
+            text_lines.append(found[1])
+            notes.scan(no, "kpis.text", found[1])
+        elif found := _KPI_TARGET.fullmatch(text):
+            unit, target = found[1], decimal_at(found[2], no, "kpis.target")
+        elif found := _KPI_ACHIEVED.fullmatch(text):
+            achieved_unit, achieved = found[1], decimal_at(found[2], no, "kpis.achieved")
+        elif found := _KPI_TYPE.fullmatch(text):
+            kpi_type = _KPI_TYPES.get(normalise_thai(found[1]), "")
+            if not kpi_type:
+                notes.unknown((no, text), "kpis.kpi_type")
+        elif found := _KPI_LEVEL.fullmatch(text):
+            level = _kpi_level(found[1])
+            if not level:
+                notes.unknown((no, text), "kpis.level")
+        elif _KPI_TABLE.fullmatch(text):
+            table_at = i + 1
+            break
+        else:
+            notes.unknown((no, text), "kpis")
+    if target is None or achieved is None:
+        missing = "ค่าเป้าหมาย / target" if target is None else "ผลงานที่ทำได้ / achieved"
+        raise LegacyParseError(
+            f"ตัวชี้วัด {code} ไม่มี{missing} / KPI {code}: line missing ({missing})",
+            line=head_no,
+            field="kpis.target" if target is None else "kpis.achieved",
+        )
+    if achieved_unit and achieved_unit != unit:
+        notes.warn(head_no, "kpis.unit", "mismatch", _UNIT_MISMATCH, f"{unit} ≠ {achieved_unit}")
+    if not text_lines:
+        notes.warn(head_no, "kpis.text", "missing_field", "ตัวชี้วัดไม่มีชื่อ / KPI has no text", code)
+    criteria, quarters = _read_quarter_table(block[table_at:], notes)
+    return Kpi(
+        code=code,
+        text="\n".join(text_lines),
+        unit=unit,
+        target=target,
+        achieved=achieved,
+        kpi_type=kpi_type,
+        level=level,
+        criteria=criteria,
+        quarters=quarters,
+        line=head_no,
+    )
+
+
+_UNIT_MISMATCH = "หน่วยของค่าเป้าหมายกับผลงานต่างกัน / target and achieved units differ"
+
+
+def _kpi_level(text: str) -> str:
+    lowered = text.lower()
+    if "outcome" in lowered or "ผลลัพธ์" in text:
+        return "outcome"
+    if "output" in lowered or "ผลผลิต" in text:
+        return "output"
+    return ""
+
+
+def _read_quarter_table(
+    lines: list[Line], notes: Notes
+) -> tuple[tuple[str, ...], tuple[QuarterResult, ...]]:
+    """Column headings, then per quarter: its number, the result, and "a / b" scores."""
+    first_row = next(
+        (i for i, (_, text) in enumerate(lines) if _QUARTER.fullmatch(text)), len(lines)
+    )
+    criteria: tuple[str, ...] = ()
+    for _, text in lines[:first_row]:
+        if "/" in text and (m := _CRITERIA.fullmatch(text)):
+            criteria = tuple(part.strip() for part in m[1].split("/"))
+    quarters: list[QuarterResult] = []
+    rows = lines[first_row:]
+    i = 0
+    while i < len(rows):
+        no, text = rows[i]
+        if not _QUARTER.fullmatch(text) or i + 1 >= len(rows):
+            raise LegacyParseError(
+                f"ตารางรายไตรมาสอ่านไม่ได้ที่ {text!r} / quarterly table: quarter and result expected",
+                line=no,
+                field="kpis.quarters",
+            )
+        result = decimal_at(rows[i + 1][1], rows[i + 1][0], "kpis.quarters")
+        i += 2
+        scores: dict[str, Decimal] = {}
+        if i < len(rows) and "/" in rows[i][1]:
+            scores = _scores(rows[i], criteria, notes)
+            i += 1
+        quarter = int(text)
+        if quarters and quarter != quarters[-1].quarter + 1:
+            notes.warn(
+                no, "kpis.quarters", "sequence", "ไตรมาสไม่เรียงลำดับ / quarters out of order", text
+            )
+        quarters.append(QuarterResult(quarter, result, scores))
+    return criteria, tuple(quarters)
+
+
+def _scores(line: Line, criteria: tuple[str, ...], notes: Notes) -> dict[str, Decimal]:
+    no, text = line
+    values = [part.strip() for part in text.split("/")]
+    if len(values) != len(criteria):
+        notes.warn(no, "kpis.quarters", "mismatch", _SCORES_MISMATCH, text)
+    names = [*criteria, *(str(n) for n in range(len(criteria) + 1, len(values) + 1))]
+    return {
+        name: decimal_at(value, no, "kpis.quarters")
+        for name, value in zip(names, values, strict=False)
+        if value
+    }
+
+
+_SCORES_MISMATCH = "จำนวนคะแนนไม่ตรงกับเกณฑ์ / number of scores differs from the criteria"

@@ -6,10 +6,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-
 from tidtam.audit import write
-from tidtam.audit.write import Actor
+from tidtam.audit.write import Actor, action
 from tidtam.lib.thai import normalise_thai
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin, Person, Unit
 
@@ -20,7 +18,7 @@ class LoadCounts:
     updated: int = 0
 
 
-@transaction.atomic
+@action
 def load_agencies(path: Path, *, by: Actor = None) -> LoadCounts:
     """Load agencies.csv (code, name_th, kind, district_group); running it twice changes nothing."""
     counts = LoadCounts()
@@ -57,7 +55,7 @@ def load_agencies(path: Path, *, by: Actor = None) -> LoadCounts:
     return counts
 
 
-@transaction.atomic
+@action
 def ensure_agency(*, code: str, name: str, by: Actor, reason: str) -> Agency:
     agency = Agency.objects.filter(code=code).first()
     if agency is not None:
@@ -76,7 +74,7 @@ def ensure_agency(*, code: str, name: str, by: Actor, reason: str) -> Agency:
     )
 
 
-@transaction.atomic
+@action
 def ensure_unit(*, agency: Agency, code: str, by: Actor, reason: str) -> Unit:
     unit = Unit.objects.filter(code=code).first()
     if unit is not None:
@@ -84,7 +82,7 @@ def ensure_unit(*, agency: Agency, code: str, by: Actor, reason: str) -> Unit:
     return write.save(Unit(agency=agency, code=code, origin=Origin.IMPORT), by=by, reason=reason)
 
 
-@transaction.atomic
+@action
 def ensure_person(*, agency: Agency, name: str, phone: str, by: Actor, reason: str) -> Person:
     person = Person.objects.filter(agency=agency, name=name, phone=phone).first()
     if person is not None:

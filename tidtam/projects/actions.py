@@ -9,11 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tidtam.audit import write
-from tidtam.audit.write import Actor, SyncResult
+from tidtam.audit.write import Actor, SyncResult, action
 from tidtam.orgs.models import Person
 from tidtam.projects.models import (
     DataWarning,
@@ -44,7 +43,7 @@ class WarningInput:
     source_line: int | None = None
 
 
-@transaction.atomic
+@action
 def upsert_project(
     *, code: str, values: Mapping[str, Any], by: Actor, reason: str
 ) -> tuple[Project, bool]:
@@ -58,23 +57,31 @@ def upsert_project(
     return project, False
 
 
-@transaction.atomic
+@action
 def set_items(
     *,
     project: Project,
-    kind: ProjectItem.Kind,
-    items: Sequence[tuple[str, str]],
+    objectives: Sequence[tuple[str, str]],
+    targets: Sequence[tuple[str, str]],
     by: Actor,
     reason: str,
     new: bool = False,
 ) -> SyncResult:
-    """Make the project's objectives (or targets) exactly these (label, text) items, in order."""
+    """Make the project's objectives and targets exactly these (label, text) items, in order."""
+    wanted: dict[tuple[str, int], dict[str, str]] = {
+        (str(kind), n): {"label": label, "text": text}
+        for kind, items in (
+            (ProjectItem.Kind.OBJECTIVE, objectives),
+            (ProjectItem.Kind.TARGET, targets),
+        )
+        for n, (label, text) in enumerate(items, 1)
+    }
     return write.sync_rows(
         ProjectItem,
-        existing=[] if new else project.items.filter(kind=kind),
-        key=lambda item: item.order,
-        wanted={n: {"label": label, "text": text} for n, (label, text) in enumerate(items, 1)},
-        make=lambda n, v: ProjectItem(project=project, kind=kind, order=n, **v),
+        existing=[] if new else project.items.all(),
+        key=lambda item: (item.kind, item.order),
+        wanted=wanted,
+        make=lambda k, v: ProjectItem(project=project, kind=k[0], order=k[1], **v),
         by=by,
         reason=reason,
     )
@@ -93,7 +100,7 @@ def validate_steps(steps: Sequence[StepInput]) -> None:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@action
 def set_steps(
     *, project: Project, steps: Sequence[StepInput], by: Actor, reason: str, new: bool = False
 ) -> SyncResult:
@@ -112,7 +119,7 @@ def set_steps(
     )
 
 
-@transaction.atomic
+@action
 def set_plan_links(
     *,
     project: Project,
@@ -135,7 +142,7 @@ def set_plan_links(
     )
 
 
-@transaction.atomic
+@action
 def set_contacts(
     *, project: Project, people: Sequence[Person], by: Actor, reason: str, new: bool = False
 ) -> SyncResult:
@@ -150,7 +157,7 @@ def set_contacts(
     )
 
 
-@transaction.atomic
+@action
 def set_open_warnings(
     *,
     project: Project,

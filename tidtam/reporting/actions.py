@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-
 from tidtam.audit import write
-from tidtam.audit.write import Actor, SyncResult
+from tidtam.audit.write import Actor, SyncResult, action
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import Project
 from tidtam.reporting.models import ProgressReport, ReportStatus
@@ -26,7 +24,7 @@ class ReportInput:
     narrative_date: date | None = None
 
 
-@transaction.atomic
+@action
 def record_imported_reports(
     *, project: Project, reports: Sequence[ReportInput], by: Actor, reason: str, new: bool = False
 ) -> SyncResult:

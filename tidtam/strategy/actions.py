@@ -6,10 +6,8 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
-
 from tidtam.audit import write
-from tidtam.audit.write import Actor
+from tidtam.audit.write import Actor, action
 from tidtam.orgs.models import Origin
 from tidtam.strategy.models import Plan, PlanLevel, PlanNode
 
@@ -35,7 +33,7 @@ class PlanLoadCounts:
     updated: int = 0
 
 
-@transaction.atomic
+@action
 def ensure_bma_plan(*, by: Actor = None) -> Plan:
     plan, created = Plan.objects.get_or_create(
         code=BMA_PLAN["code"], defaults={k: v for k, v in BMA_PLAN.items() if k != "code"}
@@ -52,7 +50,7 @@ def _parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
-@transaction.atomic
+@action
 def ensure_node(
     *,
     plan: Plan,
@@ -88,7 +86,7 @@ def ensure_node(
     )
 
 
-@transaction.atomic
+@action
 def load_plan_nodes(path: Path, *, plan: Plan, by: Actor = None) -> PlanLoadCounts:
     """Load a plan file (code, level, name_th, name_en, complete); idempotent."""
     counts = PlanLoadCounts()
