@@ -38,8 +38,9 @@ def upsert_kpi(
     values: Mapping[str, Any],
     by: Actor,
     reason: str,
+    known_new: bool = False,
 ) -> tuple[Kpi, bool]:
-    kpi = Kpi.objects.filter(fiscal_year=fiscal_year, code=code).first()
+    kpi = None if known_new else Kpi.objects.filter(fiscal_year=fiscal_year, code=code).first()
     if kpi is None:
         kpi = Kpi(code=code, fiscal_year=fiscal_year, agency=agency, **values)
         return write.save(kpi, by=by, reason=reason), True
@@ -70,9 +71,15 @@ def set_kpi_quarters(
     by: Actor,
     reason: str,
     new: bool = False,
+    criteria: Mapping[str, EvaluationCriterion] | None = None,
 ) -> SyncResult:
-    """Record quarterly results {quarter: value} and scores {(quarter, criterion): score}."""
-    criteria = criteria_by_code({criterion for _, criterion in scores})
+    """Record quarterly results {quarter: value} and scores {(quarter, criterion): score}.
+
+    `criteria` may carry the criteria already looked up by a caller that records many KPIs.
+    """
+    needed = {criterion for _, criterion in scores}
+    if criteria is None or not needed <= criteria.keys():
+        criteria = criteria_by_code(needed)
     done = write.sync_rows(
         KpiResult,
         existing=[] if new else kpi.results.select_related("quarter"),

@@ -12,12 +12,12 @@ from django.db import DatabaseError, transaction
 
 from tidtam.audit.write import Actor
 from tidtam.indicators import actions as indicator_actions
-from tidtam.indicators.models import KpiLevel, KpiType
+from tidtam.indicators.models import EvaluationCriterion, Kpi, KpiLevel, KpiType
 from tidtam.legacy.parse import LegacyPage, LegacyParseError, parse_page
 from tidtam.orgs import actions as org_actions
-from tidtam.orgs.models import Agency, Origin, Unit
+from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects import actions as project_actions
-from tidtam.projects.models import FiscalYear, Quarter
+from tidtam.projects.models import FiscalYear, Project, Quarter
 from tidtam.reporting import actions as report_actions
 from tidtam.strategy import actions as strategy_actions
 from tidtam.strategy.models import Plan, PlanNode
@@ -60,6 +60,29 @@ class LoadContext:
         self.fiscal_years: dict[int, tuple[FiscalYear, dict[int, Quarter]]] = {}
         self.plan: Plan | None = None
         self.nodes: dict[str, PlanNode] = {}
+        self.criteria: dict[str, EvaluationCriterion] = {}
+        self.people: dict[tuple[str, str, str], Person] = {}
+        self.people_loaded: set[str] = set()
+        # Codes already in the database, read once: a page with a new code needs no look-up.
+        self.project_codes: set[str] = set(Project.objects.values_list("code", flat=True))
+        self.kpi_keys: set[tuple[int, str]] = set(Kpi.objects.values_list("fiscal_year_id", "code"))
+
+    def person(self, agency: Agency, name: str, phone: str, reason: str) -> Person:
+        if agency.code not in self.people_loaded:
+            self.people_loaded.add(agency.code)
+            for known in Person.objects.filter(agency=agency):
+                self.people[(agency.code, known.name, known.phone)] = known
+        key = (agency.code, name, phone)
+        if key not in self.people:
+            self.people[key] = org_actions.ensure_person(
+                agency=agency, name=name, phone=phone, by=self.by, reason=reason
+            )
+        return self.people[key]
+
+    def criteria_for(self, codes: set[str]) -> dict[str, EvaluationCriterion]:
+        if not codes <= self.criteria.keys():
+            self.criteria.update(indicator_actions.criteria_by_code(codes))
+        return self.criteria
 
     def agency(self, code: str, name: str, reason: str) -> Agency:
         if code not in self.agencies:
@@ -143,6 +166,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
     fiscal_year, quarters = ctx.fiscal_year(page.fiscal_year)
     project, new = project_actions.upsert_project(
         code=page.code,
+        known_new=page.code not in ctx.project_codes,
         values={
             "name": page.name,
             "agency": agency,
@@ -167,10 +191,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
         reason=reason,
         new=new,
     )
-    people = [
-        org_actions.ensure_person(agency=agency, name=c.name, phone=c.phone, by=by, reason=reason)
-        for c in page.contacts
-    ]
+    people = [ctx.person(agency, c.name, c.phone, reason) for c in page.contacts]
     project_actions.set_contacts(people=people, project=project, by=by, reason=reason, new=new)
     project_actions.set_plan_links(
         links=[(ctx.node(line, reason), line.name_th) for line in page.strategy],
@@ -208,6 +229,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
     for order, kpi_page in enumerate(page.kpis, 1):
         kpi, kpi_new = indicator_actions.upsert_kpi(
             code=kpi_page.code,
+            known_new=(fiscal_year.year, kpi_page.code) not in ctx.kpi_keys,
             fiscal_year=fiscal_year,
             agency=agency,
             values={
@@ -222,6 +244,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
             by=by,
             reason=reason,
         )
+        ctx.kpi_keys.add((fiscal_year.year, kpi.code))
         indicator_actions.link_kpi(
             kpi=kpi, project=project, order=order, by=by, reason=reason, new=new or kpi_new
         )
@@ -237,6 +260,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
             by=by,
             reason=reason,
             new=kpi_new,
+            criteria=ctx.criteria_for({c for q in kpi_page.quarters for c in q.scores}),
         )
     if page.evaluation is not None and page.evaluation.score is not None:
         indicator_actions.set_project_evaluation(
@@ -247,6 +271,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
             reason=reason,
             new=new,
         )
+    ctx.project_codes.add(project.code)
     warnings = [
         project_actions.WarningInput(w.field, w.code, w.message, w.excerpt, w.line)
         for w in page.warnings

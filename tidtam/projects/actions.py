@@ -45,10 +45,13 @@ class WarningInput:
 
 @action
 def upsert_project(
-    *, code: str, values: Mapping[str, Any], by: Actor, reason: str
+    *, code: str, values: Mapping[str, Any], by: Actor, reason: str, known_new: bool = False
 ) -> tuple[Project, bool]:
-    """Create the project with this code, or update the fields that differ."""
-    project = Project.objects.filter(code=code).first()
+    """Create the project with this code, or update the fields that differ.
+
+    `known_new` skips the look-up for a caller that already knows the code is unused.
+    """
+    project = None if known_new else Project.objects.filter(code=code).first()
     if project is None:
         project = write.save(Project(code=code, **values), by=by, reason=reason)
         return project, True
