@@ -136,15 +136,7 @@ def _record(objs: list[M], *, kind: str, by: Actor, reason: str) -> None:
         reason or None,
     ]
     # The historical fields mirror the record's own: read the record's attributes.
-    rows = [[getattr(obj, f.attname) for f in table.fields] for obj in objs]
-    prepared = [
-        [
-            f.get_db_prep_save(v, connection) if convert else v
-            for f, convert, v in zip(table.fields, table.convert, row, strict=True)
-        ]
-        + extra
-        for row in rows
-    ]
+    prepared = [table.values(obj, add=False) + extra for obj in objs]
     table.insert(prepared, returning=False)
 
 
