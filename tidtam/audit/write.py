@@ -76,7 +76,7 @@ class _Table:
             quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
         )
         self.row = "(" + ", ".join(["%s"] * self.width) + ")"
-        self.returning = " RETURNING " + quote(model._meta.pk.column)  # type: ignore[union-attr]
+        self.returning = " RETURNING " + quote(model._meta.pk.column)
 
     def values(self, obj: models.Model, *, add: bool) -> list[Any]:
         out = []
