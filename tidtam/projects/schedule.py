@@ -73,3 +73,126 @@ def _to_percent(value: Fraction) -> Decimal:
     clipped = min(max(value, Fraction(0)), HUNDRED)
     hundredths = int(clipped * 100 + Fraction(1, 2))  # half-up; clipped is non-negative
     return Decimal(hundredths).scaleb(-2)
+
+
+def plan_start(steps: Sequence[StepWindow]) -> date | None:
+    """The curve's origin: the day before the first step starts (planned progress 0)."""
+    return min(_window(s)[0] for s in steps) - ONE_DAY if steps else None
+
+
+def plan_end(steps: Sequence[StepWindow]) -> date | None:
+    return max(s.end for s in steps) if steps else None
+
+
+def earned_date(steps: Sequence[StepWindow], percent: Decimal) -> date | None:
+    """Earned schedule: the first day on which the plan reached `percent`.
+
+    None when the plan never reaches it (an empty plan, or weights summing to less).
+    """
+    start, end = plan_start(steps), plan_end(steps)
+    if start is None or end is None:
+        return None
+    if percent <= 0:
+        return start
+    if planned_percent(steps, end) < percent:
+        return None
+    # Planned progress never falls, so the first day at or above `percent` is found by halving.
+    low, high = start, end
+    while low < high:
+        middle = low + (high - low) // 2
+        if planned_percent(steps, middle) >= percent:
+            high = middle
+        else:
+            low = middle + ONE_DAY
+    return low
+
+
+class Status:
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    CRITICAL = "critical"
+    COMPLETED = "completed"
+    NOT_REPORTED = "not_reported"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Points behind plan at which a project counts as behind, and as critical."""
+
+    behind: Decimal = Decimal(10)
+    critical: Decimal = Decimal(25)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    status: str
+    as_of: date
+    planned: Decimal
+    actual: Decimal | None = None
+    reported_on: date | None = None
+    # actual − planned on the report date, in percentage points (negative: behind)
+    variance: Decimal | None = None
+    earned_on: date | None = None
+    # report date − earned date (positive: late, negative: ahead of plan)
+    days_late: int | None = None
+    # schedule performance index on time: earned duration / actual duration
+    spi: Decimal | None = None
+    forecast_finish: date | None = None
+
+
+def assess(
+    steps: Sequence[StepWindow],
+    reports: Sequence[tuple[date, Decimal]],
+    *,
+    today: date,
+    thresholds: Thresholds = Thresholds(),
+) -> Assessment:
+    """Where a project stands on `today`, from its plan and its cumulative reports."""
+    dated = sorted((d, p) for d, p in reports if d <= today)
+    if not dated:
+        planned = planned_percent(steps, today)
+        status = Status.NOT_STARTED if planned == 0 else Status.NOT_REPORTED
+        return Assessment(status=status, as_of=today, planned=planned)
+    reported_on, actual = dated[-1]
+    planned = planned_percent(steps, reported_on)
+    variance = actual - planned
+    earned_on = earned_date(steps, actual)
+    days_late = (reported_on - earned_on).days if earned_on else None
+    start, end = plan_start(steps), plan_end(steps)
+    spi = forecast = None
+    if start is not None and end is not None and earned_on is not None:
+        elapsed = (reported_on - start).days
+        earned = (earned_on - start).days
+        if elapsed > 0 and earned > 0:
+            spi = (Decimal(earned) / Decimal(elapsed)).quantize(Decimal("0.01"))
+            forecast = start + timedelta(days=round((end - start).days * elapsed / earned))
+    if actual >= 100:
+        status = Status.COMPLETED
+    elif _month(reported_on) < _month(today) and (end is None or today <= end):
+        # Reports are monthly: a project still running with nothing this month is flagged first.
+        status = Status.NOT_REPORTED
+    elif variance <= -thresholds.critical:
+        status = Status.CRITICAL
+    elif variance <= -thresholds.behind:
+        status = Status.BEHIND
+    elif actual == 0 and planned == 0:
+        status = Status.NOT_STARTED
+    else:
+        status = Status.ON_TRACK
+    return Assessment(
+        status=status,
+        as_of=today,
+        planned=planned,
+        actual=actual,
+        reported_on=reported_on,
+        variance=variance,
+        earned_on=earned_on,
+        days_late=days_late,
+        spi=spi,
+        forecast_finish=forecast,
+    )
+
+
+def _month(day: date) -> tuple[int, int]:
+    return day.year, day.month
