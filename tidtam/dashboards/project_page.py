@@ -7,11 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tidtam.indicators.models import Kpi, ProjectEvaluation
 from tidtam.lib.fiscal import fiscal_year_bounds
+from tidtam.lib.thai import format_date
 from tidtam.projects.chart import progress_chart_svg
 from tidtam.projects.models import (
     DataWarning,
@@ -20,9 +21,63 @@ from tidtam.projects.models import (
     Project,
     ProjectContact,
     ProjectItem,
+    ScheduleSettings,
 )
-from tidtam.projects.schedule import StepWindow, planned_curve, planned_percent
+from tidtam.projects.schedule import (
+    Assessment,
+    Status,
+    StepWindow,
+    assess,
+    planned_curve,
+    planned_percent,
+)
 from tidtam.reporting.models import ProgressReport
+
+STATUS_LABELS = {
+    Status.NOT_STARTED: gettext_lazy("Not started"),
+    Status.ON_TRACK: gettext_lazy("On track"),
+    Status.BEHIND: gettext_lazy("Behind plan"),
+    Status.CRITICAL: gettext_lazy("Critical"),
+    Status.COMPLETED: gettext_lazy("Completed"),
+    Status.NOT_REPORTED: gettext_lazy("Not reported this month"),
+}
+
+
+def explain(result: Assessment, lang: str) -> str:
+    """One sentence on why the project has its status."""
+
+    def day(value: date | None) -> str:
+        return format_date(value, lang=lang) if value else ""
+
+    if result.status == Status.COMPLETED:
+        return _("Completed: 100 percent reported on %(date)s.") % {"date": day(result.reported_on)}
+    if result.actual is None or result.variance is None:
+        if result.status == Status.NOT_STARTED:
+            return _("Nothing is planned or reported yet.")
+        return _("No progress reported yet, while %(planned)s percent is planned by %(date)s.") % {
+            "planned": result.planned,
+            "date": day(result.as_of),
+        }
+    if result.variance < 0:
+        sentence = _("%(points)s points behind plan on %(date)s") % {
+            "points": -result.variance,
+            "date": day(result.reported_on),
+        }
+    elif result.variance > 0:
+        sentence = _("%(points)s points ahead of plan on %(date)s") % {
+            "points": result.variance,
+            "date": day(result.reported_on),
+        }
+    else:
+        sentence = _("On plan on %(date)s") % {"date": day(result.reported_on)}
+    if result.days_late is not None and result.days_late > 0:
+        sentence += _(", about %(days)s days late") % {"days": result.days_late}
+    if result.forecast_finish is not None and result.variance < 0:
+        sentence += _(", forecast to finish on %(date)s") % {"date": day(result.forecast_finish)}
+    sentence += "."
+    if result.status == Status.NOT_REPORTED:
+        sentence = _("No report this month.") + " " + sentence
+    return sentence
 
 
 @dataclass(frozen=True)
@@ -58,6 +113,9 @@ class ProjectPage:
     evaluations: list[ProjectEvaluation]
     warnings: list[DataWarning]
     chart_svg: str
+    status: str
+    status_label: str
+    status_explanation: str
     today: date
     # Planned progress on the latest report's date (today when nothing is reported yet).
     planned_on: date
@@ -107,13 +165,20 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     if steps:
         start = min(start, min(s.start for s in steps))
         end = max(end, max(s.end for s in steps))
+    lang = "en" if (get_language() or "th").startswith("en") else "th"
+    assessment = assess(
+        step_windows,
+        [(r.report_date, r.percent) for r in reports],
+        today=today,
+        thresholds=ScheduleSettings.current(),
+    )
     chart = progress_chart_svg(
         planned=planned_curve(step_windows),
         actual=[(r.report_date, r.percent) for r in reversed(reports)],
         start=start,
         end=end,
         today=today,
-        lang=get_language() or "th",
+        lang=lang,
         title=_("Planned and reported progress of %(code)s") % {"code": project.code},
         labels={
             "planned": _("Planned"),
@@ -134,6 +199,9 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         evaluations=evaluations,
         warnings=list(project.warnings.filter(resolved=False)) if logged_in else [],
         chart_svg=chart,
+        status=assessment.status,
+        status_label=str(STATUS_LABELS[assessment.status]),
+        status_explanation=explain(assessment, lang),
         today=today,
         planned_on=reports[0].report_date if reports else today,
         planned_then=planned_percent(step_windows, reports[0].report_date if reports else today),

@@ -1,7 +1,15 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from tidtam.projects.models import DataWarning, FiscalYear, PlanStep, Project, Quarter
+from tidtam.projects.models import (
+    DataWarning,
+    FiscalYear,
+    PlanStep,
+    Project,
+    Quarter,
+    ScheduleSettings,
+)
 
 
 class QuarterInline(admin.TabularInline):
@@ -35,3 +43,11 @@ class DataWarningAdmin(SimpleHistoryAdmin):
     list_display = ["project", "field", "code", "message", "resolved"]
     list_filter = ["code", "resolved"]
     raw_id_fields = ["project"]
+
+
+@admin.register(ScheduleSettings)
+class ScheduleSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ["behind_points", "critical_points"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ScheduleSettings.objects.exists()

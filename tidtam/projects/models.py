@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
 from tidtam.orgs.models import Agency, Origin, Person, Unit
-from tidtam.projects.schedule import StepWindow, planned_curve, planned_percent
+from tidtam.projects.schedule import StepWindow, Thresholds, planned_curve, planned_percent
 from tidtam.strategy.models import PlanNode
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -283,3 +283,35 @@ class DataWarning(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ScheduleSettings(models.Model):
+    """The administrator's thresholds for a project's schedule status (one row)."""
+
+    behind_points = models.DecimalField(
+        _("behind at (points below plan)"), max_digits=5, decimal_places=2, default=Decimal(10)
+    )
+    critical_points = models.DecimalField(
+        _("critical at (points below plan)"), max_digits=5, decimal_places=2, default=Decimal(25)
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("schedule thresholds")
+        verbose_name_plural = _("schedule thresholds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(behind_points__gt=0, critical_points__gt=models.F("behind_points")),
+                name="thresholds_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.behind_points} / {self.critical_points}"
+
+    @classmethod
+    def current(cls) -> Thresholds:
+        row = cls.objects.order_by("pk").first()
+        if row is None:
+            return Thresholds()
+        return Thresholds(behind=row.behind_points, critical=row.critical_points)

@@ -24,7 +24,7 @@ from tidtam.legacy.load import import_paths
 from tidtam.legacy.parse import parse_page
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Person
-from tidtam.projects.models import FiscalYear, ProjectContact
+from tidtam.projects.models import FiscalYear, ProjectContact, ScheduleSettings
 from tidtam.reporting.models import ProgressReport, ReportStatus
 from tidtam.test import SEED_CODES, add_steps, make_project, make_user, seed_path
 
@@ -241,3 +241,19 @@ def test_project_page_query_count_does_not_grow_with_reports_steps_and_kpis(
     large = count_queries(client, "22220000-0001")
     assert small == large
     assert large <= 15
+
+
+@pytest.mark.usefixtures("seeds")
+def test_the_seed_page_shows_a_critical_badge_with_its_explanation(client: Client) -> None:
+    text = page_text(client, "03000000-2457")
+    assert 'class="status status-critical"' in text
+    assert "ล่าช้ามาก" in text
+    assert "ช้ากว่าแผน 30.00 จุด ณ 19 ก.พ. 2563 ล่าช้าประมาณ 49 วัน" in text
+
+
+@pytest.mark.usefixtures("seeds")
+def test_the_administrator_thresholds_change_the_status(client: Client) -> None:
+    ScheduleSettings.objects.create(behind_points=Decimal(20), critical_points=Decimal(40))
+    text = page_text(client, "03000000-2457")
+    assert 'class="status status-behind"' in text
+    assert "ล่าช้ากว่าแผน" in text
