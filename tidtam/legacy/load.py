@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -129,31 +128,6 @@ class LoadContext:
         return self.nodes[code]
 
 
-def _consistency_warnings(page: LegacyPage) -> list[project_actions.WarningInput]:
-    found = []
-    total = sum((s.weight for s in page.steps), Decimal(0))
-    if total != Decimal(100):
-        found.append(
-            project_actions.WarningInput(
-                field="steps",
-                code="weights_not_100",
-                message=f"น้ำหนักขั้นตอนรวมเป็น {total} ไม่ใช่ 100 / step weights sum to {total}",
-            )
-        )
-    if page.reports and page.reports[0].percent != page.overall_percent:
-        found.append(
-            project_actions.WarningInput(
-                field="overall_percent",
-                code="percent_mismatch",
-                message=(
-                    f"ร้อยละความคืบหน้า {page.overall_percent} ไม่ตรงกับรายงานล่าสุด "
-                    f"{page.reports[0].percent} / overall percent differs from the latest report"
-                ),
-            )
-        )
-    return found
-
-
 @transaction.atomic
 def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
     """Write one page; tell whether its project is new and how many warnings it carries.
@@ -275,7 +249,7 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
     warnings = [
         project_actions.WarningInput(w.field, w.code, w.message, w.excerpt, w.line)
         for w in page.warnings
-    ] + _consistency_warnings(page)
+    ]
     project_actions.set_open_warnings(
         warnings=warnings, project=project, by=by, reason=reason, new=new
     )

@@ -232,6 +232,14 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
     if overall is None:
         overall = reports[0].percent if reports else Decimal(0)
         notes.warn(project_no, "overall_percent", "missing_field", _MISSING_OVERALL)
+    elif reports and reports[0].percent != overall:
+        notes.warn(
+            reports[0].line,
+            "overall_percent",
+            "mismatch",
+            _LATEST_MISMATCH,
+            f"{overall} ≠ {reports[0].percent}",
+        )
     return LegacyPage(
         source=source,
         code=code,
@@ -341,6 +349,7 @@ def _parse_header(lines: list[Line], notes: Notes) -> _Header:
 
 
 _OVERALL_MISMATCH = "ความคืบหน้ารวมสองค่าไม่ตรงกัน / the two overall progress figures differ"
+_LATEST_MISMATCH = "ความคืบหน้ารวมไม่ตรงกับรายงานล่าสุด / overall progress differs from the latest report"
 
 
 def _evaluation(quarter: str | None, score: str, line: int, notes: Notes) -> Evaluation | None:

@@ -3,12 +3,13 @@ read in place (../shared/seeds, or $TIDTAM_SEEDS) and found by the project code 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tidtam.test import seeds_dir
 
 REPO = Path(__file__).resolve().parents[3]
 SAMPLES = REPO / "samples" / "legacy"
@@ -18,9 +19,8 @@ _PROJECT_CODE = re.compile(r"^.* : ([0-9]{8}-[0-9]+)\s*$", re.MULTILINE)
 
 @pytest.fixture(scope="session")
 def seed_texts() -> dict[str, str]:
-    seeds = Path(os.environ.get("TIDTAM_SEEDS", REPO.parent / "shared" / "seeds"))
     texts: dict[str, str] = {}
-    for path in sorted(seeds.glob("*.txt")):
+    for path in sorted(seeds_dir().glob("*.txt")):
         text = path.read_text(encoding="utf-8")
         if found := _PROJECT_CODE.search(text):
             texts[found[1]] = text
@@ -31,7 +31,8 @@ def seed_texts() -> dict[str, str]:
 def seed(seed_texts: dict[str, str]) -> Callable[[str], str]:
     def read(code: str) -> str:
         if code not in seed_texts:
-            pytest.skip(f"no seed page holds {code}: set TIDTAM_SEEDS to the seeds folder")
+            # The seeds are present for every developer and in CI: their absence is a failure.
+            pytest.fail(f"no seed page holds {code} in {seeds_dir()}: set TIDTAM_SEEDS")
         return seed_texts[code]
 
     return read

@@ -813,3 +813,18 @@ def test_a_seed_cut_after_any_line_is_parsed_or_rejected(seed: Read, code: str) 
 def test_a_seed_cut_anywhere_is_parsed_or_rejected(seed: Read, code: str, cut: int) -> None:
     text = seed(code)
     parse_or_reject(text[: cut % (len(text) + 1)])
+
+
+def test_an_overall_percent_that_differs_from_the_latest_report_is_flagged(seed: Read) -> None:
+    text = seed("03000000-2457").replace(
+        "ความคืบหน้าโครงการ ร้อยละ 30.00", "ความคืบหน้าโครงการ ร้อยละ 35.00"
+    )
+    text = replace_line(text, "30.00", "35.00")
+    page = parse_page(text)
+    assert page.overall_percent == Decimal("35.00")
+    [warning] = [w for w in page.warnings if w.field == "overall_percent"]
+    assert warning.code == "mismatch"
+    assert warning.line == line_no(text, "(1) ความคืบหน้าโครงการฯ")
+    assert warning.excerpt == "35.00 ≠ 30.00"
+    clean = parse_page(seed("03000000-2457"))
+    assert not [w for w in clean.warnings if w.field == "overall_percent"]
