@@ -193,10 +193,6 @@ class SyncResult:
     updated: int = 0
     deleted: int = 0
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.deleted)
-
 
 def sync_rows(
     model: type[M],

@@ -26,10 +26,8 @@ from tidtam.projects.models import (
 from tidtam.projects.schedule import (
     Assessment,
     Status,
-    StepWindow,
     assess,
     planned_curve,
-    planned_percent,
 )
 from tidtam.reporting.models import ProgressReport
 
@@ -160,7 +158,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     evaluations = list(project.evaluations.select_related("quarter"))
     logged_in = bool(getattr(user, "is_authenticated", False))
     today = timezone.localdate()
-    step_windows = [StepWindow(s.weight, s.start, s.end) for s in steps]
+    step_windows = [s.window for s in steps]
     start, end = fiscal_year_bounds(project.fiscal_year_id)
     if steps:
         start = min(start, min(s.start for s in steps))
@@ -203,8 +201,8 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         status_label=str(STATUS_LABELS[assessment.status]),
         status_explanation=explain(assessment, lang),
         today=today,
-        planned_on=reports[0].report_date if reports else today,
-        planned_then=planned_percent(step_windows, reports[0].report_date if reports else today),
+        planned_on=assessment.reported_on or assessment.as_of,
+        planned_then=assessment.planned,
         current_percent=reports[0].percent if reports else None,
         latest_evaluation=evaluations[0] if evaluations else None,
         weight_total=sum((s.weight for s in steps), Decimal(0)),

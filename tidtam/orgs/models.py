@@ -31,11 +31,6 @@ class AgencyKind(models.TextChoices):
     DISTRICT_OFFICE = "district_office", _("district office")
 
 
-class AgencyQuerySet(models.QuerySet["Agency"]):
-    def with_projects(self) -> AgencyQuerySet:
-        return self.filter(projects__isnull=False).distinct()
-
-
 class Agency(models.Model):
     code = models.CharField(_("budget code"), max_length=8, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=300)
@@ -59,8 +54,6 @@ class Agency(models.Model):
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     history = HistoricalRecords()
 
-    objects = AgencyQuerySet.as_manager()
-
     class Meta:
         ordering = ["code"]
         verbose_name = _("agency")
@@ -68,11 +61,6 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.name_th
-
-    @property
-    def kpi_prefix(self) -> str:
-        """KPI codes start with the first four digits of the agency's budget code."""
-        return self.code[:4]
 
 
 class Unit(models.Model):

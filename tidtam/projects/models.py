@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
 from tidtam.orgs.models import Agency, Origin, Person, Unit
-from tidtam.projects.schedule import StepWindow, Thresholds, planned_curve, planned_percent
+from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
 from tidtam.strategy.models import PlanNode
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -162,13 +162,10 @@ class Project(models.Model):
         return f"{self.code} {self.name}"
 
     def step_windows(self) -> list[StepWindow]:
-        return [StepWindow(s.weight, s.start, s.end) for s in self.steps.all()]
+        return [step.window for step in self.steps.all()]
 
     def planned_progress(self, on: date) -> Decimal:
         return planned_percent(self.step_windows(), on)
-
-    def planned_curve(self) -> list[tuple[date, Decimal]]:
-        return planned_curve(self.step_windows())
 
 
 class ProjectItem(models.Model):
@@ -259,8 +256,8 @@ class PlanStep(models.Model):
         return f"{self.order}. {self.text}"
 
     @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
+    def window(self) -> StepWindow:
+        return StepWindow(self.weight, self.start, self.end)
 
 
 class DataWarning(models.Model):
