@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
+from tidtam.accounts.models import Membership, Role
 from tidtam.orgs.models import Agency, AgencyKind, Origin
 from tidtam.projects.models import FiscalYear, PlanStep, Project
 
@@ -33,6 +35,63 @@ def seed_path(code: str) -> Path:
 def make_user(username: str = "officer", **extra: Any) -> User:
     user = get_user_model().objects.create_user(username=username, password="pw-for-tests", **extra)
     return cast(User, user)
+
+
+def make_member(username: str, role: Role, agency: Agency | None = None, **extra: Any) -> User:
+    """A user holding one role, in an agency for officers and approvers."""
+    user = make_user(username, email=f"{username}@example.test", **extra)
+    Membership.objects.create(user=user, role=role, agency=agency)
+    return user
+
+
+AGENCY_A = "99990000"
+AGENCY_B = "99980000"
+
+
+@dataclass(frozen=True)
+class Personas:
+    """The people every permission test asks about; `public` is the anonymous visitor."""
+
+    agency_a: Agency
+    agency_b: Agency
+    officer_a: User
+    officer_b: User
+    approver_a: User
+    approver_b: User
+    evaluator: User
+    executive: User
+    administrator: User
+    no_role: User
+
+    def by_name(self) -> dict[str, User | None]:
+        return {
+            "public": None,
+            "no_role": self.no_role,
+            "officer_a": self.officer_a,
+            "officer_b": self.officer_b,
+            "approver_a": self.approver_a,
+            "approver_b": self.approver_b,
+            "evaluator": self.evaluator,
+            "executive": self.executive,
+            "administrator": self.administrator,
+        }
+
+
+def make_personas() -> Personas:
+    agency_a = make_agency(AGENCY_A, name_th="สำนักทดสอบเอ", name_key="สำนักทดสอบเอ")
+    agency_b = make_agency(AGENCY_B, name_th="สำนักทดสอบบี", name_key="สำนักทดสอบบี")
+    return Personas(
+        agency_a=agency_a,
+        agency_b=agency_b,
+        officer_a=make_member("officer_a", Role.OFFICER, agency_a),
+        officer_b=make_member("officer_b", Role.OFFICER, agency_b),
+        approver_a=make_member("approver_a", Role.APPROVER, agency_a),
+        approver_b=make_member("approver_b", Role.APPROVER, agency_b),
+        evaluator=make_member("evaluator", Role.EVALUATOR),
+        executive=make_member("executive", Role.EXECUTIVE),
+        administrator=make_member("administrator", Role.ADMINISTRATOR, is_staff=True),
+        no_role=make_user("no_role", email="no_role@example.test"),
+    )
 
 
 def make_agency(code: str = "99990000", **overrides: Any) -> Agency:

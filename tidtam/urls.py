@@ -7,6 +7,8 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("projects/", pages.project_list, name="project-list"),
     path("projects/<str:code>/", pages.project_detail, name="project-detail"),
+    path("me/", pages.my_work, name="my-work"),
+    path("accounts/", include("tidtam.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

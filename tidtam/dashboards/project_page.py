@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from tidtam.accounts.access import access_for
 from tidtam.indicators.models import Kpi, ProjectEvaluation
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.thai import format_date
@@ -151,12 +152,12 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     items = list(project.items.all())
     reports = list(ProgressReport.objects.filter(project=project).visible_to(user).newest_first())
     steps = list(project.steps.all())
+    insider = access_for(user).reads_agency(project.agency_id)
     contacts = [
-        ContactRow(c.person.name, c.person.phone if c.person.phone_visible_to(user) else "")
+        ContactRow(c.person.name, c.person.phone if c.person.phone_visible(insider=insider) else "")
         for c in ProjectContact.objects.filter(project=project).select_related("person__agency")
     ]
     evaluations = list(project.evaluations.select_related("quarter"))
-    logged_in = bool(getattr(user, "is_authenticated", False))
     today = timezone.localdate()
     step_windows = [s.window for s in steps]
     start, end = fiscal_year_bounds(project.fiscal_year_id)
@@ -195,7 +196,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         steps=steps,
         kpis=_kpi_blocks(project),
         evaluations=evaluations,
-        warnings=list(project.warnings.filter(resolved=False)) if logged_in else [],
+        warnings=list(project.warnings.filter(resolved=False)) if insider else [],
         chart_svg=chart,
         status=assessment.status,
         status_label=str(STATUS_LABELS[assessment.status]),

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tidtam.accounts.models import Membership
 from tidtam.dashboards.project_page import build_project_page
 from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user, projects_for_user
-from tidtam.projects.models import FiscalYear
+from tidtam.projects.models import FiscalYear, Project
 
 PAGE_SIZE = 50
 
@@ -82,3 +84,20 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "dashboards/project_detail.html",
         {"view": build_project_page(project, request.user)},
     )
+
+
+@dataclass
+class MyWorkPage:
+    memberships: list[Membership]
+    editable: list[Project]
+
+
+@login_required
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Where a signed-in user starts: their roles and the projects they answer for."""
+    context = MyWorkPage(
+        memberships=list(request.user.memberships.select_related("agency")),  # type: ignore[union-attr]
+        editable=list(Project.objects.editable_by(request.user).for_list()[:200]),
+    )
+    return render(request, "dashboards/my_work.html", {"view": context})

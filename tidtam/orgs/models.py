@@ -106,7 +106,7 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def phone_visible_to(self, user: object) -> bool:
-        if self.phone_public or self.agency.publish_contact_phones:
-            return True
-        return bool(getattr(user, "is_authenticated", False))
+    def phone_visible(self, *, insider: bool) -> bool:
+        """Whether to show the phone number; insiders are the agency's own staff and readers
+        across the city. Everyone else sees it only when the person or the agency publishes."""
+        return insider or self.phone_public or self.agency.publish_contact_phones

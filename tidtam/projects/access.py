@@ -1,9 +1,11 @@
-"""The one way views reach a project: visibility rules live here and nowhere else."""
+"""The one way views reach a project: visibility and write rules live here and nowhere else."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from tidtam.accounts.access import access_for
 from tidtam.projects.models import Project, ProjectQuerySet
 
 
@@ -11,8 +13,12 @@ def projects_for_user(user: object) -> ProjectQuerySet:
     return Project.objects.visible_to(user)
 
 
-def get_project_for_user(user: object, code: str) -> Project:
-    """The project with this code if the user may see it; a hidden project is a 404."""
+def get_project_for_user(user: object, code: str, *, write: bool = False) -> Project:
+    """The project with this code if the user may see it; a hidden project is a 404.
+
+    With `write`, a project the user may read but not change (another agency's published
+    project, a reader across the city) is a 403.
+    """
     project = (
         projects_for_user(user)
         .select_related("agency", "fiscal_year", "owning_unit", "reporting_unit")
@@ -21,4 +27,10 @@ def get_project_for_user(user: object, code: str) -> Project:
     )
     if project is None:
         raise Http404("no such project")
+    if write and not can_edit_project(user, project):
+        raise PermissionDenied("read-only")
     return project
+
+
+def can_edit_project(user: object, project: Project) -> bool:
+    return access_for(user).edits_agency(project.agency_id)

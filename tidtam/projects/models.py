@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tidtam.accounts.access import access_for
 from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
@@ -78,9 +79,17 @@ class Quarter(models.Model):
 
 class ProjectQuerySet(models.QuerySet["Project"]):
     def visible_to(self, user: object) -> ProjectQuerySet:
-        if getattr(user, "is_authenticated", False):
+        """Published projects, and every project of the user's own agencies (all for readers
+        across the city): another agency's unpublished work is never shown."""
+        access = access_for(user)
+        if access.reads_all:
             return self
+        if access.agencies:
+            return self.filter(Q(published=True) | Q(agency_id__in=access.agencies))
         return self.filter(published=True)
+
+    def editable_by(self, user: object) -> ProjectQuerySet:
+        return self.filter(agency_id__in=access_for(user).officer_of)
 
     def for_list(self) -> ProjectQuerySet:
         return self.select_related("agency", "fiscal_year").order_by("-fiscal_year", "code")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tidtam.accounts.access import access_for
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import PERCENT, Project
 
@@ -23,8 +24,15 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
         return self.order_by("-report_date", "-id")
 
     def visible_to(self, user: object) -> ProgressReportQuerySet:
-        if getattr(user, "is_authenticated", False):
+        """Approved reports, and every report of the user's own agencies (all for readers
+        across the city)."""
+        access = access_for(user)
+        if access.reads_all:
             return self
+        if access.agencies:
+            return self.filter(
+                Q(status=ReportStatus.APPROVED) | Q(project__agency_id__in=access.agencies)
+            )
         return self.filter(status=ReportStatus.APPROVED)
 
 

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tidtam.accounts.models import Role
 from tidtam.projects.models import FiscalYear
-from tidtam.test import make_agency, make_project, make_user
+from tidtam.test import make_agency, make_member, make_project
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def test_the_list_shows_published_projects_to_the_public(client: Client) -> None
     text = listed(client)
     assert "11000000-0001" in text and "50120000-0001" in text
     assert "50120000-0002" not in text
-    client.force_login(make_user())
+    client.force_login(make_member("reader", Role.EXECUTIVE))
     assert "50120000-0002" in listed(client)
 
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tidtam.accounts.models import Role
 from tidtam.indicators.models import (
     EvaluationCriterion,
     Kpi,
@@ -26,7 +27,7 @@ from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Person
 from tidtam.projects.models import FiscalYear, ProjectContact, ScheduleSettings
 from tidtam.reporting.models import ProgressReport, ReportStatus
-from tidtam.test import SEED_CODES, add_steps, make_project, make_user, seed_path
+from tidtam.test import SEED_CODES, add_steps, make_member, make_project, seed_path
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def page_text(client: Client, code: str) -> str:
 @pytest.mark.parametrize("code", SEED_CODES)
 def test_the_project_page_shows_every_fact_of_the_seed_page(client: Client, code: str) -> None:
     page = parse_page(seed_path(code).read_text(encoding="utf-8"), source=code)
-    client.force_login(make_user())
+    client.force_login(make_member("reader", Role.EXECUTIVE))
     text = page_text(client, code)
     expected = [
         page.name,
@@ -156,7 +157,7 @@ def test_an_agency_that_publishes_phones_shows_them_to_the_public(client: Client
 @pytest.mark.usefixtures("seeds")
 def test_import_warnings_are_shown_to_signed_in_users_only(client: Client) -> None:
     assert "ตรวจสอบ" not in page_text(client, "03000000-2457")
-    client.force_login(make_user())
+    client.force_login(make_member("reader", Role.EXECUTIVE))
     assert "ตรวจสอบ" in page_text(client, "03000000-2457")
 
 
@@ -174,7 +175,7 @@ def test_an_unknown_or_unpublished_project_is_not_found_for_the_public(client: C
     assert client.get("/projects/00000000-0000/").status_code == 404
     make_project(code="99990000-0002", published=False)
     assert client.get("/projects/99990000-0002/").status_code == 404
-    client.force_login(make_user())
+    client.force_login(make_member("reader", Role.EXECUTIVE))
     assert client.get("/projects/99990000-0002/").status_code == 200
 
 

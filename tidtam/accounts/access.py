@@ -1,0 +1,70 @@
+"""What a user may do, read once per request from their memberships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tidtam.accounts.models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Access:
+    authenticated: bool = False
+    officer_of: frozenset[int] = frozenset()
+    approver_of: frozenset[int] = frozenset()
+    evaluator: bool = False
+    executive: bool = False
+    administrator: bool = False
+
+    @property
+    def agencies(self) -> frozenset[int]:
+        """Agencies whose unpublished projects and unapproved reports this user may read."""
+        return self.officer_of | self.approver_of
+
+    @property
+    def reads_all(self) -> bool:
+        return self.evaluator or self.executive or self.administrator
+
+    def reads_agency(self, agency_id: int) -> bool:
+        return self.reads_all or agency_id in self.agencies
+
+    def edits_agency(self, agency_id: int) -> bool:
+        return agency_id in self.officer_of
+
+    def approves_agency(self, agency_id: int) -> bool:
+        return agency_id in self.approver_of
+
+
+PUBLIC = Access()
+_CACHE = "_tidtam_access"
+
+
+def access_for(user: object) -> Access:
+    """The user's access, computed once and kept on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return PUBLIC
+    cached = getattr(user, _CACHE, None)
+    if cached is not None:
+        return cached
+    officer: set[int] = set()
+    approver: set[int] = set()
+    city: set[str] = set()
+    for role, agency_id in Membership.objects.filter(user_id=getattr(user, "pk", None)).values_list(
+        "role", "agency_id"
+    ):
+        if role == Role.OFFICER:
+            officer.add(agency_id)
+        elif role == Role.APPROVER:
+            approver.add(agency_id)
+        else:
+            city.add(role)
+    access = Access(
+        authenticated=True,
+        officer_of=frozenset(officer),
+        approver_of=frozenset(approver),
+        evaluator=Role.EVALUATOR in city,
+        executive=Role.EXECUTIVE in city,
+        administrator=Role.ADMINISTRATOR in city or bool(getattr(user, "is_superuser", False)),
+    )
+    setattr(user, _CACHE, access)
+    return access
