@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tidtam.accounts.models import Membership, Role
 
@@ -39,7 +40,7 @@ PUBLIC = Access()
 _CACHE = "_tidtam_access"
 
 
-def access_for(user: object) -> Access:
+def access_for(user: Any) -> Access:
     """The user's access, computed once and kept on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return PUBLIC
@@ -49,7 +50,7 @@ def access_for(user: object) -> Access:
     officer: set[int] = set()
     approver: set[int] = set()
     city: set[str] = set()
-    for role, agency_id in Membership.objects.filter(user_id=getattr(user, "pk", None)).values_list(
+    for role, agency_id in Membership.objects.filter(user_id=user.pk).values_list(
         "role", "agency_id"
     ):
         if role == Role.OFFICER:
