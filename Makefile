@@ -32,11 +32,12 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install
+	scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
 # The same suite on a throw-away PostgreSQL 15 server (installed with apt-get when missing).
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider
+	scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .
