@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -9,13 +10,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action
-from tidtam.orgs.models import Person
+from tidtam.lib.fiscal import fiscal_year_bounds
+from tidtam.orgs.models import Agency, Origin, Person
 from tidtam.projects.models import (
+    BudgetInstalment,
     DataWarning,
+    PlanBaseline,
     PlanLink,
     PlanStep,
     Project,
@@ -189,3 +194,237 @@ def set_open_warnings(
         by=by,
         reason=reason,
     )
+
+
+# --- Data entry through the web: strict validation, optimistic locking, re-baselining ---
+
+CODE_PATTERN = re.compile(r"^[0-9]{8}-[0-9]{4}$")
+WEIGHT_TOLERANCE = Decimal("0.01")
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved the record after this form was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else saved this project after you opened the form. Nothing was "
+                "saved: your input is still below; open the project again to see their "
+                "change, then make yours."
+            ),
+            code="stale",
+        )
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    name: str
+    phone: str = ""
+    email: str = ""
+    phone_public: bool = False
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    """Everything the project form edits, already cleaned."""
+
+    values: Mapping[str, Any]
+    objectives: Sequence[str]
+    targets: Sequence[str]
+    links: Sequence[PlanNode]
+    contacts: Sequence[ContactInput]
+
+
+def validate_code(code: str, agency: Agency) -> None:
+    if not CODE_PATTERN.match(code):
+        raise ValidationError(
+            {"code": _("A project code is 8 digits, a dash and 4 digits, e.g. 03000000-2457.")}
+        )
+    if code[:8] != agency.code:
+        raise ValidationError(
+            {
+                "code": _("The code must start with the agency's budget code %(code)s.")
+                % {"code": agency.code}
+            }
+        )
+    if Project.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Another project already has this code.")})
+
+
+def validate_plan(steps: Sequence[StepInput]) -> None:
+    """The rules a plan entered by hand must meet (imported plans are kept as printed)."""
+    validate_steps(steps)
+    if not steps:
+        raise ValidationError(_("The operating plan needs at least one step."))
+    total = sum((s.weight for s in steps), Decimal(0))
+    if abs(total - Decimal(100)) > WEIGHT_TOLERANCE:
+        raise ValidationError(
+            _("The step weights add up to %(total)s; they must add up to 100.")
+            % {"total": f"{total:.2f}"}
+        )
+
+
+def steps_outside_year(project: Project, steps: Sequence[StepInput]) -> list[int]:
+    """Orders of steps that run outside the project's fiscal year (allowed, but flagged)."""
+    first, last = fiscal_year_bounds(project.fiscal_year_id)
+    return [s.order for s in steps if s.start < first or s.end > last]
+
+
+def _person(agency: Agency, contact: ContactInput, by: Actor) -> Person:
+    person = Person.objects.filter(agency=agency, name=contact.name, phone=contact.phone).first()
+    values = {"email": contact.email, "phone_public": contact.phone_public}
+    if person is None:
+        return write.save(
+            Person(agency=agency, name=contact.name, phone=contact.phone, **values), by=by
+        )
+    if write.assign(person, values):
+        write.save(person, by=by)
+    return person
+
+
+def _children(project: Project, data: ProjectInput, *, by: Actor, reason: str, new: bool) -> None:
+    numbered = lambda texts: [(f"{n}.", t) for n, t in enumerate(texts, 1)]  # noqa: E731
+    set_items(
+        project=project,
+        objectives=numbered(data.objectives),
+        targets=numbered(data.targets),
+        by=by,
+        reason=reason,
+        new=new,
+    )
+    set_plan_links(
+        project=project,
+        links=[(node, "") for node in data.links],
+        by=by,
+        reason=reason,
+        new=new,
+    )
+    people = [_person(project.agency, c, by) for c in data.contacts]
+    set_contacts(project=project, people=people, by=by, reason=reason, new=new)
+
+
+@action
+def create_project(*, agency: Agency, code: str, data: ProjectInput, by: Actor) -> Project:
+    validate_code(code, agency)
+    project = write.save(
+        Project(code=code, agency=agency, origin=Origin.MANUAL, **data.values),
+        by=by,
+        reason=_("created"),
+    )
+    _children(project, data, by=by, reason="", new=True)
+    return project
+
+
+def _lock(project: Project, expected_version: int) -> Project:
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if current.version != expected_version:
+        raise StaleEdit()
+    return current
+
+
+@action
+def update_project(
+    *, project: Project, expected_version: int, data: ProjectInput, by: Actor, reason: str = ""
+) -> Project:
+    current = _lock(project, expected_version)
+    write.assign(current, data.values)
+    current.version += 1
+    write.save(current, by=by, reason=reason)
+    _children(current, data, by=by, reason=reason, new=False)
+    return current
+
+
+def plan_snapshot(steps: Sequence[PlanStep]) -> list[dict[str, str]]:
+    return [
+        {
+            "order": str(s.order),
+            "text": s.text,
+            "weight": str(s.weight),
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+        }
+        for s in steps
+    ]
+
+
+@action
+def replace_plan(
+    *,
+    project: Project,
+    expected_version: int,
+    steps: Sequence[StepInput],
+    by: Actor,
+    reason: str = "",
+) -> Project:
+    """Make the operating plan exactly these steps.
+
+    Once a report has been approved against the plan, changing it is a re-baseline: it needs
+    a reason and the plan as it stood is kept, so the original can still be shown.
+    """
+    validate_plan(steps)
+    current = _lock(project, expected_version)
+    existing = list(current.steps.all())
+    unchanged = [(s.order, s.text, s.weight, s.start, s.end) for s in existing] == [
+        (s.order, s.text, s.weight, s.start, s.end) for s in steps
+    ]
+    if unchanged:
+        return current
+    if existing and current.plan_is_baselined():
+        if not reason.strip():
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "A report on this plan has been approved: say why the plan changes "
+                        "(re-baselining)."
+                    )
+                }
+            )
+        write.save(
+            PlanBaseline(
+                project=current, steps=plan_snapshot(existing), reason=reason, created_by=_user(by)
+            ),
+            by=by,
+            reason=reason,
+        )
+    set_steps(project=current, steps=steps, by=by, reason=reason)
+    current.version += 1
+    write.save(current, by=by, reason=reason or _("operating plan changed"))
+    return current
+
+
+@action
+def add_instalment(
+    *, project: Project, released_on: date, amount: Decimal, note: str, by: Actor
+) -> BudgetInstalment:
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be more than zero.")})
+    released = project.instalments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if project.budget is not None and released + amount > project.budget:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "Released instalments would come to %(total)s baht, more than the "
+                    "allocated budget of %(budget)s baht."
+                )
+                % {"total": f"{released + amount:,.2f}", "budget": f"{project.budget:,.2f}"}
+            }
+        )
+    return write.save(
+        BudgetInstalment(
+            project=project,
+            released_on=released_on,
+            amount=amount,
+            note=note,
+            created_by=_user(by),
+        ),
+        by=by,
+    )
+
+
+@action
+def remove_instalment(*, instalment: BudgetInstalment, by: Actor, reason: str = "") -> None:
+    write.delete(instalment, by=by, reason=reason)
+
+
+def _user(by: Actor) -> Any:
+    return by if getattr(by, "is_authenticated", False) else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -153,6 +154,9 @@ class Project(models.Model):
         _("progress target"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     published = models.BooleanField(_("published"), default=False)
+    # Optimistic locking: every edit through the web bumps it; a form loaded at an older
+    # version is refused instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(default=1)
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     source_ref = models.CharField(_("source"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -175,6 +179,16 @@ class Project(models.Model):
 
     def planned_progress(self, on: date) -> Decimal:
         return planned_percent(self.step_windows(), on)
+
+    def plan_is_baselined(self) -> bool:
+        """Whether a report has been approved against the plan (changing it re-baselines)."""
+        # The reverse relation from reporting: projects must not import the app above it.
+        return self.reports.filter(status="approved").exists()
+
+    def original_plan(self) -> list[StepWindow] | None:
+        """The plan before the first re-baseline, or None when it never changed."""
+        first = self.baselines.order_by("created_at", "id").first()
+        return first.windows if first else None
 
 
 class ProjectItem(models.Model):
@@ -267,6 +281,60 @@ class PlanStep(models.Model):
     @property
     def window(self) -> StepWindow:
         return StepWindow(self.weight, self.start, self.end)
+
+
+class PlanBaseline(models.Model):
+    """The operating plan as it stood before a re-baseline; the first one is the original."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="baselines")
+    steps = models.JSONField(_("steps"))
+    reason = models.TextField(_("reason for re-baselining"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "created_at", "id"]
+        verbose_name = _("plan baseline")
+        verbose_name_plural = _("plan baselines")
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def windows(self) -> list[StepWindow]:
+        return [
+            StepWindow(
+                Decimal(s["weight"]), date.fromisoformat(s["start"]), date.fromisoformat(s["end"])
+            )
+            for s in self.steps
+        ]
+
+
+class BudgetInstalment(models.Model):
+    """Money released to the project (เงินประจำงวด) on a date."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="instalments")
+    released_on = models.DateField(_("released on"))
+    amount = models.DecimalField(_("amount (baht)"), max_digits=15, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "released_on", "id"]
+        verbose_name = _("budget instalment")
+        verbose_name_plural = _("budget instalments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.released_on} {self.amount}"
 
 
 class DataWarning(models.Model):
