@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tidtam.accounts.access import access_for
+from tidtam.indicators.achievement import Direction, Mode, achieved_value
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
 
@@ -38,6 +43,50 @@ class KpiLevel(models.TextChoices):
     OUTPUT = "output", _("output")
 
 
+class KpiDirection(models.TextChoices):
+    HIGHER = Direction.HIGHER, _("higher is better")
+    LOWER = Direction.LOWER, _("lower is better")
+
+
+class KpiMode(models.TextChoices):
+    CUMULATIVE = Mode.CUMULATIVE, _("cumulative from 1 October (achieved = latest quarter)")
+    SUM = Mode.SUM, _("per quarter, added up (achieved = sum of quarters)")
+    AVERAGE = Mode.AVERAGE, _("per quarter, a rate (achieved = average of quarters)")
+
+
+class KpiQuerySet(models.QuerySet["Kpi"]):
+    def visible_to(self, user: object) -> KpiQuerySet:
+        """Readers across the city see every KPI; the staff of an agency see its KPIs and those
+        their projects support; everyone else sees a KPI once it supports a published project.
+
+        A KPI no published project supports yet is the agency's work in progress, like an
+        unpublished project: it stays hidden from other agencies and the public.
+        """
+        access = access_for(user)
+        if access.reads_all:
+            return self
+        supports = KpiSupport.objects.filter(kpi=OuterRef("pk"))
+        shown = Q(Exists(supports.filter(project__published=True)))
+        if access.agencies:
+            shown |= Q(agency_id__in=access.agencies) | Q(
+                Exists(supports.filter(project__agency_id__in=access.agencies))
+            )
+        return self.filter(shown)
+
+    def for_list(self) -> KpiQuerySet:
+        return (
+            self.select_related("agency")
+            .prefetch_related("results__quarter")
+            .order_by("-fiscal_year", "code")
+        )
+
+    def search(self, text: str) -> KpiQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(code__icontains=text) | Q(text__icontains=text))
+
+
 class Kpi(models.Model):
     code = models.CharField(_("KPI code"), max_length=30)
     fiscal_year = models.ForeignKey(
@@ -52,11 +101,26 @@ class Kpi(models.Model):
     achieved = models.DecimalField(_("achieved"), max_digits=15, decimal_places=4, null=True)
     kpi_type = models.CharField(_("type"), max_length=20, choices=KpiType.choices)
     level = models.CharField(_("level"), max_length=20, choices=KpiLevel.choices, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    method = models.TextField(_("calculation method"), blank=True)
+    data_source = models.TextField(_("data source"), blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=KpiDirection.choices, default=KpiDirection.HIGHER
+    )
+    mode = models.CharField(
+        _("quarterly results"),
+        max_length=20,
+        choices=KpiMode.choices,
+        default=KpiMode.CUMULATIVE,
+        help_text=_("How the quarterly results add up to the year's achievement."),
+    )
     projects: models.ManyToManyField[Project, KpiSupport] = models.ManyToManyField(
         Project, related_name="kpis", through="KpiSupport"
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     history = HistoricalRecords()
+
+    objects = KpiQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -68,6 +132,10 @@ class Kpi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
+
+    def derived_achievement(self) -> Decimal | None:
+        """The year's achievement from the quarterly results (prefetch `results__quarter`)."""
+        return achieved_value({r.quarter.number: r.result for r in self.results.all()}, self.mode)
 
 
 class KpiSupport(models.Model):
@@ -141,3 +209,89 @@ class ProjectEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.quarter}: {self.score}"
+
+
+class RatingLevel(models.Model):
+    """One level of the scale evaluators score on, with what it means (set by the
+    administrator)."""
+
+    value = models.DecimalField(_("score"), max_digits=7, decimal_places=2, unique=True)
+    label_th = models.CharField(_("label (Thai)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
+    meaning = models.TextField(_("meaning"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["value"]
+        verbose_name = _("rating level")
+        verbose_name_plural = _("rating levels")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="rating_value_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:g} {self.label_th}"
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" and self.label_en else self.label_th
+
+
+class QuarterClosure(models.Model):
+    """The record of an evaluator closing a quarter: its entries are locked from then on."""
+
+    quarter = models.OneToOneField(Quarter, on_delete=models.CASCADE, related_name="closure")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("closed at"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quarter closure")
+        verbose_name_plural = _("quarter closures")
+
+    def __str__(self) -> str:
+        return f"{self.quarter} {self.closed_at:%Y-%m-%d}"
+
+
+class FlagSettings(models.Model):
+    """The administrator's thresholds for contradiction flags (one row)."""
+
+    high_score = models.DecimalField(
+        _("high evaluation score (at or above)"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal(80),
+    )
+    full_score = models.DecimalField(
+        _("full evaluation score"), max_digits=7, decimal_places=2, default=Decimal(100)
+    )
+    overshoot_factor = models.DecimalField(
+        _("result above target by more than (times)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(2),
+        help_text=_(
+            "A result larger than the target times this factor is most likely in the wrong unit."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contradiction flag thresholds")
+        verbose_name_plural = _("contradiction flag thresholds")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(high_score__gt=0, full_score__gte=models.F("high_score"))
+                & Q(overshoot_factor__gt=1),
+                name="flag_thresholds_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.high_score} / {self.full_score} / ×{self.overshoot_factor}"
+
+    @classmethod
+    def current(cls) -> FlagSettings:
+        """The administrator's row, or the defaults while there is none."""
+        return cls.objects.order_by("pk").first() or cls()
