@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from tidtam.dashboards import history
 from tidtam.dashboards import views as pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("projects/", pages.project_list, name="project-list"),
     path("projects/<str:code>/", pages.project_detail, name="project-detail"),
+    path("projects/<str:code>/history/", history.project_history, name="project-history"),
     path("me/", pages.my_work, name="my-work"),
     path("accounts/", include("tidtam.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -122,6 +122,8 @@ class ProjectPage:
     current_percent: Decimal | None = None
     latest_evaluation: ProjectEvaluation | None = None
     weight_total: Decimal = field(default=Decimal(0))
+    # The agency's own staff and the city-wide readers: they see phones, warnings and history.
+    insider: bool = False
 
 
 def _kpi_blocks(project: Project) -> list[KpiBlock]:
@@ -207,4 +209,5 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         current_percent=reports[0].percent if reports else None,
         latest_evaluation=evaluations[0] if evaluations else None,
         weight_total=sum((s.weight for s in steps), Decimal(0)),
+        insider=insider,
     )
