@@ -1,0 +1,73 @@
+"""The one way views reach a KPI, a quarter to enter for, or a project to score."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from tidtam.accounts.access import access_for
+from tidtam.indicators.models import Kpi, KpiQuerySet
+from tidtam.projects.access import get_project_for_user
+from tidtam.projects.models import Project, Quarter
+
+
+def kpis_for_user(user: object) -> KpiQuerySet:
+    return Kpi.objects.visible_to(user)
+
+
+def get_kpi_for_user(
+    user: object, code: str, *, fiscal_year: int | None = None, write: bool = False
+) -> Kpi:
+    """The KPI with this code in `fiscal_year`, or in the newest fiscal year in which the user
+    may see it (a KPI code is unique within a fiscal year only); a hidden KPI is a 404.
+
+    With `write`, a KPI the user may read but whose results they may not enter is a 403.
+    """
+    kpis = kpis_for_user(user).filter(code=code).select_related("agency", "fiscal_year")
+    if fiscal_year is not None:
+        kpis = kpis.filter(fiscal_year_id=fiscal_year)
+    kpi = kpis.order_by("-fiscal_year_id").first()
+    if kpi is None:
+        raise Http404("no such KPI")
+    if write and not can_enter_results(user, kpi):
+        raise PermissionDenied("read-only")
+    return kpi
+
+
+def can_enter_results(user: object, kpi: Kpi) -> bool:
+    """Officers of the KPI's agency report its quarterly results."""
+    return access_for(user).edits_agency(kpi.agency_id)
+
+
+def can_evaluate(user: object) -> bool:
+    """Evaluators score KPIs and projects and close quarters."""
+    return access_for(user).evaluator
+
+
+def get_kpi_to_score(user: object, code: str, fiscal_year: int) -> Kpi:
+    kpi = get_kpi_for_user(user, code, fiscal_year=fiscal_year)
+    if not can_evaluate(user):
+        raise PermissionDenied("evaluators only")
+    return kpi
+
+
+def get_project_to_score(user: object, code: str) -> Project:
+    project = get_project_for_user(user, code)
+    if not can_evaluate(user):
+        raise PermissionDenied("evaluators only")
+    return project
+
+
+def get_quarter(fiscal_year: int, number: int) -> Quarter:
+    quarter = Quarter.objects.filter(fiscal_year_id=fiscal_year, number=number).first()
+    if quarter is None:
+        raise Http404("no such quarter")
+    return quarter
+
+
+def get_quarter_to_close(user: object, fiscal_year: int, number: int) -> Quarter:
+    """Quarters are public knowledge, so anyone who may not close one gets a 403."""
+    quarter = get_quarter(fiscal_year, number)
+    if not can_evaluate(user):
+        raise PermissionDenied("evaluators only")
+    return quarter
