@@ -24,6 +24,10 @@ Actor = AbstractBaseUser | AnonymousUser | None
 # point, and the importer saves dozens of round trips per page.
 action = transaction.atomic(savepoint=False)
 
+# Actions that may refuse input (raising ValidationError) for a person at a form: a savepoint
+# when nested lets the caller's transaction go on after the refusal, with nothing written.
+checked_action = transaction.atomic()
+
 _history_models: dict[type[models.Model], type[models.Model]] = {}
 
 

@@ -11,11 +11,13 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
+from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
 from tidtam.indicators.models import Kpi, ProjectEvaluation
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.thai import format_date
 from tidtam.projects.chart import progress_chart_svg
 from tidtam.projects.models import (
+    BudgetInstalment,
     DataWarning,
     PlanLink,
     PlanStep,
@@ -99,6 +101,39 @@ class KpiBlock:
     quarters: list[QuarterRow]
 
 
+@dataclass(frozen=True)
+class BudgetSummary:
+    allocated: Decimal | None
+    instalments: list[BudgetInstalment]
+    released: Decimal
+    spent: Decimal | None
+    spent_on: date | None
+
+    @property
+    def released_percent(self) -> Decimal | None:
+        if not self.allocated:
+            return None
+        return self.released * 100 / self.allocated
+
+    @property
+    def spent_percent(self) -> Decimal | None:
+        if not self.allocated or self.spent is None:
+            return None
+        return self.spent * 100 / self.allocated
+
+
+def _budget(project: Project, reports: list[ProgressReport]) -> BudgetSummary:
+    instalments = list(project.instalments.all())
+    spent = next((r for r in reports if getattr(r, "spent", None) is not None), None)
+    return BudgetSummary(
+        allocated=project.budget,
+        instalments=instalments,
+        released=sum((i.amount for i in instalments), Decimal(0)),
+        spent=getattr(spent, "spent", None),
+        spent_on=spent.report_date if spent else None,
+    )
+
+
 @dataclass
 class ProjectPage:
     project: Project
@@ -112,6 +147,7 @@ class ProjectPage:
     evaluations: list[ProjectEvaluation]
     warnings: list[DataWarning]
     chart_svg: str
+    timeline: Timeline
     status: str
     status_label: str
     status_explanation: str
@@ -122,6 +158,9 @@ class ProjectPage:
     current_percent: Decimal | None = None
     latest_evaluation: ProjectEvaluation | None = None
     weight_total: Decimal = field(default=Decimal(0))
+    can_edit: bool = False
+    budget: BudgetSummary | None = None
+    rebaselined: bool = False
     # The agency's own staff and the city-wide readers: they see phones, warnings and history.
     insider: bool = False
 
@@ -154,7 +193,8 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     items = list(project.items.all())
     reports = list(ProgressReport.objects.filter(project=project).visible_to(user).newest_first())
     steps = list(project.steps.all())
-    insider = access_for(user).reads_agency(project.agency_id)
+    access = access_for(user)
+    insider = access.reads_agency(project.agency_id)
     contacts = [
         ContactRow(c.person.name, c.person.phone if c.person.phone_visible(insider=insider) else "")
         for c in ProjectContact.objects.filter(project=project).select_related("person__agency")
@@ -173,8 +213,10 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         today=today,
         thresholds=ScheduleSettings.current(),
     )
+    original = project.original_plan()
     chart = progress_chart_svg(
         planned=planned_curve(step_windows),
+        baseline=planned_curve(original) if original is not None else None,
         actual=[(r.report_date, r.percent) for r in reversed(reports)],
         start=start,
         end=end,
@@ -200,6 +242,14 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         evaluations=evaluations,
         warnings=list(project.warnings.filter(resolved=False)) if insider else [],
         chart_svg=chart,
+        timeline=build_timeline(
+            [StepRow(s.order, s.text, s.window) for s in steps],
+            reported=reports[0].percent if reports else None,
+            today=today,
+            start=start,
+            end=end,
+            lang=lang,
+        ),
         status=assessment.status,
         status_label=str(STATUS_LABELS[assessment.status]),
         status_explanation=explain(assessment, lang),
@@ -210,4 +260,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         latest_evaluation=evaluations[0] if evaluations else None,
         weight_total=sum((s.weight for s in steps), Decimal(0)),
         insider=insider,
+        can_edit=access.edits_agency(project.agency_id),
+        budget=_budget(project, reports),
+        rebaselined=original is not None,
     )

@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from tidtam.audit import write
-from tidtam.audit.write import Actor, SyncResult, action
+from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.orgs.models import Agency, Origin, Person
 from tidtam.projects.models import (
@@ -303,7 +303,7 @@ def _children(project: Project, data: ProjectInput, *, by: Actor, reason: str, n
     set_contacts(project=project, people=people, by=by, reason=reason, new=new)
 
 
-@action
+@checked_action
 def create_project(*, agency: Agency, code: str, data: ProjectInput, by: Actor) -> Project:
     validate_code(code, agency)
     project = write.save(
@@ -322,7 +322,7 @@ def _lock(project: Project, expected_version: int) -> Project:
     return current
 
 
-@action
+@checked_action
 def update_project(
     *, project: Project, expected_version: int, data: ProjectInput, by: Actor, reason: str = ""
 ) -> Project:
@@ -347,7 +347,7 @@ def plan_snapshot(steps: Sequence[PlanStep]) -> list[dict[str, str]]:
     ]
 
 
-@action
+@checked_action
 def replace_plan(
     *,
     project: Project,
@@ -392,7 +392,7 @@ def replace_plan(
     return current
 
 
-@action
+@checked_action
 def add_instalment(
     *, project: Project, released_on: date, amount: Decimal, note: str, by: Actor
 ) -> BudgetInstalment:
@@ -421,7 +421,7 @@ def add_instalment(
     )
 
 
-@action
+@checked_action
 def remove_instalment(*, instalment: BudgetInstalment, by: Actor, reason: str = "") -> None:
     write.delete(instalment, by=by, reason=reason)
 

@@ -196,3 +196,45 @@ def assess(
 
 def _month(day: date) -> tuple[int, int]:
     return day.year, day.month
+
+
+class StepState:
+    UPCOMING = "upcoming"
+    IN_PROGRESS = "in_progress"
+    DUE = "due"
+    DONE = "done"
+    LATE = "late"
+
+
+# A step ending within this many days is due: the next monthly report should show it done.
+DUE_WITHIN = timedelta(days=30)
+
+
+def step_states(steps: Sequence[StepWindow], reported: Decimal | None, today: date) -> list[str]:
+    """The state of each step on `today`, by the plan and the latest cumulative report.
+
+    Reports give one cumulative percent for the whole project, so a step is done when the
+    reported percent reaches the plan's cumulative weight at the step's end: the weights of
+    every step ending no later than it, capped at 100. Nothing is done before anything is
+    reported. A step not done is late once its end has passed, due when it ends within
+    DUE_WITHIN, in progress once it has started, and upcoming before that.
+    """
+    ends = [_window(step)[1] for step in steps]
+    states = []
+    for step, end in zip(steps, ends, strict=True):
+        needed = min(
+            sum((s.weight for s, e in zip(steps, ends, strict=True) if e <= end), Decimal(0)),
+            Decimal(100),
+        )
+        start = _window(step)[0]
+        if reported is not None and reported > 0 and reported >= needed:
+            states.append(StepState.DONE)
+        elif end < today:
+            states.append(StepState.LATE)
+        elif today < start:
+            states.append(StepState.UPCOMING)
+        elif end - today <= DUE_WITHIN:
+            states.append(StepState.DUE)
+        else:
+            states.append(StepState.IN_PROGRESS)
+    return states

@@ -1,0 +1,250 @@
+"""Officers' pages for entering a project, its operating plan and its budget instalments."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tidtam.accounts.access import access_for
+from tidtam.orgs.models import Agency
+from tidtam.projects import actions
+from tidtam.projects.access import get_project_for_user
+from tidtam.projects.forms import (
+    ContactFormSet,
+    InstalmentForm,
+    PlanMetaForm,
+    ProjectForm,
+    StepFormSet,
+    contact_inputs,
+    step_inputs,
+)
+from tidtam.projects.models import Project
+
+
+def _report_errors(error: ValidationError, form: BaseForm) -> None:
+    """Put an action's refusal next to the field it names, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _initial(project: Project) -> dict[str, Any]:
+    items = list(project.items.all())
+    return {
+        "objectives": "\n".join(i.text for i in items if i.kind == "objective"),
+        "targets": "\n".join(i.text for i in items if i.kind == "target"),
+        "links": [link.node_id for link in project.plan_links.all()],
+        "version": project.version,
+    }
+
+
+def _contacts_initial(project: Project) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": c.person.name,
+            "phone": c.person.phone,
+            "email": c.person.email,
+            "phone_public": c.person.phone_public,
+        }
+        for c in project.contacts.select_related("person")
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    agencies = list(Agency.objects.filter(pk__in=access_for(request.user).officer_of))
+    if not agencies:
+        raise PermissionDenied("officers only")
+    form = ProjectForm(request.POST or None, agencies=agencies)
+    contacts = ContactFormSet(request.POST or None, prefix="contact", initial=[{}, {}])
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        try:
+            project = actions.create_project(
+                agency=form.cleaned_data["agency"],
+                code=form.cleaned_data["code"],
+                data=form.project_input(contact_inputs(contacts)),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _report_errors(error, form)
+        else:
+            messages.success(request, _("The project was created. Now enter its operating plan."))
+            return redirect("project-plan", project.code)
+    return render(
+        request, "projects/project_form.html", {"form": form, "contacts": contacts, "project": None}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code, write=True)
+    form = ProjectForm(
+        request.POST or None, instance=project, initial=_initial(project), agencies=[project.agency]
+    )
+    contacts = ContactFormSet(
+        request.POST or None, prefix="contact", initial=[*_contacts_initial(project), {}]
+    )
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        try:
+            actions.update_project(
+                project=project,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=form.project_input(contact_inputs(contacts)),
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            _report_errors(error, form)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect("project-detail", project.code)
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "contacts": contacts, "project": project},
+    )
+
+
+def _rows(data: Any) -> list[dict[str, str]]:
+    """The step rows as posted, in their order on the page."""
+    try:
+        total = min(int(data.get("step-TOTAL_FORMS", 0)), 60)
+    except ValueError:
+        total = 0
+    return [
+        {name: data.get(f"step-{n}-{name}", "") for name in ("text", "weight", "start", "end")}
+        for n in range(total)
+    ]
+
+
+def _apply(op: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Add, remove or move a row without saving: the editor's buttons."""
+    name, _sep, arg = op.partition("-")
+    index = int(arg) if arg.isdigit() else -1
+    if name == "add":
+        rows.append({"text": "", "weight": "", "start": "", "end": ""})
+    elif name == "remove" and 0 <= index < len(rows):
+        rows.pop(index)
+    elif name == "up" and 0 < index < len(rows):
+        rows[index - 1], rows[index] = rows[index], rows[index - 1]
+    elif name == "down" and 0 <= index < len(rows) - 1:
+        rows[index + 1], rows[index] = rows[index], rows[index + 1]
+    return rows
+
+
+def _bound(rows: list[dict[str, str]]) -> dict[str, str]:
+    data = {"step-TOTAL_FORMS": str(len(rows)), "step-INITIAL_FORMS": "0"}
+    for n, row in enumerate(rows):
+        data.update({f"step-{n}-{k}": v for k, v in row.items()})
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code, write=True)
+    baselined = project.plan_is_baselined()
+    op = request.POST.get("op", "save")
+    if request.method == "GET":
+        steps = StepFormSet(
+            prefix="step",
+            initial=[
+                {"text": s.text, "weight": s.weight, "start": s.start, "end": s.end}
+                for s in project.steps.all()
+            ]
+            or [{}],
+        )
+        meta = PlanMetaForm(initial={"version": project.version})
+    elif op != "save":
+        # An editing button: re-draw the rows as posted, changed, and save nothing.
+        steps = StepFormSet(prefix="step", initial=_apply(op, _rows(request.POST)))
+        meta = PlanMetaForm(
+            initial={"version": request.POST.get("version"), "reason": request.POST.get("reason")}
+        )
+    else:
+        steps = StepFormSet(_bound(_rows(request.POST)), prefix="step")
+        meta = PlanMetaForm(request.POST)
+        if steps.is_valid() and meta.is_valid():
+            inputs = step_inputs(steps)
+            try:
+                actions.replace_plan(
+                    project=project,
+                    expected_version=meta.cleaned_data["version"],
+                    steps=inputs,
+                    by=request.user,
+                    reason=meta.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                _report_errors(error, meta)
+            else:
+                outside = actions.steps_outside_year(project, inputs)
+                if outside:
+                    messages.warning(
+                        request,
+                        _("Steps %(steps)s run outside fiscal year %(year)s: check their dates.")
+                        % {"steps": ", ".join(map(str, outside)), "year": project.fiscal_year_id},
+                    )
+                messages.success(request, _("The operating plan was saved."))
+                return redirect("project-detail", project.code)
+    context = {
+        "project": project,
+        "steps": steps,
+        "meta": meta,
+        "baselined": baselined,
+        "total": _total_weight(steps),
+    }
+    partial = getattr(request, "htmx", False) and op != "save"
+    return render(
+        request, "projects/_plan_rows.html" if partial else "projects/plan_form.html", context
+    )
+
+
+def _total_weight(steps: Any) -> Decimal | None:
+    total = Decimal(0)
+    for form in steps.forms:
+        raw = form["weight"].value()
+        try:
+            total += Decimal(str(raw)) if raw not in (None, "") else Decimal(0)
+        except InvalidOperation:
+            return None
+    return total
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_edit(request: HttpRequest, code: str) -> HttpResponse:
+    project = get_project_for_user(request.user, code, write=True)
+    form = InstalmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_instalment(project=project, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _report_errors(error, form)
+        else:
+            messages.success(request, _("The instalment was recorded."))
+            return redirect("project-budget", project.code)
+    context = {"project": project, "form": form, "instalments": list(project.instalments.all())}
+    return render(request, "projects/budget_form.html", context)
+
+
+@login_required
+@require_POST
+def instalment_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    project = get_project_for_user(request.user, code, write=True)
+    instalment = get_object_or_404(project.instalments, pk=pk)
+    actions.remove_instalment(instalment=instalment, by=request.user)
+    messages.success(request, _("The instalment was removed."))
+    return redirect("project-budget", project.code)
