@@ -25,6 +25,7 @@ data: migrate
 	$(BIN)/python manage.py load_reference
 	if [ -d "$(SEEDS)" ]; then $(BIN)/python manage.py import_legacy "$(SEEDS)"; fi
 	$(BIN)/python manage.py import_legacy samples/legacy
+	$(BIN)/python manage.py load_demo_accounts
 
 setup: data
 

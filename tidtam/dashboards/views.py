@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
 from tidtam.dashboards.project_page import build_project_page
 from tidtam.orgs.models import Agency
@@ -90,6 +91,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
 class MyWorkPage:
     memberships: list[Membership]
     editable: list[Project]
+    creates_projects: bool = False
 
 
 @login_required
@@ -99,5 +101,6 @@ def my_work(request: HttpRequest) -> HttpResponse:
     context = MyWorkPage(
         memberships=list(request.user.memberships.select_related("agency")),  # type: ignore[union-attr]
         editable=list(Project.objects.editable_by(request.user).for_list()[:200]),
+        creates_projects=bool(access_for(request.user).officer_of),
     )
     return render(request, "dashboards/my_work.html", {"view": context})

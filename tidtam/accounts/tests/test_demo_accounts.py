@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+
+from tidtam.accounts.models import Membership, Role
+from tidtam.test import make_agency
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_sign_in_with_their_roles_and_loading_twice_changes_nothing() -> None:
+    make_agency("03000000")
+    make_agency("21000000")
+    call_command("load_demo_accounts")
+    call_command("load_demo_accounts")
+    assert Membership.objects.count() == 6
+    assert Membership.history.count() == 6
+    assert Membership.objects.get(user__username="officer").role == Role.OFFICER
+    assert Client().login(username="approver", password="tidtam-demo")
+
+
+@override_settings(DEVELOPMENT=False)
+def test_demo_accounts_are_refused_outside_development() -> None:
+    with pytest.raises(CommandError):
+        call_command("load_demo_accounts")
+    assert not Membership.objects.exists()
