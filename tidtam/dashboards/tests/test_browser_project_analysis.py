@@ -1,0 +1,36 @@
+"""Screenshots of the seed project page: chart, status badge, step timeline and flags."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+
+from tidtam.conftest import screenshot
+from tidtam.legacy.load import import_paths
+from tidtam.test import SEED_CODES, seed_path
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_seed_project_page_shows_plan_against_actual_on_the_report_day(
+    page: Any, live_server: Any
+) -> None:
+    call_command("load_reference", stdout=StringIO())
+    assert import_paths([seed_path(code) for code in SEED_CODES]).rejected == []
+    # The live server runs in this process: the page is drawn as on the latest report's day.
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2020, 2, 19)):
+        page.goto(f"{live_server.url}/projects/03000000-2457/")
+        main = page.inner_text("main")
+        assert "ล่าช้ามาก" in main
+        assert "ขั้นตอนการปฏิบัติงานของโครงการ" in main
+        assert page.locator("svg line.today").count() == 1
+        assert page.locator("ol.gantt li.step").count() == 7
+        screenshot(page, "project-seed-analysis")
+        page.locator("section.step-timeline").screenshot(
+            path=str(screenshot(page, "project-seed-timeline").with_name("timeline-only.png"))
+        )
