@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
+from tidtam.accounts.models import Membership
 from tidtam.audit.history import Entry, Refs, Source, language, trail_page
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport, ProjectEvaluation
 from tidtam.lib.thai import format_date
@@ -188,3 +191,26 @@ def project_history(request: HttpRequest, code: str) -> HttpResponse:
         project=project, page=trail_page(SOURCES, project, number=request.GET.get("page"))
     )
     return render(request, "dashboards/project_history.html", {"view": context})
+
+
+def _member(row: Any, refs: Refs) -> str:
+    user: Any = refs.of(row, "user")
+    name = (user.get_full_name() or user.get_username()) if user is not None else f"#{row.user_id}"
+    agency: Any = refs.of(row, "agency")
+    where = f" · {agency.code} {agency}" if agency is not None else ""
+    return f"{name}: {row.get_role_display()}{where}"
+
+
+MEMBERSHIP_SOURCES = [
+    Source(Membership, _("membership"), label=_member, refs=("user", "agency")),
+]
+
+
+@login_required
+@require_GET
+def membership_history(request: HttpRequest) -> HttpResponse:
+    """Who gave or took which role, when: for administrators only."""
+    if not access_for(request.user).administrator:
+        raise PermissionDenied("administrators only")
+    page = trail_page(MEMBERSHIP_SOURCES, None, number=request.GET.get("page"))
+    return render(request, "dashboards/membership_history.html", {"page": page})

@@ -1,0 +1,40 @@
+"""The agency settings form: it cleans the choices; orgs.actions writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tidtam.orgs.models import Agency, Person
+
+
+class ContactPublicationForm(forms.Form):
+    publish_contact_phones = forms.BooleanField(
+        label=_("Publish the phone numbers of all this agency's contacts"),
+        required=False,
+        help_text=_("When ticked, the public sees every contact's phone number on project pages."),
+    )
+    public_people = forms.ModelMultipleChoiceField(
+        label=_("People whose phone number is public"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("%(value)s is not one of this agency's contacts."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        max_length=500,
+        help_text=_("Kept in the agency's history."),
+    )
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(agency=agency).order_by("name", "pk")
+        self.fields["public_people"].queryset = people  # type: ignore[attr-defined]
+        self.initial.setdefault("publish_contact_phones", agency.publish_contact_phones)
+        self.initial.setdefault("public_people", [p.pk for p in people if p.phone_public])

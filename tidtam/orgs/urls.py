@@ -1,0 +1,7 @@
+from django.urls import path
+
+from tidtam.orgs import views
+
+urlpatterns = [
+    path("<str:code>/settings/", views.agency_settings, name="agency-settings"),
+]

@@ -1,0 +1,35 @@
+"""An agency's own settings page: which contact details the public sees."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tidtam.orgs import actions
+from tidtam.orgs.access import get_agency_for_manager
+from tidtam.orgs.forms import ContactPublicationForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_settings(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_agency_for_manager(request.user, code)
+    form = ContactPublicationForm(request.POST if request.method == "POST" else None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        changes = actions.set_contact_publication(
+            agency=agency,
+            publish_phones=form.cleaned_data["publish_contact_phones"],
+            public_people=[person.pk for person in form.cleaned_data["public_people"]],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        if changes.any:
+            messages.success(request, _("The publication settings were saved."))
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("agency-settings", code=agency.code)
+    return render(request, "orgs/agency_settings.html", {"agency": agency, "form": form})
