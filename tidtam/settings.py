@@ -122,6 +122,8 @@ STATIC_ROOT = None if DEVELOPMENT else BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEVELOPMENT
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
+# Report attachments larger than this many megabytes are refused.
+TIDTAM_ATTACHMENT_MAX_MB = int(env_str("TIDTAM_ATTACHMENT_MAX_MB", "10"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,17 +1,47 @@
-"""Audited writes on progress reports."""
+"""Audited writes on progress reports: entry, review, problems and attachments.
+
+Every action joins its caller's transaction and writes its history rows in it; e-mail goes out
+only once that transaction has committed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+import uuid
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from tidtam.audit import write
-from tidtam.audit.write import Actor, SyncResult, action
+from tidtam.audit.write import Actor, SyncResult, action, checked_action
+from tidtam.lib.thai import format_date, truncate
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import Project
-from tidtam.reporting.models import ProgressReport, ReportStatus
+from tidtam.reporting import mail
+from tidtam.reporting.attachments import HEAD_BYTES, check_file, clean_name
+from tidtam.reporting.models import (
+    EDITABLE,
+    Problem,
+    ProblemCategory,
+    ProblemStatus,
+    ProgressReport,
+    ReportAttachment,
+    ReportStatus,
+)
+
+# Django's history table keeps a reason of at most this many characters.
+REASON_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -58,3 +88,427 @@ def record_imported_reports(
         reason=reason,
         delete_missing=False,
     )
+
+
+# --- Monthly reports entered in Tidtam ---
+
+
+@dataclass(frozen=True)
+class ReportValues:
+    """What the officer enters on the monthly report form, already cleaned."""
+
+    report_date: date
+    percent: Decimal
+    narrative: str
+    spent: Decimal | None = None
+    decrease_reason: str = ""
+
+
+@dataclass(frozen=True)
+class NewProblem:
+    category: ProblemCategory
+    description: str
+
+
+@dataclass(frozen=True)
+class ProblemChanges:
+    """Problems raised by a report, and the carried-forward problems it resolves (all of them:
+    a problem this report resolved before and is no longer in `resolved` is reopened)."""
+
+    new: Sequence[NewProblem] = ()
+    resolved: Collection[int] = ()
+
+
+class StaleReport(ValidationError):
+    """Someone else changed the report after this form was loaded."""
+
+    def __init__(self, current: ProgressReport) -> None:
+        super().__init__(
+            _(
+                "Someone else changed this report after you opened it. Nothing was saved: your "
+                "input is still below, and the report as it is now is shown beside it. Check "
+                "it, then save again to replace it with your input."
+            ),
+            code="stale",
+        )
+        self.current = current
+
+
+def _by(by: Actor) -> Any:
+    """The user to name on the record (none for a command run by nobody in particular)."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
+def _day(value: date) -> str:
+    lang = "en" if (get_language() or "th").startswith("en") else "th"
+    return format_date(value, lang=lang)
+
+
+def _month(value: date) -> str:
+    lang = "en" if (get_language() or "th").startswith("en") else "th"
+    return format_date(value, style="month", lang=lang)
+
+
+def _earliest_date(project: Project) -> date:
+    first_step = project.steps.order_by("start").values_list("start", flat=True).first()
+    start = project.fiscal_year.start
+    return min(start, first_step) if first_step else start
+
+
+def validate_report(
+    project: Project, values: ReportValues, *, report: ProgressReport | None = None
+) -> None:
+    """The rules a report entered by hand must meet; every broken rule, by field."""
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    today = timezone.localdate()
+    others = project.reports.exclude(pk=report.pk) if report else project.reports.all()
+    if values.report_date > today:
+        fail("report_date", _("The report date cannot be in the future."))
+    elif values.report_date < (earliest := _earliest_date(project)):
+        fail(
+            "report_date",
+            _("The report date cannot be before %(date)s, when the project's plan begins.")
+            % {"date": _day(earliest)},
+        )
+    else:
+        same_month = others.in_month(values.report_date).first()
+        if same_month is not None:
+            fail(
+                "report_date",
+                _(
+                    "This project already has a report for %(month)s (dated %(date)s): there "
+                    "is one report a month, so edit that report instead."
+                )
+                % {"month": _month(values.report_date), "date": _day(same_month.report_date)},
+            )
+    if not Decimal(0) <= values.percent <= Decimal(100):
+        fail("percent", _("Progress is a percentage from 0 to 100."))
+    if values.spent is not None:
+        if values.spent < 0:
+            fail("spent", _("Spending cannot be negative."))
+        elif project.budget is not None and values.spent > project.budget:
+            fail(
+                "spent",
+                _("Spending is more than the project's budget of %(budget)s baht.")
+                % {"budget": f"{project.budget:,.2f}"},
+            )
+    if not values.narrative.strip():
+        fail("narrative", _("Describe the progress made this month."))
+    previous = others.filter(report_date__lt=values.report_date).newest_first().first()
+    if previous is not None and not values.decrease_reason.strip():
+        if values.percent < previous.percent:
+            fail(
+                "decrease_reason",
+                _(
+                    "Progress is lower than in the previous report (%(percent)s percent on "
+                    "%(date)s): give the reason."
+                )
+                % {"percent": f"{previous.percent:.2f}", "date": _day(previous.report_date)},
+            )
+        if (
+            values.spent is not None
+            and previous.spent is not None
+            and values.spent < previous.spent
+        ):
+            fail(
+                "decrease_reason",
+                _(
+                    "Spending is lower than in the previous report (%(spent)s baht on "
+                    "%(date)s): give the reason."
+                )
+                % {"spent": f"{previous.spent:,.2f}", "date": _day(previous.report_date)},
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock(report: ProgressReport) -> ProgressReport:
+    return ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError({NON_FIELD_ERRORS: [message]}, code="state")
+
+
+def _check_version(current: ProgressReport, expected_version: int | None) -> None:
+    if expected_version is not None and current.version != expected_version:
+        raise StaleReport(current)
+
+
+def _require_editable(report: ProgressReport) -> None:
+    _require(
+        report.is_editable,
+        _("This report is %(status)s: it can no longer be changed.")
+        % {"status": report.get_status_display()},
+    )
+
+
+def _report_values(values: ReportValues) -> dict[str, object]:
+    return {
+        "report_date": values.report_date,
+        "percent": values.percent,
+        "spent": values.spent,
+        "narrative": values.narrative.strip(),
+        "decrease_reason": values.decrease_reason.strip(),
+    }
+
+
+@checked_action
+def create_report(
+    *,
+    project: Project,
+    values: ReportValues,
+    by: Actor,
+    problems: ProblemChanges = ProblemChanges(),
+    files: Sequence[File] = (),
+) -> ProgressReport:
+    """A new draft monthly report, with the problems it raises or resolves and its files."""
+    # One report a month: reports of a project are created one at a time.
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    validate_report(project, values)
+    report = write.save(
+        ProgressReport(
+            project=project,
+            origin=Origin.MANUAL,
+            status=ReportStatus.DRAFT,
+            created_by=_by(by),
+            **_report_values(values),
+        ),
+        by=by,
+    )
+    _apply_problems(report, problems, by=by)
+    for upload in files:
+        add_attachment(report=report, upload=upload, by=by)
+    return report
+
+
+@checked_action
+def update_report(
+    *,
+    report: ProgressReport,
+    expected_version: int | None,
+    values: ReportValues,
+    by: Actor,
+    problems: ProblemChanges = ProblemChanges(),
+    files: Sequence[File] = (),
+    reason: str = "",
+) -> ProgressReport:
+    Project.objects.select_for_update().filter(pk=report.project_id).first()
+    current = _lock(report)
+    _check_version(current, expected_version)
+    _require_editable(current)
+    validate_report(current.project, values, report=current)
+    write.assign(current, _report_values(values))
+    current.version += 1
+    write.save(current, by=by, reason=reason)
+    _apply_problems(current, problems, by=by)
+    for upload in files:
+        add_attachment(report=current, upload=upload, by=by)
+    return current
+
+
+@checked_action
+def submit_report(
+    *, report: ProgressReport, by: Actor, expected_version: int | None = None
+) -> ProgressReport:
+    """Send a draft or returned report to the agency's approvers."""
+    current = _lock(report)
+    _check_version(current, expected_version)
+    _require(
+        current.status in EDITABLE and current.origin != Origin.IMPORT,
+        _("Only a draft or a returned report can be submitted."),
+    )
+    current.status = ReportStatus.SUBMITTED
+    current.submitted_by = _by(by)
+    current.submitted_at = timezone.now()
+    current.version += 1
+    write.save(current, by=by, reason=_("submitted for review"))
+    transaction.on_commit(partial(mail.send_submitted, current.pk))
+    return current
+
+
+def _review(report: ProgressReport, by: Actor, expected_version: int | None) -> ProgressReport:
+    current = _lock(report)
+    _check_version(current, expected_version)
+    _require(
+        current.status == ReportStatus.SUBMITTED,
+        _("Only a submitted report can be reviewed; this one is %(status)s.")
+        % {"status": current.get_status_display()},
+    )
+    current.reviewed_by = _by(by)
+    current.reviewed_at = timezone.now()
+    current.version += 1
+    return current
+
+
+@checked_action
+def approve_report(
+    *, report: ProgressReport, by: Actor, comment: str = "", expected_version: int | None = None
+) -> ProgressReport:
+    """Approve a submitted report: it is locked from then on and becomes public with its
+    project."""
+    current = _review(report, by, expected_version)
+    _require(
+        current.submitted_by_id is None or current.submitted_by_id != getattr(by, "pk", None),
+        _("You submitted this report yourself: another approver of the agency must approve it."),
+    )
+    current.status = ReportStatus.APPROVED
+    current.review_comment = comment.strip()
+    write.save(current, by=by, reason=_("approved"))
+    transaction.on_commit(partial(mail.send_approved, current.pk))
+    return current
+
+
+@checked_action
+def return_report(
+    *, report: ProgressReport, by: Actor, comment: str, expected_version: int | None = None
+) -> ProgressReport:
+    """Send a submitted report back to its officer, saying what to correct."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError(
+            {"comment": [_("Say what the officer should correct.")]}, code="required"
+        )
+    current = _review(report, by, expected_version)
+    current.status = ReportStatus.RETURNED
+    current.review_comment = comment
+    write.save(current, by=by, reason=truncate(_("returned: ") + comment, REASON_LIMIT))
+    transaction.on_commit(partial(mail.send_returned, current.pk))
+    return current
+
+
+@checked_action
+def delete_report(*, report: ProgressReport, by: Actor) -> None:
+    """Delete a draft with the problems it raised and its files; problems it resolved are
+    open again."""
+    current = _lock(report)
+    _require(
+        current.status == ReportStatus.DRAFT and current.origin != Origin.IMPORT,
+        _("Only a draft can be deleted."),
+    )
+    reason = _("draft deleted")
+    for problem in Problem.objects.filter(resolved_in=current):
+        reopen_problem(problem=problem, by=by, reason=reason)
+    for problem in Problem.objects.filter(opened_in=current):
+        write.delete(problem, by=by, reason=reason)
+    for attachment in current.attachments.all():
+        _delete_attachment(attachment, by=by, reason=reason)
+    write.delete(current, by=by, reason=reason)
+
+
+# --- Problems ---
+
+
+@checked_action
+def add_problem(
+    *, report: ProgressReport, category: ProblemCategory, description: str, by: Actor
+) -> Problem:
+    description = description.strip()
+    if not description:
+        raise ValidationError({"description": [_("Describe the problem.")]}, code="required")
+    return write.save(
+        Problem(
+            project_id=report.project_id,
+            category=category,
+            description=description,
+            opened_in=report,
+            created_by=_by(by),
+        ),
+        by=by,
+    )
+
+
+@checked_action
+def resolve_problem(*, problem: Problem, report: ProgressReport, by: Actor) -> Problem:
+    _require(problem.project_id == report.project_id, _("The problem is of another project."))
+    problem.status = ProblemStatus.RESOLVED
+    problem.resolved_in = report
+    return write.save(problem, by=by, reason=_("resolved"))
+
+
+@action
+def reopen_problem(*, problem: Problem, by: Actor, reason: str = "") -> Problem:
+    problem.status = ProblemStatus.OPEN
+    problem.resolved_in = None
+    return write.save(problem, by=by, reason=reason or _("reopened"))
+
+
+def _apply_problems(report: ProgressReport, changes: ProblemChanges, *, by: Actor) -> None:
+    for new in changes.new:
+        add_problem(report=report, category=new.category, description=new.description, by=by)
+    wanted = set(changes.resolved)
+    carried = Problem.objects.filter(project_id=report.project_id).filter(
+        status=ProblemStatus.OPEN
+    ) | Problem.objects.filter(resolved_in=report)
+    known = {problem.pk: problem for problem in carried}
+    if wanted - known.keys():
+        raise ValidationError(
+            {"resolved": [_("A problem ticked as resolved is no longer open.")]}, code="stale"
+        )
+    for pk, problem in sorted(known.items()):
+        if pk in wanted and problem.status == ProblemStatus.OPEN:
+            resolve_problem(problem=problem, report=report, by=by)
+        elif pk not in wanted and problem.resolved_in_id == report.pk:
+            reopen_problem(problem=problem, by=by)
+
+
+# --- Attachments ---
+
+
+def _stored_name(report: ProgressReport, extension: str) -> str:
+    return f"reports/{report.project_id}/{report.pk}/{uuid.uuid4().hex}{extension}"
+
+
+@checked_action
+def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> ReportAttachment:
+    """Keep a PDF, PNG or JPEG file with an editable report.
+
+    The file reaches storage inside the transaction; should the transaction then fail, the
+    stored file is left without a record and is never served.
+    """
+    current = _lock(report)
+    _require_editable(current)
+    name = clean_name(upload.name or "")
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    size = upload.size or 0
+    try:
+        kind = check_file(name, head, size)
+    except ValidationError as error:
+        raise ValidationError({"attachments": error.messages}, code=error.code) from None
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    stored = default_storage.save(_stored_name(current, kind.extension), upload)
+    return write.save(
+        ReportAttachment(
+            report=current,
+            stored_name=stored,
+            original_name=name,
+            content_type=kind.content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=_by(by),
+        ),
+        by=by,
+    )
+
+
+def _delete_attachment(attachment: ReportAttachment, *, by: Actor, reason: str = "") -> None:
+    stored = attachment.stored_name
+    write.delete(attachment, by=by, reason=reason)
+    transaction.on_commit(partial(default_storage.delete, stored))
+
+
+@checked_action
+def remove_attachment(*, attachment: ReportAttachment, by: Actor) -> None:
+    report = _lock(attachment.report)
+    _require_editable(report)
+    _delete_attachment(attachment, by=by)

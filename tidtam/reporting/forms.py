@@ -1,0 +1,187 @@
+"""Forms of the report pages: they read and clean what was typed; actions decide the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from tidtam.reporting.actions import NewProblem, ProblemChanges, ReportValues
+from tidtam.reporting.attachments import ACCEPT, HEAD_BYTES, check_file, clean_name
+from tidtam.reporting.models import Problem, ProblemCategory
+
+PERCENT_RANGE = _("Progress is a percentage from 0 to 100.")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class ReportForm(forms.Form):
+    report_date = forms.DateField(
+        label=_("Report date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Enter a date, e.g. 2026-05-08."),
+            "required": _("Enter the report date."),
+        },
+    )
+    percent = forms.DecimalField(
+        label=_("Cumulative progress (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("The whole project's progress so far, from 0 to 100."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "required": _("Enter the progress in percent."),
+            "invalid": _("Enter a number, e.g. 45.5."),
+            "min_value": PERCENT_RANGE,
+            "max_value": PERCENT_RANGE,
+            "max_digits": PERCENT_RANGE,
+            "max_decimal_places": _("Use at most 2 decimal places."),
+            "max_whole_digits": PERCENT_RANGE,
+        },
+    )
+    spent = forms.DecimalField(
+        label=_("Cumulative spending (baht)"),
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        help_text=_("Everything spent on the project so far; leave empty if not known."),
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "invalid": _("Enter an amount in baht, e.g. 125000 or 125000.50."),
+            "min_value": _("Spending cannot be negative."),
+            "max_digits": _("The amount is too large."),
+            "max_whole_digits": _("The amount is too large."),
+            "max_decimal_places": _("Use at most 2 decimal places (satang)."),
+        },
+    )
+    narrative = forms.CharField(
+        label=_("Progress this month"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": _("Describe the progress made this month.")},
+    )
+    decrease_reason = forms.CharField(
+        label=_("Reason for a lower figure"),
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only when progress or spending is lower than in the previous report."),
+    )
+    # The carried-forward problems, each a checkbox meaning "resolved in this report".
+    resolved = forms.TypedMultipleChoiceField(
+        label=_("Resolved in this report"),
+        coerce=int,
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attachments = MultipleFileField(
+        label=_("Attach files"),
+        required=False,
+        help_text=_("PDF, PNG or JPEG, up to %(max)s MB each."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args: Any, problems: Sequence[Problem] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.problems = list(problems)
+        resolved = self.fields["resolved"]
+        assert isinstance(resolved, forms.ChoiceField)
+        resolved.choices = [(p.pk, p.description) for p in self.problems]
+        attachments = self.fields["attachments"]
+        attachments.help_text = attachments.help_text % {"max": settings.TIDTAM_ATTACHMENT_MAX_MB}
+
+    def clean_attachments(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
+        errors = []
+        for upload in files:
+            upload.seek(0)
+            head = upload.read(HEAD_BYTES)
+            upload.seek(0)
+            try:
+                check_file(clean_name(upload.name or ""), head, upload.size or 0)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def values(self) -> ReportValues:
+        data = self.cleaned_data
+        return ReportValues(
+            report_date=data["report_date"],
+            percent=data["percent"],
+            spent=data["spent"],
+            narrative=data["narrative"],
+            decrease_reason=data["decrease_reason"],
+        )
+
+
+class NewProblemForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=ProblemCategory.objects.filter(active=True),
+        required=False,
+        empty_label=_("— choose —"),
+    )
+    description = forms.CharField(
+        label=_("Problem or obstacle"),
+        required=False,
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        category, description = data.get("category"), (data.get("description") or "").strip()
+        if category and not description:
+            self.add_error("description", _("Describe the problem."))
+        if description and not category:
+            self.add_error("category", _("Choose the problem's category."))
+        return data
+
+
+NewProblemFormSet = forms.formset_factory(NewProblemForm, extra=1, max_num=20, absolute_max=20)
+
+
+def problem_changes(form: ReportForm, formset: forms.BaseFormSet) -> ProblemChanges:
+    return ProblemChanges(
+        new=[
+            NewProblem(f.cleaned_data["category"], f.cleaned_data["description"])
+            for f in formset.forms
+            if f.cleaned_data.get("category") and f.cleaned_data.get("description")
+        ],
+        resolved=form.cleaned_data.get("resolved") or [],
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the report: say what to correct."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

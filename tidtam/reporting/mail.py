@@ -1,0 +1,109 @@
+"""E-mail about reports, in Thai, sent after the change it reports on has committed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mass_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from tidtam.accounts.models import Membership, Role
+from tidtam.projects.models import Project
+from tidtam.reporting.models import ProgressReport
+
+LANGUAGE = "th"
+
+
+def site_link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+    with translation.override(LANGUAGE):
+        subject = render_to_string(f"reporting/email/{kind}_subject.txt", context)
+        body = render_to_string(f"reporting/email/{kind}.txt", context)
+    return " ".join(subject.split()), body
+
+
+def _send(kind: str, context: dict[str, Any], recipients: Iterable[str]) -> int:
+    """One message per person: colleagues do not see each other's addresses."""
+    subject, body = _render(kind, context)
+    messages = [(subject, body, None, [address]) for address in sorted(set(recipients)) if address]
+    return send_mass_mail(messages) if messages else 0
+
+
+def member_emails(agency_id: int, role: Role) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            agency_id=agency_id, role=role, user__is_active=True, user__email__gt=""
+        ).values_list("user__email", flat=True)
+    )
+
+
+def _report(report_id: int) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.select_related("project", "submitted_by", "reviewed_by")
+        .filter(pk=report_id)
+        .first()
+    )
+
+
+def _context(report: ProgressReport) -> dict[str, Any]:
+    return {
+        "report": report,
+        "project": report.project,
+        "link": site_link(reverse("report-detail", args=[report.pk])),
+    }
+
+
+def send_submitted(report_id: int) -> int:
+    """To the approvers of the report's agency."""
+    report = _report(report_id)
+    if report is None:
+        return 0
+    return _send(
+        "submitted", _context(report), member_emails(report.project.agency_id, Role.APPROVER)
+    )
+
+
+def _to_submitter(kind: str, report_id: int) -> int:
+    report = _report(report_id)
+    if report is None or report.submitted_by is None or not report.submitted_by.is_active:
+        return 0
+    return _send(kind, _context(report), [report.submitted_by.email])
+
+
+def send_returned(report_id: int) -> int:
+    """To the officer who submitted the report."""
+    return _to_submitter("returned", report_id)
+
+
+def send_approved(report_id: int) -> int:
+    return _to_submitter("approved", report_id)
+
+
+def send_reminder(user_id: int, month: date, deadline: date, projects: Sequence[Project]) -> int:
+    user = get_user_model().objects.get(pk=user_id)
+    return _send(
+        "reminder",
+        {
+            "user": user,
+            "month": month,
+            "deadline": deadline,
+            "projects": [
+                (project, site_link(reverse("report-new", args=[project.code])))
+                for project in projects
+            ],
+            "calendars": [
+                site_link(reverse("agency-compliance", args=[code]))
+                for code in sorted({project.agency.code for project in projects})
+            ],
+        },
+        [user.email],
+    )
