@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
@@ -94,6 +95,8 @@ class Source:
     names: Mapping[str, str | Promise] = field(default_factory=dict)
     # Bookkeeping fields whose changes say nothing to a reader (a lock version).
     skip: frozenset[str] = frozenset()
+    # How to name the record a foreign key points to, when its own str() is not for people.
+    shows: Mapping[str, Callable[[Any], str]] = field(default_factory=dict)
 
     @property
     def history(self) -> Any:
@@ -126,12 +129,15 @@ class Entry:
         }[self.action]
 
 
+def person_name(user: Any) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def who(row: Any) -> str:
-    user = row.history_user
-    if user is None:
+    if row.history_user is None:
         # Rows without a user come from the legacy importer and the reference loaders.
         return _("the importer")
-    return user.get_full_name() or user.get_username()
+    return person_name(row.history_user)
 
 
 def _tracked(model: type[models.Model]) -> list[Any]:
@@ -139,14 +145,22 @@ def _tracked(model: type[models.Model]) -> list[Any]:
     return [f for f in model._meta.concrete_fields if f.editable and not f.primary_key]
 
 
-def display(model_field: Any, value: Any, refs: Refs) -> str:
+def display(
+    model_field: Any, value: Any, refs: Refs, show: Callable[[Any], str] | None = None
+) -> str:
     """A field value as the record's pages would show it."""
     if value is None or value == "":
         return "—"
     lang = language()
     if model_field.is_relation:
         related = refs.get(model_field.related_model, value)
-        return str(related) if related is not None else f"#{value}"
+        if related is None:
+            return f"#{value}"
+        if show is not None:
+            return show(related)
+        if isinstance(related, AbstractBaseUser):
+            return person_name(related)
+        return str(related)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -252,8 +266,8 @@ def trail_page(
                 changes=[
                     Change(
                         str(source.names.get(model_field.name, model_field.verbose_name)),
-                        display(model_field, old, refs),
-                        display(model_field, new, refs),
+                        display(model_field, old, refs, source.shows.get(model_field.name)),
+                        display(model_field, new, refs, source.shows.get(model_field.name)),
                     )
                     for model_field, old, new in diffs[n, history_id]
                 ],

@@ -17,6 +17,7 @@ from django.core.paginator import Page
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -36,7 +37,7 @@ from tidtam.projects.models import (
     ProjectContact,
     ProjectItem,
 )
-from tidtam.reporting.models import ProgressReport
+from tidtam.reporting.models import Problem, ProgressReport, ReportAttachment
 
 
 def _of_project(project: Project) -> Q:
@@ -46,6 +47,23 @@ def _of_project(project: Project) -> Q:
 def _supported_kpis(project: Project) -> Any:
     # Through the links' history, so a KPI the project once supported keeps its trail here.
     return KpiSupport.history.filter(project_id=project.pk).values("kpi_id")
+
+
+def _reports_ever(project: Project) -> Any:
+    # Through the reports' history, so the files of a deleted draft keep their trail here.
+    return ProgressReport.history.filter(project_id=project.pk).values("id")
+
+
+def _report_label(report: Any) -> str:
+    """A report is known by its date on the project page; a history row of one as well."""
+    return gettext("report of %(date)s") % {
+        "date": format_date(report.report_date, lang=language())
+    }
+
+
+def _report(row: Any, refs: Refs) -> str:
+    report = refs.of(row, "report")
+    return _report_label(report) if report is not None else f"#{row.report_id}"
 
 
 def _kpi_code(row: Any, refs: Refs) -> str:
@@ -128,6 +146,26 @@ SOURCES = [
         _("progress report"),
         _of_project,
         lambda r, refs: format_date(r.report_date, lang=language()),
+        names=PARENT_NAMES,
+        skip=frozenset({"version"}),
+    ),
+    Source(
+        Problem,
+        _("problem"),
+        _of_project,
+        lambda r, refs: f"{refs.of(r, 'category') or ''}: {r.description}",
+        refs=("category",),
+        shows={"opened_in": _report_label, "resolved_in": _report_label},
+        names=PARENT_NAMES,
+    ),
+    Source(
+        ReportAttachment,
+        _("report attachment"),
+        lambda p: Q(report_id__in=_reports_ever(p)),
+        lambda r, refs: f"{r.original_name} ({_report(r, refs)})",
+        refs=("report",),
+        shows={"report": _report_label},
+        skip=frozenset({"sha256"}),
         names=PARENT_NAMES,
     ),
     Source(

@@ -15,7 +15,14 @@ from tidtam.indicators.actions import link_kpi, set_kpi_quarters, upsert_kpi
 from tidtam.indicators.models import EvaluationCriterion, KpiType
 from tidtam.projects.actions import StepInput, set_steps
 from tidtam.projects.models import Project
-from tidtam.reporting.models import ProgressReport
+from tidtam.reporting.models import (
+    Problem,
+    ProblemCategory,
+    ProblemStatus,
+    ProgressReport,
+    ReportAttachment,
+    ReportStatus,
+)
 from tidtam.test import Personas, make_project
 
 INSIDERS = {"officer_a", "approver_a", "evaluator", "executive", "administrator"}
@@ -133,6 +140,50 @@ def test_a_deleted_report_and_kpi_results_appear_in_the_projects_history(
     assert "0300-0760 · 2563/Q1" in text and "0300-0760 · 2563/Q1 · 2.1" in text
     assert "25.5000</td>" in text and "75.0000</td>" in text and "แก้ผลไตรมาส 1" in text
     assert "0300-0999" not in text
+
+
+@pytest.mark.django_db
+def test_problems_attachments_and_reviews_read_as_dates_names_and_words(
+    client: Client, personas: Personas
+) -> None:
+    personas.approver_a.first_name, personas.approver_a.last_name = "สมหญิง", "ตรวจดี"
+    personas.approver_a.save()
+    project = make_project(agency=personas.agency_a)
+    first, second = (
+        write.save(
+            ProgressReport(project=project, report_date=day, percent=Decimal(pct)),
+            by=personas.officer_a,
+        )
+        for day, pct in ((date(2020, 1, 31), 10), (date(2020, 2, 29), 30))
+    )
+    category = ProblemCategory.objects.create(name_th="การจัดซื้อจัดจ้างล่าช้า")
+    problem = write.save(
+        Problem(project=project, category=category, description="ผู้รับจ้างทิ้งงาน", opened_in=first),
+        by=personas.officer_a,
+    )
+    write.assign(problem, {"status": ProblemStatus.RESOLVED, "resolved_in": second})
+    write.save(problem, by=personas.officer_a, reason="ได้ผู้รับจ้างรายใหม่")
+    write.save(
+        ReportAttachment(
+            report=second,
+            stored_name="a/1.pdf",
+            original_name="สัญญาจ้าง.pdf",
+            content_type="application/pdf",
+            size=2048,
+            sha256="0" * 64,
+        ),
+        by=personas.officer_a,
+    )
+    write.assign(second, {"status": ReportStatus.APPROVED, "reviewed_by": personas.approver_a})
+    write.save(second, by=personas.approver_a)
+    client.force_login(personas.officer_a)
+
+    text = history_text(client, project.code)
+
+    assert "การจัดซื้อจัดจ้างล่าช้า: ผู้รับจ้างทิ้งงาน" in text
+    assert "รายงานวันที่ 29 ก.พ. 2563</td>" in text and "ได้ผู้รับจ้างรายใหม่" in text
+    assert "สัญญาจ้าง.pdf (รายงานวันที่ 29 ก.พ. 2563)" in text
+    assert "อนุมัติแล้ว</td>" in text and "สมหญิง ตรวจดี</td>" in text
 
 
 @pytest.mark.django_db
