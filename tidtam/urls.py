@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tidtam.dashboards import history
+from tidtam.dashboards import flagged, history
 from tidtam.dashboards import views as pages
 
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<str:code>/", pages.project_detail, name="project-detail"),
     path("projects/<str:code>/history/", history.project_history, name="project-history"),
     path("", include("tidtam.indicators.urls")),
+    path("flags/", flagged.flag_list, name="flags"),
     path("", include("tidtam.reporting.urls")),
     path("me/", pages.my_work, name="my-work"),
     path("agencies/", include("tidtam.orgs.urls")),

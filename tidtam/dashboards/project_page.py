@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
+from tidtam.dashboards.flagged import FlagLine, project_page_flags
 from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
 from tidtam.indicators.models import Kpi, ProjectEvaluation
 from tidtam.lib.fiscal import fiscal_year_bounds
@@ -148,6 +149,7 @@ class ProjectPage:
     warnings: list[DataWarning]
     chart_svg: str
     timeline: Timeline
+    flags: list[FlagLine]
     status: str
     status_label: str
     status_explanation: str
@@ -214,6 +216,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         thresholds=ScheduleSettings.current(),
     )
     original = project.original_plan()
+    kpi_blocks = _kpi_blocks(project)
     chart = progress_chart_svg(
         planned=planned_curve(step_windows),
         baseline=planned_curve(original) if original is not None else None,
@@ -238,10 +241,19 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         links=list(project.plan_links.select_related("node__level")),
         reports=reports,
         steps=steps,
-        kpis=_kpi_blocks(project),
+        kpis=kpi_blocks,
         evaluations=evaluations,
         warnings=list(project.warnings.filter(resolved=False)) if insider else [],
         chart_svg=chart,
+        flags=project_page_flags(
+            steps=step_windows,
+            reports=[(r.report_date, r.percent) for r in reports],
+            status=assessment.status,
+            evaluations=evaluations,
+            kpis=[block.kpi for block in kpi_blocks],
+            today=today,
+            lang=lang,
+        ),
         timeline=build_timeline(
             [StepRow(s.order, s.text, s.window) for s in steps],
             reported=reports[0].percent if reports else None,

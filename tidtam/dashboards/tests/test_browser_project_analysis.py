@@ -30,7 +30,29 @@ def test_the_seed_project_page_shows_plan_against_actual_on_the_report_day(
         assert "ขั้นตอนการปฏิบัติงานของโครงการ" in main
         assert page.locator("svg line.today").count() == 1
         assert page.locator("ol.gantt li.step").count() == 7
+        assert "ข้อมูลที่ขัดแย้งกัน 1 รายการ" in main
         screenshot(page, "project-seed-analysis")
+        page.click("text=ข้อมูลที่ขัดแย้งกัน 1 รายการ")
+        assert page.url.endswith("#flags-h")
+        page.locator("section.flags").screenshot(
+            path=str(screenshot(page, "project-seed-analysis").with_name("flags-only.png"))
+        )
         page.locator("section.step-timeline").screenshot(
             path=str(screenshot(page, "project-seed-timeline").with_name("timeline-only.png"))
         )
+
+
+def test_the_flags_page_counts_the_seed_contradictions_and_lists_them(
+    page: Any, live_server: Any
+) -> None:
+    call_command("load_reference", stdout=StringIO())
+    assert import_paths([seed_path(code) for code in SEED_CODES]).rejected == []
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2020, 3, 23)):
+        page.goto(f"{live_server.url}/")
+        page.click("header.site >> text=ข้อมูลขัดแย้ง")
+        assert "2 จาก 2 โครงการ" in page.inner_text("main")
+        page.click("text=ตัวชี้วัดมีผลงานเป็นศูนย์แต่ได้คะแนนเต็ม")
+        rows = page.locator("table.list >> nth=1 >> tbody tr")
+        assert rows.count() == 2
+        assert "0300-0760" in page.inner_text("main") and "2100-1037" in page.inner_text("main")
+        screenshot(page, "flags-page")
