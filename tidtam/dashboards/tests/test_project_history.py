@@ -7,12 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor
 from tidtam.indicators.actions import link_kpi, set_kpi_quarters, upsert_kpi
 from tidtam.indicators.models import EvaluationCriterion, KpiType
+from tidtam.lib.thai import format_date
 from tidtam.projects.actions import StepInput, set_steps
 from tidtam.projects.models import Project
 from tidtam.reporting.models import (
@@ -88,6 +91,24 @@ def test_a_plan_change_shows_the_officer_the_reason_and_the_weights_before_and_a
     assert "น้ำหนัก (%)" in text
     assert "40.00</td>" in text and "60.00</td>" in text and "50.00</td>" in text
     assert text.index("ปรับน้ำหนักตามที่ประชุม") < text.index("แผนแรก")
+
+
+@pytest.mark.django_db
+def test_the_history_reads_in_english_with_common_era_dates_when_chosen(
+    client: Client, personas: Personas
+) -> None:
+    project = make_project(agency=personas.agency_a)
+    set_steps(project=project, steps=steps("40", "60"), by=personas.officer_a, reason="")
+    set_steps(project=project, steps=steps("50", "50"), by=personas.officer_a, reason="re-weighed")
+    client.force_login(personas.officer_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    text = history_text(client, project.code)
+
+    assert "Change history" in text and "operating-plan step" in text and "changed" in text
+    assert "weight (%)" in text and "Reason:" in text and "re-weighed" in text
+    today = timezone.localdate()
+    assert format_date(today, lang="en") in text and format_date(today, lang="th") not in text
 
 
 @pytest.mark.django_db
