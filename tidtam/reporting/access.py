@@ -59,12 +59,13 @@ def _forbidden_review(user: object, report: ProgressReport) -> str | None:
 
 
 def get_report_for_user(
-    user: object, pk: int, *, write: bool = False, review: bool = False
+    user: object, pk: int, *, write: bool = False, review: bool = False, delete: bool = False
 ) -> ProgressReport:
     """The report if the user may see it (a hidden report is a 404).
 
     With `write`, the user must be an officer of the agency and the report a draft or returned;
-    with `review`, an approver of the agency and the report submitted; otherwise a 403.
+    with `delete`, an officer and the report a draft; with `review`, an approver of the agency
+    and the report submitted; otherwise a 403.
     """
     report = (
         ProgressReport.objects.visible_to(user)
@@ -80,8 +81,10 @@ def get_report_for_user(
     )
     if report is None:
         raise Http404("no such report")
-    reason = (_forbidden_write(user, report) if write else None) or (
-        _forbidden_review(user, report) if review else None
+    reason = (
+        (_forbidden_write(user, report) if write or delete else None)
+        or (_forbidden_review(user, report) if review else None)
+        or (_("Only a draft can be deleted.") if delete and not report.is_deletable else None)
     )
     if reason:
         raise PermissionDenied(reason)

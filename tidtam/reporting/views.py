@@ -249,7 +249,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report_for_user(request.user, pk, write=True)
+    report = get_report_for_user(request.user, pk, delete=True)
     project = report.project
     try:
         with transaction.atomic():
