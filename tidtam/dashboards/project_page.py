@@ -161,6 +161,7 @@ class ProjectPage:
     latest_evaluation: ProjectEvaluation | None = None
     weight_total: Decimal = field(default=Decimal(0))
     can_edit: bool = False
+    can_evaluate: bool = False
     budget: BudgetSummary | None = None
     rebaselined: bool = False
     # The agency's own staff and the city-wide readers: they see phones, warnings and history.
@@ -193,7 +194,12 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
 
 def build_project_page(project: Project, user: object) -> ProjectPage:
     items = list(project.items.all())
-    reports = list(ProgressReport.objects.filter(project=project).visible_to(user).newest_first())
+    reports = list(
+        ProgressReport.objects.filter(project=project)
+        .visible_to(user)
+        .prefetch_related("problems_opened__category")
+        .newest_first()
+    )
     steps = list(project.steps.all())
     access = access_for(user)
     insider = access.reads_agency(project.agency_id)
@@ -273,6 +279,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         weight_total=sum((s.weight for s in steps), Decimal(0)),
         insider=insider,
         can_edit=access.edits_agency(project.agency_id),
+        can_evaluate=access.evaluator,
         budget=_budget(project, reports),
         rebaselined=original is not None,
     )

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from tidtam.audit import write
-from tidtam.audit.write import Actor, SyncResult, action
+from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.indicators.models import (
     EvaluationCriterion,
     Kpi,
@@ -15,7 +22,10 @@ from tidtam.indicators.models import (
     KpiScore,
     KpiSupport,
     ProjectEvaluation,
+    QuarterClosure,
+    RatingLevel,
 )
+from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Project, Quarter
 
@@ -126,3 +136,122 @@ def set_project_evaluation(
         write.save(evaluation, by=by, reason=reason)
         return True
     return False
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "th").startswith("en") else "th"
+
+
+def _refuse_closed(quarter: Quarter) -> None:
+    """A closed quarter's entries are locked. Read the flag afresh: the evaluator may have
+    closed the quarter while the form was open."""
+    if Quarter.objects.filter(pk=quarter.pk, closed_at__isnull=False).exists():
+        raise ValidationError(
+            _(
+                "Quarter %(quarter)s of fiscal year %(year)s is closed: its results and scores "
+                "are locked."
+            )
+            % {"quarter": quarter.number, "year": quarter.fiscal_year_id},
+            code="closed",
+        )
+
+
+def _refuse_off_scale(values: Mapping[str, Decimal | None]) -> None:
+    """Every score must be a level of the administrator's rating scale."""
+    levels = set(RatingLevel.objects.values_list("value", flat=True))
+    if not levels:
+        raise ValidationError(
+            _("The administrator has not set the rating scale yet: nothing can be scored."),
+            code="no_scale",
+        )
+    errors = {
+        field: _("Choose a level of the rating scale.")
+        for field, value in values.items()
+        if value is not None and value not in levels
+    }
+    if errors:
+        raise ValidationError(errors, code="off_scale")
+
+
+def _same_year(quarter: Quarter, fiscal_year_id: int) -> None:
+    if quarter.fiscal_year_id != fiscal_year_id:
+        raise ValueError("the quarter is of another fiscal year")
+
+
+@checked_action
+def enter_kpi_result(
+    *, kpi: Kpi, quarter: Quarter, result: Decimal, narrative: str, by: Actor
+) -> KpiResult:
+    """An officer's result for a quarter, with the narrative that explains it."""
+    _same_year(quarter, kpi.fiscal_year_id)
+    _refuse_closed(quarter)
+    reason = _("quarterly result entered")
+    row = KpiResult.objects.filter(kpi=kpi, quarter=quarter).first()
+    if row is None:
+        row = KpiResult(kpi=kpi, quarter=quarter, result=result, narrative=narrative)
+        return write.save(row, by=by, reason=reason)
+    if write.assign(row, {"result": result, "narrative": narrative}):
+        write.save(row, by=by, reason=reason)
+    return row
+
+
+@checked_action
+def score_kpi(
+    *,
+    kpi: Kpi,
+    quarter: Quarter,
+    scores: Mapping[EvaluationCriterion, Decimal],
+    by: Actor,
+) -> SyncResult:
+    """An evaluator's scores of a KPI for a quarter, one per criterion."""
+    _same_year(quarter, kpi.fiscal_year_id)
+    _refuse_closed(quarter)
+    _refuse_off_scale({c.code: s for c, s in scores.items()})
+    return write.sync_rows(
+        KpiScore,
+        existing=KpiScore.objects.filter(kpi=kpi, quarter=quarter).select_related("criterion"),
+        key=lambda s: s.criterion_id,
+        wanted={c.pk: {"score": s} for c, s in scores.items()},
+        make=lambda pk, v: KpiScore(kpi=kpi, quarter=quarter, criterion_id=pk, **v),
+        by=by,
+        reason=_("quarterly evaluation"),
+        delete_missing=False,
+    )
+
+
+@checked_action
+def score_project(*, project: Project, quarter: Quarter, score: Decimal, by: Actor) -> bool:
+    """The evaluator's quarterly score of a project, on the rating scale."""
+    _same_year(quarter, project.fiscal_year_id)
+    _refuse_closed(quarter)
+    _refuse_off_scale({"score": score})
+    return set_project_evaluation(
+        project=project, quarter=quarter, score=score, by=by, reason=_("quarterly evaluation")
+    )
+
+
+@checked_action
+def close_quarter(*, quarter: Quarter, by: Actor, today: date | None = None) -> QuarterClosure:
+    """Close a quarter once it is over: its KPI results and scores are locked from then on."""
+    today = today or timezone.localdate()
+    if quarter.end >= today:
+        raise ValidationError(
+            _("Quarter %(quarter)s runs until %(date)s: it can be closed only after it ends.")
+            % {"quarter": quarter.number, "date": format_date(quarter.end, lang=_lang())},
+            code="running",
+        )
+    _refuse_closed(quarter)
+    closed_at = timezone.now()
+    # Quarter keeps no history of its own: the closure row is the audited record of who
+    # closed it and when, written in the same transaction as the lock.
+    Quarter.objects.filter(pk=quarter.pk).update(closed_at=closed_at)
+    quarter.closed_at = closed_at
+    return write.save(
+        QuarterClosure(
+            quarter=quarter,
+            closed_by_id=by.pk if isinstance(by, AbstractBaseUser) else None,
+            closed_at=closed_at,
+        ),
+        by=by,
+        reason=_("quarter closed"),
+    )

@@ -230,7 +230,7 @@ class RatingLevel(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.value:g} {self.label_th}"
+        return f"{self.value.normalize():f} {self.label_th}"
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" and self.label_en else self.label_th

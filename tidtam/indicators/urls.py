@@ -5,4 +5,21 @@ from tidtam.indicators import views
 urlpatterns = [
     path("kpis/", views.kpi_list, name="kpi-list"),
     path("kpis/<str:code>/", views.kpi_detail, name="kpi-detail"),
+    path(
+        "kpis/<str:code>/<int:year>/q<int:number>/result/",
+        views.kpi_result_entry,
+        name="kpi-result-entry",
+    ),
+    path(
+        "kpis/<str:code>/<int:year>/q<int:number>/scores/",
+        views.kpi_score_entry,
+        name="kpi-score-entry",
+    ),
+    path(
+        "evaluations/<str:code>/q<int:number>/",
+        views.project_score_entry,
+        name="project-score-entry",
+    ),
+    path("quarters/", views.quarter_list, name="quarter-list"),
+    path("quarters/<int:year>/q<int:number>/close/", views.quarter_close, name="quarter-close"),
 ]

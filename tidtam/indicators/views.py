@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tidtam.indicators.access import get_kpi_for_user, kpis_for_user
+from tidtam.indicators import actions
+from tidtam.indicators.access import (
+    can_evaluate,
+    get_kpi_for_user,
+    get_kpi_to_score,
+    get_project_to_score,
+    get_quarter,
+    get_quarter_to_close,
+    kpis_for_user,
+)
+from tidtam.indicators.forms import KpiResultForm, KpiScoreForm, ProjectScoreForm
 from tidtam.indicators.kpi_page import build_kpi_page
+from tidtam.indicators.models import EvaluationCriterion, Kpi, QuarterClosure, RatingLevel
 from tidtam.orgs.models import Agency
-from tidtam.projects.models import FiscalYear
+from tidtam.projects.models import FiscalYear, Quarter
 
 PAGE_SIZE = 50
 
@@ -65,3 +83,182 @@ def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "indicators/kpi_detail.html", {"view": build_kpi_page(kpi, request.user)}
     )
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "th").startswith("en") else "th"
+
+
+def _refused(form: forms.Form, error: ValidationError) -> None:
+    """Put an action's refusal next to the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _kpi_url(kpi: Kpi) -> str:
+    return f"{reverse('kpi-detail', args=[kpi.code])}?fy={kpi.fiscal_year_id}"
+
+
+@dataclass
+class EntryPage:
+    """A quarterly entry form: what it is about, and whether the quarter is still open."""
+
+    title: str
+    subject: str
+    quarter: Quarter
+    form: forms.Form
+    back: str
+    scale: list[RatingLevel]
+    kpi: Kpi | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.quarter.closed_at is not None
+
+
+def _entry(request: HttpRequest, page: EntryPage) -> HttpResponse:
+    return render(request, "indicators/entry_form.html", {"view": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
+    kpi = get_kpi_for_user(request.user, code, fiscal_year=year, write=True)
+    quarter = get_quarter(year, number)
+    current = kpi.results.filter(quarter=quarter).first()
+    form = KpiResultForm(
+        request.POST if request.method == "POST" else None,
+        unit=kpi.unit,
+        mode_help=kpi.get_mode_display(),
+        initial={"result": current.result, "narrative": current.narrative} if current else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.enter_kpi_result(
+                kpi=kpi,
+                quarter=quarter,
+                result=form.cleaned_data["result"],
+                narrative=form.cleaned_data["narrative"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The result for quarter %(n)s is saved.") % {"n": number})
+            return redirect(_kpi_url(kpi))
+    title = _("Quarterly result") + f" · {_('Quarter')} {number}/{year}"
+    page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), [], kpi)
+    return _entry(request, page)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_score_entry(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
+    kpi = get_kpi_to_score(request.user, code, year)
+    quarter = get_quarter(year, number)
+    levels = list(RatingLevel.objects.all())
+    criteria = list(EvaluationCriterion.objects.all())
+    current = {s.criterion_id: s.score for s in kpi.scores.filter(quarter=quarter)}
+    form = KpiScoreForm(
+        request.POST if request.method == "POST" else None,
+        criteria=criteria,
+        levels=levels,
+        lang=_lang(),
+        initial={f"criterion_{pk}": str(score) for pk, score in current.items()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.score_kpi(kpi=kpi, quarter=quarter, scores=form.scores(), by=request.user)
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request, _("The evaluation for quarter %(n)s is saved.") % {"n": number}
+            )
+            return redirect(_kpi_url(kpi))
+    title = _("Evaluate the indicator") + f" · {_('Quarter')} {number}/{year}"
+    page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), levels, kpi)
+    return _entry(request, page)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_score_entry(request: HttpRequest, code: str, number: int) -> HttpResponse:
+    project = get_project_to_score(request.user, code)
+    quarter = get_quarter(project.fiscal_year_id, number)
+    levels = list(RatingLevel.objects.all())
+    current = project.evaluations.filter(quarter=quarter).first()
+    form = ProjectScoreForm(
+        request.POST if request.method == "POST" else None,
+        levels=levels,
+        lang=_lang(),
+        initial={"score": f"{current.score:.2f}"}
+        if current and current.score is not None
+        else None,
+    )
+    back = reverse("project-detail", args=[project.code])
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.score_project(
+                project=project, quarter=quarter, score=form.cleaned_data["score"], by=request.user
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(
+                request, _("The evaluation for quarter %(n)s is saved.") % {"n": number}
+            )
+            return redirect(back)
+    title = _("Evaluate the project") + f" · {_('Quarter')} {number}/{project.fiscal_year_id}"
+    page = EntryPage(title, f"{project.code} {project.name}", quarter, form, back, levels)
+    return _entry(request, page)
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    quarter: Quarter
+    closure: QuarterClosure | None
+
+    @property
+    def closed_by(self) -> str:
+        user = self.closure.closed_by if self.closure else None
+        return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@login_required
+@require_GET
+def quarter_list(request: HttpRequest) -> HttpResponse:
+    """The quarters of the fiscal years in use, for the evaluator who closes them."""
+    if not can_evaluate(request.user):
+        raise PermissionDenied("evaluators only")
+    quarters = list(
+        Quarter.objects.filter(fiscal_year__projects__isnull=False)
+        .distinct()
+        .order_by("-fiscal_year_id", "number")
+    )
+    closures = {
+        c.quarter_id: c
+        for c in QuarterClosure.objects.filter(quarter__in=quarters).select_related("closed_by")
+    }
+    rows = [QuarterRow(q, closures.get(q.pk)) for q in quarters]
+    return render(request, "indicators/quarters.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def quarter_close(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    quarter = get_quarter_to_close(request.user, year, number)
+    try:
+        actions.close_quarter(quarter=quarter, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Quarter %(n)s of fiscal year %(year)s is closed: its entries are locked.")
+            % {"n": number, "year": year},
+        )
+    return redirect("quarter-list")

@@ -1,0 +1,116 @@
+"""Forms of quarterly entry: they read and clean what was typed; actions decide the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tidtam.indicators.models import EvaluationCriterion, RatingLevel
+
+CHOOSE_LEVEL = _("Choose a level of the rating scale.")
+
+
+class KpiResultForm(forms.Form):
+    result = forms.DecimalField(
+        label=_("Result this quarter"),
+        min_value=0,
+        max_digits=15,
+        decimal_places=4,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={
+            "required": _("Enter the quarter's result."),
+            "invalid": _("Enter a number, e.g. 45.5."),
+            "min_value": _("A result cannot be negative."),
+            "max_digits": _("The number is too large."),
+            "max_whole_digits": _("The number is too large."),
+            "max_decimal_places": _("Use at most 4 decimal places."),
+        },
+    )
+    narrative = forms.CharField(
+        label=_("Report for the quarter"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Say what was done and how the result was measured."),
+            "max_length": _("Keep the report under 10,000 characters."),
+        },
+    )
+
+    def __init__(self, *args: Any, unit: str = "", mode_help: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["result"]
+        if unit:
+            field.label = _("Result this quarter (%(unit)s)") % {"unit": unit}
+        field.help_text = mode_help
+
+    def clean_narrative(self) -> str:
+        text = self.cleaned_data["narrative"].strip()
+        if not text:
+            raise forms.ValidationError(
+                _("Say what was done and how the result was measured."), code="required"
+            )
+        return text
+
+
+def level_choices(levels: Sequence[RatingLevel], lang: str) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = [("", str(_("— choose —")))]
+    for level in levels:
+        meaning = f" — {level.meaning}" if level.meaning else ""
+        choices.append(
+            (str(level.value), f"{level.value.normalize():f} {level.label(lang)}{meaning}")
+        )
+    return choices
+
+
+class _ScaleField(forms.TypedChoiceField):
+    def __init__(self, *, label: str, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(
+            label=label,
+            choices=choices,
+            coerce=Decimal,
+            empty_value=None,
+            error_messages={"required": CHOOSE_LEVEL, "invalid_choice": CHOOSE_LEVEL},
+            **kwargs,
+        )
+
+
+class KpiScoreForm(forms.Form):
+    """One score per evaluation criterion, each a level of the rating scale."""
+
+    def __init__(
+        self,
+        *args: Any,
+        criteria: Sequence[EvaluationCriterion],
+        levels: Sequence[RatingLevel],
+        lang: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        choices = level_choices(levels, lang)
+        for criterion in self.criteria:
+            name = criterion.name_en if lang == "en" and criterion.name_en else criterion.name_th
+            self.fields[self.field_name(criterion)] = _ScaleField(
+                label=str(_("Criterion %(code)s") % {"code": criterion.code})
+                + (f": {name}" if name else ""),
+                choices=choices,
+            )
+
+    @staticmethod
+    def field_name(criterion: EvaluationCriterion) -> str:
+        return f"criterion_{criterion.pk}"
+
+    def scores(self) -> dict[EvaluationCriterion, Decimal]:
+        return {c: self.cleaned_data[self.field_name(c)] for c in self.criteria}
+
+
+class ProjectScoreForm(forms.Form):
+    def __init__(self, *args: Any, levels: Sequence[RatingLevel], lang: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["score"] = _ScaleField(
+            label=str(_("Score for the quarter")), choices=level_choices(levels, lang)
+        )
