@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ from tidtam.projects.schedule import (
     assess,
     planned_curve,
 )
-from tidtam.reporting.models import ProgressReport
+from tidtam.reporting.models import Problem, ProgressReport
 
 STATUS_LABELS = {
     Status.NOT_STARTED: gettext_lazy("Not started"),
@@ -197,7 +198,9 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     reports = list(
         ProgressReport.objects.filter(project=project)
         .visible_to(user)
-        .prefetch_related("problems_opened__category")
+        .prefetch_related(
+            Prefetch("problems_opened", Problem.objects.select_related("category").order_by("id"))
+        )
         .newest_first()
     )
     steps = list(project.steps.all())

@@ -16,6 +16,7 @@ from tidtam.dashboards.project_page import build_project_page
 from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import FiscalYear, Project
+from tidtam.reporting.models import ProgressReport
 
 PAGE_SIZE = 50
 
@@ -92,6 +93,10 @@ class MyWorkPage:
     memberships: list[Membership]
     editable: list[Project]
     creates_projects: bool = False
+    # Submitted reports of the agencies the user approves, and their own agencies' drafts and
+    # returned reports: the first screenful, the rest one click away.
+    to_review: list[ProgressReport] | None = None
+    to_complete: list[ProgressReport] | None = None
 
 
 @login_required
@@ -102,5 +107,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         memberships=list(request.user.memberships.select_related("agency")),  # type: ignore[union-attr]
         editable=list(Project.objects.editable_by(request.user).for_list()[:200]),
         creates_projects=bool(access_for(request.user).officer_of),
+        to_review=list(ProgressReport.objects.awaiting_review_by(request.user).for_list()[:50]),
+        to_complete=list(ProgressReport.objects.to_complete_by(request.user).for_list()[:50]),
     )
     return render(request, "dashboards/my_work.html", {"view": context})
