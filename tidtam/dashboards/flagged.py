@@ -31,7 +31,7 @@ from tidtam.indicators.achievement import achieved_value
 from tidtam.indicators.models import FlagSettings, Kpi, KpiSupport, ProjectEvaluation
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import FiscalYear, PlanStep, Project, ProjectQuerySet, ScheduleSettings
-from tidtam.projects.schedule import StepWindow, assess
+from tidtam.projects.schedule import StepWindow, schedule_status
 from tidtam.reporting.models import ProgressReport
 
 PAGE_SIZE = 50
@@ -121,7 +121,7 @@ def flags_by_project(projects: ProjectQuerySet, user: object, today: date) -> di
             kpis=supported[project_id],
         )
         if needs_status(facts, thresholds):
-            status = assess(facts.steps, facts.reports, today=today, thresholds=schedule).status
+            status = schedule_status(facts.steps, facts.reports, today=today, thresholds=schedule)
             facts = ProjectFacts(
                 steps=facts.steps,
                 reports=facts.reports,
