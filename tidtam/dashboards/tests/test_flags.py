@@ -393,3 +393,12 @@ def test_the_flags_page_query_count_does_not_grow_with_projects(client: Client) 
         flagged_project(f"22220000-{n:04d}", "22220000")
     assert count_queries(client, "?kind=zero_kpi_full_score") == few
     assert few <= 20
+
+
+@pytest.mark.django_db
+def test_the_flags_read_in_english_when_english_is_chosen(client: Client) -> None:
+    flagged_project("11110000-0001", "11110000")
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = flags_page(client, "?kind=reports_missing")
+    assert "1 of 1 projects of fiscal year 2563 have at least one contradiction." in text
+    assert "No progress report in Dec 2019 while the plan was running." in text

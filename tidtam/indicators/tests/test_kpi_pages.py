@@ -282,3 +282,14 @@ def test_the_kpi_page_query_count_does_not_grow_with_projects_and_results(
     many = count_queries(client, "/kpis/9999-0002/")
     assert few == many
     assert many <= 12
+
+
+def test_the_kpi_page_switches_to_english(client: Client, personas: Personas) -> None:
+    kpi = make_kpi("9999-0001", agency=personas.agency_a, projects=(make_project(),))
+    add_results(kpi, {1: ("20", "first quarter")})
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = text_of(client, "/kpis/9999-0001/")
+    assert "higher is better" in text
+    assert "cumulative from 1 October (achieved = latest quarter)" in text
+    assert "25.00 percent of the target" in text
+    assert "Projects supporting this indicator" in text
