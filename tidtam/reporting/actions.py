@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -117,6 +118,8 @@ class ProblemChanges:
 
     new: Sequence[NewProblem] = ()
     resolved: Collection[int] = ()
+    # Problems this report raised by mistake: removed while the report is still editable.
+    removed: Collection[int] = ()
 
 
 class StaleReport(ValidationError):
@@ -149,10 +152,18 @@ def _month(value: date) -> str:
     return format_date(value, style="month", lang=lang)
 
 
-def _earliest_date(project: Project) -> date:
-    first_step = project.steps.order_by("start").values_list("start", flat=True).first()
-    start = project.fiscal_year.start
-    return min(start, first_step) if first_step else start
+# Work may run late, and be reported, for up to a year after the plan ends (carry-over
+# projects); a later date is almost always a report meant for another project.
+LATE_REPORTING = timedelta(days=366)
+
+
+def _report_window(project: Project) -> tuple[date, date]:
+    """The first and last date a report of the project may carry."""
+    span = project.steps.aggregate(first=Min("start"), last=Max("end"))
+    start, end = project.fiscal_year.start, project.fiscal_year.end
+    first = min(start, span["first"]) if span["first"] else start
+    last = max(end, span["last"]) if span["last"] else end
+    return first, last + LATE_REPORTING
 
 
 def validate_report(
@@ -168,11 +179,20 @@ def validate_report(
     others = project.reports.exclude(pk=report.pk) if report else project.reports.all()
     if values.report_date > today:
         fail("report_date", _("The report date cannot be in the future."))
-    elif values.report_date < (earliest := _earliest_date(project)):
+    elif values.report_date < (window := _report_window(project))[0]:
         fail(
             "report_date",
             _("The report date cannot be before %(date)s, when the project's plan begins.")
-            % {"date": _day(earliest)},
+            % {"date": _day(window[0])},
+        )
+    elif values.report_date > window[1]:
+        fail(
+            "report_date",
+            _(
+                "The report date cannot be after %(date)s, a year after the project's plan "
+                "ends: is this the right project?"
+            )
+            % {"date": _day(window[1])},
         )
     else:
         same_month = others.in_month(values.report_date).first()
@@ -438,12 +458,33 @@ def reopen_problem(*, problem: Problem, by: Actor, reason: str = "") -> Problem:
     return write.save(problem, by=by, reason=reason or _("reopened"))
 
 
+@checked_action
+def remove_problem(*, problem: Problem, report: ProgressReport, by: Actor) -> None:
+    """Remove a problem raised by mistake in an editable report that raised it."""
+    _require(
+        problem.opened_in_id == report.pk and problem.status == ProblemStatus.OPEN,
+        _("Only an open problem raised in this report can be removed."),
+    )
+    write.delete(problem, by=by, reason=_("removed: raised by mistake"))
+
+
 def _apply_problems(report: ProgressReport, changes: ProblemChanges, *, by: Actor) -> None:
+    if changes.removed:
+        raised = {p.pk: p for p in Problem.objects.filter(opened_in=report)}
+        if set(changes.removed) - raised.keys():
+            raise ValidationError(
+                {"removed": [_("A problem ticked for removal is not one this report raised.")]},
+                code="stale",
+            )
+        for pk in sorted(changes.removed):
+            remove_problem(problem=raised[pk], report=report, by=by)
     for new in changes.new:
         add_problem(report=report, category=new.category, description=new.description, by=by)
     wanted = set(changes.resolved)
-    carried = Problem.objects.filter(project_id=report.project_id).filter(
-        status=ProblemStatus.OPEN
+    carried = Problem.objects.filter(
+        project_id=report.project_id,
+        status=ProblemStatus.OPEN,
+        opened_in__report_date__lt=report.report_date,
     ) | Problem.objects.filter(resolved_in=report)
     known = {problem.pk: problem for problem in carried}
     if wanted - known.keys():

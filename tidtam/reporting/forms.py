@@ -96,6 +96,14 @@ class ReportForm(forms.Form):
         choices=(),
         widget=forms.CheckboxSelectMultiple,
     )
+    # Problems this report raised, each a checkbox meaning "remove: raised by mistake".
+    removed = forms.TypedMultipleChoiceField(
+        label=_("Remove"),
+        coerce=int,
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     attachments = MultipleFileField(
         label=_("Attach files"),
         required=False,
@@ -103,12 +111,18 @@ class ReportForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args: Any, problems: Sequence[Problem] = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        problems: Sequence[Problem] = (),
+        raised: Sequence[Problem] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.problems = list(problems)
-        resolved = self.fields["resolved"]
-        assert isinstance(resolved, forms.ChoiceField)
-        resolved.choices = [(p.pk, p.description) for p in self.problems]
+        for name, rows in (("resolved", problems), ("removed", raised)):
+            choices = self.fields[name]
+            assert isinstance(choices, forms.ChoiceField)
+            choices.choices = [(p.pk, p.description) for p in rows]
         attachments = self.fields["attachments"]
         attachments.help_text = attachments.help_text % {"max": settings.TIDTAM_ATTACHMENT_MAX_MB}
 
@@ -173,6 +187,7 @@ def problem_changes(form: ReportForm, formset: forms.BaseFormSet) -> ProblemChan
             if f.cleaned_data.get("category") and f.cleaned_data.get("description")
         ],
         resolved=form.cleaned_data.get("resolved") or [],
+        removed=form.cleaned_data.get("removed") or [],
     )
 
 

@@ -133,6 +133,7 @@ class ReportFormPage:
     formset: BaseFormSet
     problems: list[Problem]
     report: ProgressReport | None = None
+    raised: list[Problem] = field(default_factory=list)
     attachments: list[ReportAttachment] = field(default_factory=list)
     previous: ProgressReport | None = None
     # After a refused stale edit: the report as someone else saved it.
@@ -142,11 +143,20 @@ class ReportFormPage:
 
 
 def carried_problems(project: Project, report: ProgressReport | None) -> list[Problem]:
-    """The problems a report form lists: open ones, and those this report resolved."""
+    """The problems a report form carries forward: those open from earlier reports, and those
+    this report resolved."""
     problems = Problem.objects.filter(project=project, status=ProblemStatus.OPEN)
     if report is not None:
-        problems = problems | Problem.objects.filter(resolved_in=report)
+        problems = problems.filter(
+            opened_in__report_date__lt=report.report_date
+        ) | Problem.objects.filter(resolved_in=report)
     return list(problems.select_related("category", "opened_in").order_by("id"))
+
+
+def raised_problems(report: ProgressReport | None) -> list[Problem]:
+    if report is None:
+        return []
+    return list(report.problems_opened.select_related("category").order_by("id"))
 
 
 @dataclass

@@ -38,6 +38,7 @@ from tidtam.reporting.pages import (
     build_report_page,
     carried_problems,
     previous_report,
+    raised_problems,
 )
 
 PAGE_SIZE = 50
@@ -108,11 +109,13 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, write=True)
     problems = carried_problems(report.project, report)
+    raised = raised_problems(report)
     post = request.method == "POST"
     form = ReportForm(
         request.POST if post else None,
         request.FILES if post else None,
         problems=problems,
+        raised=raised,
         initial={
             "report_date": report.report_date,
             "percent": report.percent,
@@ -142,7 +145,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Saving again means replacing what is there now with this input, knowingly.
             data = request.POST.copy()
             data["version"] = str(current.version)
-            form = ReportForm(data, problems=problems)
+            form = ReportForm(data, problems=problems, raised=raised)
             form.is_valid()
             form.add_error(None, stale)
         except ValidationError as error:
@@ -155,6 +158,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         formset=formset,
         problems=problems,
         report=report,
+        raised=raised,
         attachments=list(report.attachments.all()),
         previous=previous_report(report.project, request.user, report),
         current=current,

@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tidtam.conftest import screenshot, sign_in
-from tidtam.projects.models import Project
-from tidtam.reporting.models import Problem, ProgressReport, ReportStatus
-from tidtam.reporting.tests.conftest import PDF_BYTES
+from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.projects.models import FiscalYear, Project
+from tidtam.reporting import actions
+from tidtam.reporting.models import Problem, ProblemCategory, ProgressReport, ReportStatus
+from tidtam.reporting.tests.conftest import PDF_BYTES, PNG_BYTES
 from tidtam.test import Personas, add_steps, make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,11 +81,15 @@ def test_a_report_is_written_returned_corrected_and_approved(
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     screenshot(page, "report-3-submitted")
+    page.goto(f"{base}/projects/{road.code}/")
+    assert "ส่งแล้ว" in page.inner_text("section[aria-labelledby=reports-h]")
+    screenshot(page, "report-3b-project-page-for-the-officer")
 
     # The approver finds it on My work and returns it; an empty comment is refused first.
     switch_to(page, base, "approver_a")
     page.goto(f"{base}/me/")
     assert "รายงานที่รอการตรวจของฉัน" in page.inner_text("main")
+    screenshot(page, "report-4a-my-work-approver")
     page.click(f"a[href='/reports/{report.pk}/']")
     screenshot(page, "report-4-approver-reviews")
     page.click("text=ส่งกลับให้แก้ไข")
@@ -107,13 +114,16 @@ def test_a_report_is_written_returned_corrected_and_approved(
     assert "กรุณาตรวจสอบและแนบภาพถ่ายหน้างาน" in page.inner_text("main")
     page.click(f"a[href='/reports/{report.pk}/edit/']")
     page.fill("input[name=percent]", "40")
-    page.check("input[name=resolved] >> nth=1")
+    photo = tmp_path / "หน้างาน.png"
+    photo.write_bytes(PNG_BYTES)
+    page.set_input_files("input[name=attachments]", str(photo))
     screenshot(page, "report-7-officer-corrects")
     page.click("text=บันทึกและส่งให้ตรวจ")
     page.wait_for_load_state()
     report.refresh_from_db()
     assert (report.status, report.percent) == (ReportStatus.SUBMITTED, Decimal(40))
-    assert Problem.objects.filter(project=road, status="open").count() == 1
+    assert Problem.objects.filter(project=road, status="open").count() == 2
+    assert report.attachments.count() == 2
     screenshot(page, "report-8-resubmitted")
 
     # The approver approves it; it is locked and public.
@@ -130,3 +140,38 @@ def test_a_report_is_written_returned_corrected_and_approved(
     page.goto(f"{base}/projects/{road.code}/")
     assert "40.00" in page.inner_text("main")
     screenshot(page, "report-10-public-project-page")
+
+
+def test_the_reporting_calendar_and_the_open_problems(
+    page: Any,
+    live_server: Any,
+    personas: Personas,
+    categories: dict[str, ProblemCategory],
+    make_report: Any,
+) -> None:
+    today = timezone.localdate()
+    year = FiscalYear.ensure(fiscal_year_of(today))
+    names = ["ก่อสร้างทางเท้า", "ขุดลอกคูคลอง", "ติดตั้งไฟฟ้าส่องสว่าง", "ปลูกต้นไม้ริมถนน"]
+    projects = [
+        make_project(code=f"{personas.agency_a.code}-{n:04d}", name=name, fiscal_year=year)
+        for n, name in enumerate(names, 1)
+    ]
+    reported = make_report(projects[0], status=ReportStatus.APPROVED, report_date=today)
+    make_report(projects[1], report_date=today)
+    actions.add_problem(
+        report=reported,
+        category=categories["Procurement"],
+        description="ผู้รับจ้างทิ้งงาน ต้องประกวดราคาใหม่",
+        by=personas.officer_a,
+    )
+    sign_in(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/me/")
+    page.click("text=ปฏิทินการรายงาน")
+    text = page.inner_text("main")
+    assert "ขุดลอกคูคลอง" in text and "ติดตั้งไฟฟ้าส่องสว่าง" in text
+    assert "ก่อสร้างทางเท้า" not in text.split("โครงการที่ยังไม่ส่งรายงาน")[1]
+    screenshot(page, "report-11-reporting-calendar")
+    page.goto(f"{live_server.url}/problems/")
+    page.click("text=การจัดซื้อจัดจ้าง")
+    assert "ผู้รับจ้างทิ้งงาน" in page.inner_text("main")
+    screenshot(page, "report-12-open-problems")

@@ -107,6 +107,18 @@ def test_a_report_date_before_the_plan_begins_is_refused(
     assert "1 ต.ค. 2562" in errors["report_date"][0]
 
 
+def test_a_report_date_long_after_the_plan_ends_is_refused(
+    project: Project, personas: Personas
+) -> None:
+    add_steps(project, ("100", "2019-10-01", "2020-12-31"))
+    errors = refused(project, personas.officer_a, report_date=date(2022, 1, 2))
+    assert "1 ม.ค. 2565" in errors["report_date"][0] and "ใช่โครงการนี้" in errors["report_date"][0]
+    report = actions.create_report(
+        project=project, values=values(report_date=date(2022, 1, 1)), by=personas.officer_a
+    )
+    assert report.report_date == date(2022, 1, 1)
+
+
 def test_a_plan_starting_before_the_fiscal_year_allows_reports_from_its_first_step(
     project: Project, personas: Personas
 ) -> None:

@@ -266,3 +266,57 @@ def test_the_problems_page_costs_the_same_for_many_problems(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(f"/problems/?fy=2563&category={delay.pk}")
     assert response.context["view"].total == 7 * len(categories)
+
+
+def test_a_problem_raised_by_mistake_is_removed_while_its_report_is_editable(
+    client: Client, project: Project, personas: Personas, categories: Categories
+) -> None:
+    report = actions.create_report(
+        project=project,
+        values=values(),
+        problems=actions.ProblemChanges(new=[actions.NewProblem(categories["Other"], "พิมพ์ผิด")]),
+        by=personas.officer_a,
+    )
+    problem = Problem.objects.get()
+    client.force_login(personas.officer_a)
+    form = html.unescape(client.get(f"/reports/{report.pk}/edit/").content.decode())
+    # A problem is not carried into the report that raised it: it can be removed there.
+    assert 'name="removed"' in form and 'name="resolved"' not in form
+    client.post(
+        f"/reports/{report.pk}/edit/",
+        form_data(version=str(report.version), removed=[str(problem.pk)]),
+    )
+    assert not Problem.objects.exists()
+    assert Problem.history.filter(id=problem.pk, history_type="-").exists()
+
+
+def test_only_problems_this_report_raised_can_be_removed(
+    project: Project, personas: Personas, make_report: MakeReport, categories: Categories
+) -> None:
+    january = make_report(project)
+    problem = _problem(project, january, categories["Other"], "ก")
+    february = make_report(project, report_date=date(2020, 2, 28))
+    with pytest.raises(ValidationError):
+        actions.update_report(
+            report=february,
+            expected_version=february.version,
+            values=values(report_date=date(2020, 2, 28)),
+            problems=actions.ProblemChanges(removed=[problem.pk]),
+            by=personas.officer_a,
+        )
+    assert Problem.objects.filter(pk=problem.pk).exists()
+
+
+def test_an_earlier_report_does_not_carry_problems_raised_after_it(
+    client: Client,
+    project: Project,
+    personas: Personas,
+    make_report: MakeReport,
+    categories: Categories,
+) -> None:
+    january = make_report(project)
+    february = make_report(project, report_date=date(2020, 2, 28))
+    _problem(project, february, categories["Weather"], "น้ำท่วมเดือนกุมภาพันธ์")
+    client.force_login(personas.officer_a)
+    form = html.unescape(client.get(f"/reports/{january.pk}/edit/").content.decode())
+    assert "น้ำท่วมเดือนกุมภาพันธ์" not in form
