@@ -133,7 +133,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             with transaction.atomic():
                 saved = actions.update_report(
                     report=report,
-                    expected_version=form.cleaned_data["version"],
+                    # A form without the version it was loaded with cannot prove it is current.
+                    expected_version=form.cleaned_data["version"] or 0,
                     values=form.values(),
                     problems=problem_changes(form, formset),
                     files=form.cleaned_data["attachments"],

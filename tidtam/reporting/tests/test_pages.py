@@ -131,3 +131,16 @@ def test_my_work_and_the_review_queue_cost_the_same_for_many_reports(
         grow(5)
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(url)
+
+
+def test_the_report_pages_speak_english_when_chosen(
+    client: Client, project: Project, personas: Personas, make_report: MakeReport
+) -> None:
+    report = make_report(project, status=ReportStatus.RETURNED)
+    client.cookies["django_language"] = "en"
+    client.force_login(personas.officer_a)
+    detail = text_of(client, f"/reports/{report.pk}/")
+    assert "Progress report of Jan 2020" in detail and "Returned for correction by" in detail
+    response = client.post(f"/reports/{report.pk}/edit/", {"version": str(report.version)})
+    text = html.unescape(response.content.decode())
+    assert "Nothing was saved" in text and "Enter the progress in percent." in text

@@ -297,3 +297,15 @@ def test_a_later_report_date_is_compared_with_the_report_before_it(
         values=values(report_date=date(2020, 2, 28), percent=Decimal(50)),
         by=personas.officer_a,
     )
+
+
+def test_an_edit_without_its_version_is_treated_as_stale(
+    client: Client, project: Project, personas: Personas, make_report: MakeReport
+) -> None:
+    report = make_report(project)
+    client.force_login(personas.officer_a)
+    data = form_data(percent="48")
+    response = client.post(f"/reports/{report.pk}/edit/", data)
+    assert "มีผู้อื่นแก้ไขรายงานนี้" in html.unescape(response.content.decode())
+    report.refresh_from_db()
+    assert report.percent == Decimal(40)
