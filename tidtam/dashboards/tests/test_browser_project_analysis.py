@@ -32,6 +32,9 @@ def test_the_seed_project_page_shows_plan_against_actual_on_the_report_day(
         assert page.locator("ol.gantt li.step").count() == 7
         assert "ข้อมูลที่ขัดแย้งกัน 1 รายการ" in main
         screenshot(page, "project-seed-analysis")
+        page.locator("section.progress").screenshot(
+            path=str(screenshot(page, "project-seed-analysis").with_name("progress-only.png"))
+        )
         page.click("text=ข้อมูลที่ขัดแย้งกัน 1 รายการ")
         assert page.url.endswith("#flags-h")
         page.locator("section.flags").screenshot(
