@@ -16,6 +16,12 @@ from tidtam.test import Personas, make_personas
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    # Every persona has a password; the production hasher spends a second or more on each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()

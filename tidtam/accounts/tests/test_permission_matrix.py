@@ -1,0 +1,336 @@
+"""Every page and action × every role × own / other agency × object state.
+
+Each row lists what each persona gets, in the order of ROLES:
+200 or 302 where the person may; 403 where they may see the object but not do this; 404
+where the object is hidden from them; L where they are sent to sign in. A URL the matrix
+does not cover fails `test_every_url_is_in_the_matrix`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tidtam.indicators.models import Kpi, KpiSupport, KpiType
+from tidtam.orgs.models import Origin
+from tidtam.projects.models import BudgetInstalment, Project
+from tidtam.reporting.models import ProgressReport, ReportAttachment, ReportStatus
+from tidtam.test import Personas, add_steps, make_personas, make_project
+
+ROLES = (
+    "public",
+    "no_role",
+    "officer_a",
+    "officer_b",
+    "approver_a",
+    "approver_b",
+    "evaluator",
+    "executive",
+    "administrator",
+)
+EVERYONE = "200 200 200 200 200 200 200 200 200"
+SIGNED_IN = "L 200 200 200 200 200 200 200 200"
+# A project or report of agency A that only its own staff and readers across the city see.
+INSIDE_A = "404 404 200 404 200 404 200 200 200"
+# Writing on agency A's projects: its officers only.
+WRITE_A_PUBLISHED = "L 403 {ok} 403 403 403 403 403 403"
+WRITE_A_HIDDEN = "L 404 {ok} 404 403 404 403 403 403"
+STATES = ("draft", "submitted", "returned", "approved")
+
+
+@dataclass
+class World:
+    personas: Personas
+    projects: dict[str, Project] = field(default_factory=dict)
+    reports: dict[str, ProgressReport] = field(default_factory=dict)
+    attachments: dict[str, ReportAttachment] = field(default_factory=dict)
+    kpis: dict[str, Kpi] = field(default_factory=dict)
+    instalment: BudgetInstalment | None = None
+
+
+def build_world() -> World:
+    world = World(make_personas())
+    for key, code, published in (
+        ("A_pub", "99990000-0001", True),
+        ("A_hidden", "99990000-0002", False),
+        ("B_pub", "99980000-0001", True),
+    ):
+        project = make_project(code=code, published=published, budget=Decimal(1000))
+        add_steps(project, ("100", "2019-10-01", "2020-09-30"))
+        world.projects[key] = project
+    officer = world.personas.officer_a
+    for month, state in enumerate(STATES, 1):
+        for key in ("A_pub", "A_hidden"):
+            report = ProgressReport.objects.create(
+                project=world.projects[key],
+                report_date=date(2020, month, 28),
+                percent=Decimal(10 * month),
+                narrative="ความก้าวหน้า",
+                status=state,
+                origin=Origin.MANUAL,
+                created_by=officer,
+                submitted_by=officer if state != ReportStatus.DRAFT else None,
+            )
+            world.reports[f"{key}:{state}"] = report
+            stored = default_storage.save(f"reports/{report.pk}.pdf", ContentFile(b"%PDF-1.4\n"))
+            world.attachments[f"{key}:{state}"] = ReportAttachment.objects.create(
+                report=report,
+                stored_name=stored,
+                original_name="หลักฐาน.pdf",
+                content_type="application/pdf",
+                size=9,
+                sha256="0" * 64,
+                uploaded_by=officer,
+            )
+    world.instalment = BudgetInstalment.objects.create(
+        project=world.projects["A_pub"], released_on=date(2019, 11, 1), amount=Decimal(100)
+    )
+    for key, project_key in (("K-A", "A_pub"), ("K-A2", "A_hidden")):
+        kpi = Kpi.objects.create(
+            code=key,
+            fiscal_year=world.projects["A_pub"].fiscal_year,
+            agency=world.personas.agency_a,
+            text="ตัวชี้วัด",
+            kpi_type=KpiType.STRATEGIC,
+            origin=Origin.MANUAL,
+        )
+        KpiSupport.objects.create(kpi=kpi, project=world.projects[project_key])
+        world.kpis[key] = kpi
+    return world
+
+
+Url = Callable[[World], str]
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    label: str
+    url: Url
+    expect: str
+    method: str = "GET"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def project_url(name: str, key: str) -> Url:
+    return lambda w: reverse(name, args=[w.projects[key].code])
+
+
+def report_url(name: str, key: str) -> Url:
+    return lambda w: reverse(name, args=[w.reports[key].pk])
+
+
+def attachment_url(name: str, key: str) -> Url:
+    return lambda w: reverse(name, args=[w.reports[key].pk, w.attachments[key].pk])
+
+
+def fixed(name: str, *args: str) -> Url:
+    return lambda w: reverse(name, args=list(args))
+
+
+CASES: list[Case] = [
+    Case("home", "", fixed("home"), EVERYONE),
+    Case("project-list", "", fixed("project-list"), EVERYONE),
+    Case("kpi-list", "", fixed("kpi-list"), EVERYONE),
+    Case("problems", "", fixed("problems"), EVERYONE),
+    Case("login", "", fixed("login"), EVERYONE),
+    Case("password_reset", "", fixed("password_reset"), EVERYONE),
+    Case("password_reset_done", "", fixed("password_reset_done"), EVERYONE),
+    Case("password_reset_complete", "", fixed("password_reset_complete"), EVERYONE),
+    Case("password_reset_confirm", "bad link", fixed("password_reset_confirm", "x", "y"), EVERYONE),
+    Case("password_change", "", fixed("password_change"), SIGNED_IN),
+    Case("password_change_done", "", fixed("password_change_done"), SIGNED_IN),
+    Case("logout", "", fixed("logout"), "302 302 302 302 302 302 302 302 302", "POST"),
+    Case(
+        "set_language",
+        "",
+        fixed("set_language"),
+        "302 302 302 302 302 302 302 302 302",
+        "POST",
+        {"language": "en", "next": "/"},
+    ),
+    Case("my-work", "", fixed("my-work"), SIGNED_IN),
+    Case("admin:index", "", fixed("admin:index"), "L L L L L L L L 200"),
+    Case("project-detail", "published", project_url("project-detail", "A_pub"), EVERYONE),
+    Case("project-detail", "unpublished", project_url("project-detail", "A_hidden"), INSIDE_A),
+    Case("project-history", "published", project_url("project-history", "A_pub"), INSIDE_A),
+    Case("project-history", "unpublished", project_url("project-history", "A_hidden"), INSIDE_A),
+    Case("project-create", "", fixed("project-create"), "L 403 200 200 403 403 403 403 403"),
+    *[
+        Case(name, label, project_url(name, key), expect.format(ok="200"))
+        for name in ("project-edit", "project-plan", "project-budget", "report-new")
+        for label, key, expect in (
+            ("published", "A_pub", WRITE_A_PUBLISHED),
+            ("unpublished", "A_hidden", WRITE_A_HIDDEN),
+        )
+    ],
+    Case(
+        "instalment-delete",
+        "",
+        lambda w: reverse(
+            "instalment-delete",
+            args=[w.projects["A_pub"].code, w.instalment.pk],  # type: ignore[union-attr]
+        ),
+        WRITE_A_PUBLISHED.format(ok="302"),
+        "POST",
+    ),
+    Case("review-queue", "", fixed("review-queue"), "L 403 403 403 200 200 403 403 403"),
+    Case(
+        "agency-compliance",
+        "own agency A",
+        fixed("agency-compliance", "99990000"),
+        INSIDE_A,
+    ),
+    Case(
+        "agency-settings",
+        "agency A",
+        fixed("agency-settings", "99990000"),
+        "L 403 403 403 200 403 403 403 200",
+    ),
+    Case(
+        "membership-history", "", fixed("membership-history"), "L 403 403 403 403 403 403 403 200"
+    ),
+    Case("kpi-detail", "supports a published project", fixed("kpi-detail", "K-A"), EVERYONE),
+    Case("kpi-detail", "supports unpublished only", fixed("kpi-detail", "K-A2"), INSIDE_A),
+    Case("flags", "", fixed("flags"), EVERYONE),
+    *[
+        Case(name, label, fixed(name, kpi, "2563", "1"), expect)
+        for name, label, kpi, expect in (
+            ("kpi-result-entry", "published", "K-A", WRITE_A_PUBLISHED.format(ok="200")),
+            ("kpi-result-entry", "unpublished", "K-A2", WRITE_A_HIDDEN.format(ok="200")),
+            ("kpi-score-entry", "published", "K-A", "L 403 403 403 403 403 200 403 403"),
+            ("kpi-score-entry", "unpublished", "K-A2", "L 404 403 404 403 404 200 403 403"),
+        )
+    ],
+    *[
+        Case(
+            "project-score-entry",
+            label,
+            lambda w, k=key: reverse("project-score-entry", args=[w.projects[k].code, 1]),
+            expect,
+        )
+        for label, key, expect in (
+            ("published", "A_pub", "L 403 403 403 403 403 200 403 403"),
+            ("unpublished", "A_hidden", "L 404 403 404 403 404 200 403 403"),
+        )
+    ],
+    Case("quarter-list", "", fixed("quarter-list"), "L 403 403 403 403 403 200 403 403"),
+    Case(
+        "quarter-close",
+        "a quarter that is over",
+        fixed("quarter-close", "2563", "1"),
+        "L 403 403 403 403 403 302 403 403",
+        "POST",
+    ),
+]
+
+# Reports of agency A's published project in each state, and the approved report of its
+# unpublished project (never public).
+_UNAPPROVED = {"draft", "submitted", "returned"}
+for state in STATES:
+    key = f"A_pub:{state}"
+    seen = EVERYONE if state == "approved" else INSIDE_A
+    editable = state in ("draft", "returned")
+    # Who may see it but not write it: 403; the officer is refused once it left their hands.
+    officer = "200" if editable else "403"
+    hidden = "403" if state == "approved" else "404"
+    write = f"L {hidden} {officer} {hidden} 403 {hidden} 403 403 403"
+    post_write = write.replace(" 200 ", " 302 ")
+    review_ok = "302" if state == "submitted" else "403"
+    review = f"L {hidden} 403 {hidden} {review_ok} {hidden} 403 403 403"
+    delete_ok = "302" if state == "draft" else "403"
+    delete = f"L {hidden} {delete_ok} {hidden} 403 {hidden} 403 403 403"
+    CASES += [
+        Case("report-detail", state, report_url("report-detail", key), seen),
+        Case("report-attachment", state, attachment_url("report-attachment", key), seen),
+        Case("report-edit", state, report_url("report-edit", key), write),
+        Case("report-submit", state, report_url("report-submit", key), post_write, "POST"),
+        Case("report-approve", state, report_url("report-approve", key), review, "POST"),
+        Case(
+            "report-return",
+            state,
+            report_url("report-return", key),
+            review,
+            "POST",
+            {"comment": "กรุณาแนบภาพถ่าย"},
+        ),
+        Case("report-delete", state, report_url("report-delete", key), delete, "POST"),
+        Case(
+            "report-attachment-delete",
+            state,
+            attachment_url("report-attachment-delete", key),
+            post_write,
+            "POST",
+        ),
+    ]
+CASES += [
+    Case(
+        "report-detail",
+        "approved, unpublished project",
+        report_url("report-detail", "A_hidden:approved"),
+        INSIDE_A,
+    ),
+    Case(
+        "report-attachment",
+        "approved, unpublished project",
+        attachment_url("report-attachment", "A_hidden:approved"),
+        INSIDE_A,
+    ),
+]
+
+
+def _expected(case: Case, role: str) -> str:
+    return dict(zip(ROLES, case.expect.split(), strict=True))[role]
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}[{c.label}]" if c.label else c.name)
+def test_the_permission_matrix(client: Client, case: Case, role: str) -> None:
+    world = build_world()
+    user: User | None = world.personas.by_name()[role]
+    if user is not None:
+        client.force_login(user)
+    url = case.url(world)
+    response = client.post(url, case.data) if case.method == "POST" else client.get(url)
+    expected = _expected(case, role)
+    got = str(response.status_code)
+    if got == "302" and "login" in response.get("Location", ""):
+        got = "L"
+    assert got == expected, f"{case.method} {url} as {role}"
+
+
+def _url_names(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace == "admin":
+                continue  # the Django admin: staff only, covered by its index row
+            names |= _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            assert pattern.name, f"every URL has a name: {pattern.pattern}"
+            names.add(namespace + pattern.name)
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    covered = {case.name for case in CASES}
+    missing = _url_names(get_resolver().url_patterns) - covered
+    assert not missing, f"URLs the permission matrix does not cover: {sorted(missing)}"
