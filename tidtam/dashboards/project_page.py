@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tidtam.accounts.access import access_for
 from tidtam.dashboards.flagged import FlagLine, project_page_flags
 from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
-from tidtam.indicators.models import Kpi, ProjectEvaluation
+from tidtam.indicators.models import Kpi, KpiResult, KpiScore, ProjectEvaluation
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.thai import format_date
 from tidtam.projects.chart import progress_chart_svg
@@ -173,7 +173,10 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
     kpis = list(
         Kpi.objects.filter(supports__project=project)
         .order_by("supports__order", "code")
-        .prefetch_related("results__quarter", "scores__quarter", "scores__criterion")
+        .prefetch_related(
+            Prefetch("results", queryset=KpiResult.objects.select_related("quarter")),
+            Prefetch("scores", queryset=KpiScore.objects.select_related("quarter", "criterion")),
+        )
     )
     blocks = []
     for kpi in kpis:
