@@ -34,9 +34,6 @@ def categories(db: None) -> dict[str, ProblemCategory]:
 def media(settings: Any, tmp_path: Path) -> Iterator[Path]:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.SITE_URL = "https://tidtam.example"
-    # The personas' passwords are hashed a dozen times a test: a fast hasher keeps the
-    # permission matrix quick. Sign-in itself is tested with the real one in accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield tmp_path / "media"
 
 
