@@ -295,3 +295,29 @@ def test_an_imported_report_is_audited_with_the_file_as_reason() -> None:
     assert record.history_type == "+"
     assert record.history_change_reason.startswith("legacy import: ")
     assert Project.history.filter(code=project.code).count() == 1
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_page_failing_while_written_leaves_nothing_and_the_rest_of_its_batch_is_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import DatabaseError
+
+    from tidtam.projects import actions as project_actions
+
+    real = project_actions.set_steps
+
+    def failing(*, project: Project, **kwargs: object) -> object:
+        if project.code == "11000000-0215":
+            raise DatabaseError("disk I/O error")
+        return real(project=project, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project_actions, "set_steps", failing)
+    before = row_counts()
+    summary = import_paths(sorted(SAMPLES.glob("*.txt")))
+    assert [r.field for r in summary.rejected] == ["database"]
+    assert summary.rejected[0].path.endswith("11000000-0215.txt")
+    assert not Project.objects.filter(code="11000000-0215").exists()
+    assert Project.objects.count() == 3
+    assert Project.history.count() == 3
+    assert row_counts()["projects.HistoricalPlanStep"] > before["projects.HistoricalPlanStep"]
