@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from typing import Any
 
 from tidtam.accounts.models import Membership, Role
 from tidtam.audit import write
@@ -12,7 +12,7 @@ from tidtam.orgs.models import Agency
 
 @action
 def grant_role(
-    *, user: AbstractBaseUser, role: Role, agency: Agency | None, by: Actor, reason: str = ""
+    *, user: Any, role: Role, agency: Agency | None, by: Actor, reason: str = ""
 ) -> Membership:
     """Give the user the role (in the agency for officers and approvers); no-op when held."""
     existing = Membership.objects.filter(user=user, role=role, agency=agency).first()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,7 @@ from tidtam.indicators.models import (
     RatingLevel,
 )
 from tidtam.lib.thai import format_date
-from tidtam.orgs.models import Agency
+from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
 
 
@@ -255,3 +256,104 @@ def close_quarter(*, quarter: Quarter, by: Actor, today: date | None = None) -> 
         by=by,
         reason=_("quarter closed"),
     )
+
+
+# --- KPIs entered by officers ---
+
+KPI_CODE = re.compile(r"^[0-9]{4}-[0-9]{4}$")
+
+
+class StaleKpiEdit(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Someone else saved this KPI after you opened the form. Nothing was saved: "
+                "your input is still below; open the KPI again to see their change."
+            ),
+            code="stale",
+        )
+
+
+def _check_supports(agency: Agency, fiscal_year: FiscalYear, projects: Sequence[Project]) -> None:
+    for project in projects:
+        if project.agency_id != agency.pk or project.fiscal_year_id != fiscal_year.pk:
+            raise ValidationError(
+                {
+                    "projects": _(
+                        "Project %(code)s is not one of the agency's projects of fiscal year "
+                        "%(year)s."
+                    )
+                    % {"code": project.code, "year": fiscal_year.pk}
+                }
+            )
+
+
+def _set_supports(kpi: Kpi, projects: Sequence[Project], *, by: Actor, reason: str) -> None:
+    write.sync_rows(
+        KpiSupport,
+        existing=kpi.supports.all(),
+        key=lambda support: support.project_id,
+        wanted={p.pk: {"order": n} for n, p in enumerate(projects, 1)},
+        make=lambda project_id, v: KpiSupport(kpi=kpi, project_id=project_id, **v),
+        by=by,
+        reason=reason,
+    )
+
+
+@checked_action
+def create_kpi(
+    *,
+    agency: Agency,
+    fiscal_year: FiscalYear,
+    code: str,
+    values: Mapping[str, Any],
+    projects: Sequence[Project],
+    by: Actor,
+) -> Kpi:
+    if not KPI_CODE.match(code):
+        raise ValidationError(
+            {"code": _("A KPI code is 4 digits, a dash and 4 digits, e.g. 0300-0760.")}
+        )
+    if code[:4] != agency.code[:4]:
+        raise ValidationError(
+            {
+                "code": _("The code must start with %(prefix)s, from the agency's budget code.")
+                % {"prefix": agency.code[:4]}
+            }
+        )
+    if Kpi.objects.filter(fiscal_year=fiscal_year, code=code).exists():
+        raise ValidationError(
+            {
+                "code": _("Fiscal year %(year)s already has a KPI %(code)s.")
+                % {"year": fiscal_year.pk, "code": code}
+            }
+        )
+    _check_supports(agency, fiscal_year, projects)
+    kpi = write.save(
+        Kpi(code=code, fiscal_year=fiscal_year, agency=agency, origin=Origin.MANUAL, **values),
+        by=by,
+        reason=_("created"),
+    )
+    _set_supports(kpi, projects, by=by, reason="")
+    return kpi
+
+
+@checked_action
+def update_kpi(
+    *,
+    kpi: Kpi,
+    expected_version: int,
+    values: Mapping[str, Any],
+    projects: Sequence[Project],
+    by: Actor,
+    reason: str = "",
+) -> Kpi:
+    current = Kpi.objects.select_for_update().get(pk=kpi.pk)
+    if current.version != expected_version:
+        raise StaleKpiEdit()
+    _check_supports(kpi.agency, kpi.fiscal_year, projects)
+    write.assign(current, values)
+    current.version += 1
+    write.save(current, by=by, reason=reason)
+    _set_supports(current, projects, by=by, reason=reason)
+    return current

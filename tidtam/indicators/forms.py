@@ -1,4 +1,4 @@
-"""Forms of quarterly entry: they read and clean what was typed; actions decide the rest."""
+"""Forms of KPIs and quarterly entry: they read and clean what was typed; actions decide."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tidtam.indicators.models import EvaluationCriterion, RatingLevel
+from tidtam.indicators.models import EvaluationCriterion, Kpi, RatingLevel
+from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.orgs.models import Agency
+from tidtam.projects.models import Project
 
 CHOOSE_LEVEL = _("Choose a level of the rating scale.")
 
@@ -114,3 +118,84 @@ class ProjectScoreForm(forms.Form):
         self.fields["score"] = _ScaleField(
             label=str(_("Score for the quarter")), choices=level_choices(levels, lang)
         )
+
+
+class KpiForm(forms.ModelForm):
+    """The KPI itself: what it measures and how; the supporting projects of its agency."""
+
+    fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Projects supporting this indicator"),
+        queryset=Project.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Projects of the same agency and fiscal year."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
+
+    class Meta:
+        model = Kpi
+        fields = [
+            "agency",
+            "code",
+            "text",
+            "unit",
+            "target",
+            "direction",
+            "mode",
+            "kpi_type",
+            "level",
+            "definition",
+            "method",
+            "data_source",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "definition": forms.Textarea(attrs={"rows": 3}),
+            "method": forms.Textarea(attrs={"rows": 3}),
+            "data_source": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, agencies: Sequence[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency_field: Any = self.fields["agency"]
+        agency_field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+        agency_field.empty_label = None
+        projects: Any = self.fields["projects"]
+        projects.queryset = Project.objects.filter(agency__in=agencies).order_by(
+            "-fiscal_year", "code"
+        )
+        this_year = fiscal_year_of(timezone.localdate())
+        years = set(range(this_year - 1, this_year + 3))
+        if self.instance.pk:
+            years.add(self.instance.fiscal_year_id)
+            for name in ("agency", "code", "fiscal_year_be"):
+                self.fields[name].disabled = True
+            self.fields["fiscal_year_be"].initial = self.instance.fiscal_year_id
+            self.fields["projects"].initial = list(
+                self.instance.supports.values_list("project_id", flat=True)
+            )
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["reason"]
+            self.fields["fiscal_year_be"].initial = this_year
+        year_field: Any = self.fields["fiscal_year_be"]
+        year_field.choices = [(y, str(y)) for y in sorted(years)]
+        self.fields["target"].required = True
+        self.fields["unit"].required = True
+        self.fields["code"].widget.attrs["placeholder"] = "0000-0000"
+
+    def validate_unique(self) -> None:
+        # create_kpi checks the code within its fiscal year, with its own message.
+        pass
+
+    def clean_target(self) -> Decimal:
+        target: Decimal = self.cleaned_data["target"]
+        if target < 0:
+            raise forms.ValidationError(_("The target cannot be negative."))
+        return target
+
+    def values(self) -> dict[str, Any]:
+        skip = {"agency", "code"}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in skip}

@@ -118,6 +118,8 @@ class Kpi(models.Model):
         Project, related_name="kpis", through="KpiSupport"
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
+    # Optimistic locking of the KPI form, as for projects.
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     objects = KpiQuerySet.as_manager()

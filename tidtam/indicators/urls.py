@@ -4,7 +4,9 @@ from tidtam.indicators import views
 
 urlpatterns = [
     path("kpis/", views.kpi_list, name="kpi-list"),
+    path("kpis/new/", views.kpi_create, name="kpi-create"),
     path("kpis/<str:code>/", views.kpi_detail, name="kpi-detail"),
+    path("kpis/<str:code>/<int:year>/edit/", views.kpi_edit, name="kpi-edit"),
     path(
         "kpis/<str:code>/<int:year>/q<int:number>/result/",
         views.kpi_result_entry,

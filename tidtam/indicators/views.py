@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tidtam.accounts.access import access_for
 from tidtam.indicators import actions
 from tidtam.indicators.access import (
     can_evaluate,
@@ -26,7 +27,7 @@ from tidtam.indicators.access import (
     get_quarter_to_close,
     kpis_for_user,
 )
-from tidtam.indicators.forms import KpiResultForm, KpiScoreForm, ProjectScoreForm
+from tidtam.indicators.forms import KpiForm, KpiResultForm, KpiScoreForm, ProjectScoreForm
 from tidtam.indicators.kpi_page import build_kpi_page
 from tidtam.indicators.models import EvaluationCriterion, Kpi, QuarterClosure, RatingLevel
 from tidtam.orgs.models import Agency
@@ -51,6 +52,7 @@ class KpiListPage:
     fiscal_years: list[FiscalYear]
     agencies: list[Agency]
     total: int
+    creates_kpis: bool = False
 
 
 @require_GET
@@ -73,6 +75,7 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
         fiscal_years=list(FiscalYear.objects.filter(kpis__in=visible).distinct()),
         agencies=list(Agency.objects.filter(kpis__in=visible).distinct().order_by("code")),
         total=paginator.count,
+        creates_kpis=bool(access_for(request.user).officer_of),
     )
     return render(request, "indicators/kpi_list.html", {"view": context})
 
@@ -89,7 +92,7 @@ def _lang() -> str:
     return "en" if (get_language() or "th").startswith("en") else "th"
 
 
-def _refused(form: forms.Form, error: ValidationError) -> None:
+def _refused(form: forms.BaseForm, error: ValidationError) -> None:
     """Put an action's refusal next to the field it names, or above the form."""
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -262,3 +265,51 @@ def quarter_close(request: HttpRequest, year: int, number: int) -> HttpResponse:
             % {"n": number, "year": year},
         )
     return redirect("quarter-list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_create(request: HttpRequest) -> HttpResponse:
+    agencies = list(Agency.objects.filter(pk__in=access_for(request.user).officer_of))
+    if not agencies:
+        raise PermissionDenied("officers only")
+    form = KpiForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            kpi = actions.create_kpi(
+                agency=form.cleaned_data["agency"],
+                fiscal_year=FiscalYear.ensure(form.cleaned_data["fiscal_year_be"]),
+                code=form.cleaned_data["code"],
+                values=form.values(),
+                projects=list(form.cleaned_data["projects"]),
+                by=request.user,
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The KPI was created."))
+            return redirect(_kpi_url(kpi))
+    return render(request, "indicators/kpi_form.html", {"form": form, "kpi": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    kpi = get_kpi_for_user(request.user, code, fiscal_year=year, write=True)
+    form = KpiForm(request.POST or None, instance=kpi, agencies=[kpi.agency])
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_kpi(
+                kpi=kpi,
+                expected_version=form.cleaned_data["version"] or 0,
+                values=form.values(),
+                projects=list(form.cleaned_data["projects"]),
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            _refused(form, error)
+        else:
+            messages.success(request, _("The KPI was saved."))
+            return redirect(_kpi_url(kpi))
+    return render(request, "indicators/kpi_form.html", {"form": form, "kpi": kpi})

@@ -123,8 +123,8 @@ class Case:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def project_url(name: str, key: str) -> Url:
-    return lambda w: reverse(name, args=[w.projects[key].code])
+def project_url(name: str, key: str, *extra: object) -> Url:
+    return lambda w: reverse(name, args=[w.projects[key].code, *extra])
 
 
 def report_url(name: str, key: str) -> Url:
@@ -217,7 +217,7 @@ CASES: list[Case] = [
         Case(
             "project-score-entry",
             label,
-            lambda w, k=key: reverse("project-score-entry", args=[w.projects[k].code, 1]),
+            project_url("project-score-entry", key, 1),
             expect,
         )
         for label, key, expect in (
@@ -226,6 +226,19 @@ CASES: list[Case] = [
         )
     ],
     Case("quarter-list", "", fixed("quarter-list"), "L 403 403 403 403 403 200 403 403"),
+    Case("kpi-create", "", fixed("kpi-create"), "L 403 200 200 403 403 403 403 403"),
+    Case(
+        "kpi-edit",
+        "published",
+        fixed("kpi-edit", "K-A", "2563"),
+        WRITE_A_PUBLISHED.format(ok="200"),
+    ),
+    Case(
+        "kpi-edit",
+        "unpublished",
+        fixed("kpi-edit", "K-A2", "2563"),
+        WRITE_A_HIDDEN.format(ok="200"),
+    ),
     Case(
         "quarter-close",
         "a quarter that is over",
