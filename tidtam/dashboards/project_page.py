@@ -34,7 +34,7 @@ from tidtam.projects.schedule import (
     assess,
     planned_curve,
 )
-from tidtam.reporting.models import Problem, ProgressReport
+from tidtam.reporting.models import Problem, ProgressReport, ReportStatus
 
 STATUS_LABELS = {
     Status.NOT_STARTED: gettext_lazy("Not started"),
@@ -206,6 +206,10 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         )
         .newest_first()
     )
+    # Figures, status and flags come from approved reports only, so that every reader sees the
+    # same standing; insiders also see drafts and submitted reports in the list.
+    official = [r for r in reports if r.status == ReportStatus.APPROVED]
+    points = [(r.report_date, r.percent) for r in official]
     steps = list(project.steps.all())
     access = access_for(user)
     insider = access.reads_agency(project.agency_id)
@@ -223,7 +227,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     lang = "en" if (get_language() or "th").startswith("en") else "th"
     assessment = assess(
         step_windows,
-        [(r.report_date, r.percent) for r in reports],
+        points,
         today=today,
         thresholds=ScheduleSettings.current(),
     )
@@ -232,7 +236,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     chart = progress_chart_svg(
         planned=planned_curve(step_windows),
         baseline=planned_curve(original) if original is not None else None,
-        actual=[(r.report_date, r.percent) for r in reversed(reports)],
+        actual=points[::-1],
         start=start,
         end=end,
         today=today,
@@ -259,7 +263,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         chart_svg=chart,
         flags=project_page_flags(
             steps=step_windows,
-            reports=[(r.report_date, r.percent) for r in reports],
+            reports=points,
             status=assessment.status,
             evaluations=evaluations,
             kpis=[block.kpi for block in kpi_blocks],
@@ -268,7 +272,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         ),
         timeline=build_timeline(
             [StepRow(s.order, s.text, s.window) for s in steps],
-            reported=reports[0].percent if reports else None,
+            reported=official[0].percent if official else None,
             today=today,
             start=start,
             end=end,
@@ -280,12 +284,12 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         today=today,
         planned_on=assessment.reported_on or assessment.as_of,
         planned_then=assessment.planned,
-        current_percent=reports[0].percent if reports else None,
+        current_percent=official[0].percent if official else None,
         latest_evaluation=evaluations[0] if evaluations else None,
         weight_total=sum((s.weight for s in steps), Decimal(0)),
         insider=insider,
         can_edit=access.edits_agency(project.agency_id),
         can_evaluate=access.evaluator,
-        budget=_budget(project, reports),
+        budget=_budget(project, official),
         rebaselined=original is not None,
     )

@@ -62,11 +62,14 @@ def record_imported_reports(
     """Store reports taken from a legacy page as approved, one per report date.
 
     Reports missing from a newer copy of the page are kept: the page is a window on the old
-    system, not a full account of what Tidtam holds since.
+    system, not a full account of what Tidtam holds since. A report entered in Tidtam is never
+    overwritten by a page: a legacy report on the same date is left out.
     """
+    existing = [] if new else list(project.reports.all())
+    entered = {r.report_date for r in existing if r.origin != Origin.IMPORT}
     return write.sync_rows(
         ProgressReport,
-        existing=[] if new else project.reports.all(),
+        existing=[r for r in existing if r.origin == Origin.IMPORT],
         key=lambda report: report.report_date,
         wanted={
             r.report_date: {
@@ -77,6 +80,7 @@ def record_imported_reports(
                 "obstacles": r.obstacles,
             }
             for r in reports
+            if r.report_date not in entered
         },
         make=lambda report_date, v: ProgressReport(
             project=project,

@@ -258,3 +258,31 @@ def test_the_administrator_thresholds_change_the_status(client: Client) -> None:
     text = page_text(client, "03000000-2457")
     assert 'class="status status-behind"' in text
     assert "ล่าช้ากว่าแผน" in text
+
+
+@pytest.mark.django_db
+def test_status_and_figures_come_from_approved_reports_only(client: Client) -> None:
+    from tidtam.test import make_personas
+
+    personas = make_personas()
+    project = make_project(code="99990000-0001")
+    add_steps(project, ("100", "2019-10-01", "2020-09-30"))
+    for day, percent, status in (
+        (date(2019, 12, 31), "20", "approved"),
+        (date(2020, 1, 31), "95", "draft"),
+    ):
+        ProgressReport.objects.create(
+            project=project,
+            report_date=day,
+            percent=Decimal(percent),
+            status=status,
+            origin="manual",
+        )
+    client.force_login(personas.officer_a)
+    view = client.get("/projects/99990000-0001/").context["view"]
+    assert view.current_percent == Decimal(20)
+    assert [r.percent for r in view.reports] == [Decimal(95), Decimal(20)]
+    assert (
+        view.status_explanation
+        == Client().get("/projects/99990000-0001/").context["view"].status_explanation
+    )

@@ -321,3 +321,18 @@ def test_a_page_failing_while_written_leaves_nothing_and_the_rest_of_its_batch_i
     assert Project.objects.count() == 3
     assert Project.history.count() == 3
     assert row_counts()["projects.HistoricalPlanStep"] > before["projects.HistoricalPlanStep"]
+
+
+@pytest.mark.usefixtures("reference")
+def test_importing_a_page_again_never_overwrites_a_report_entered_in_tidtam() -> None:
+    project = import_seed("03000000-2457")
+    latest = project.reports.order_by("-report_date").first()
+    assert latest is not None
+    latest.origin = Origin.MANUAL
+    latest.percent = Decimal("35")
+    latest.narrative = "รายงานที่กรอกในติดตาม"
+    latest.save()
+    summary = import_paths([seed_path("03000000-2457")])
+    assert summary.rejected == []
+    latest.refresh_from_db()
+    assert (latest.percent, latest.narrative) == (Decimal("35"), "รายงานที่กรอกในติดตาม")
