@@ -14,7 +14,7 @@ urlpatterns = [
     path("flags/", flagged.flag_list, name="flags"),
     path("", include("tidtam.reporting.urls")),
     path("me/", pages.my_work, name="my-work"),
-    path("agencies/", include("tidtam.orgs.urls")),
+    path("agencies/", include("tidtam.accounts.agency_urls")),
     path("audit/memberships/", history.membership_history, name="membership-history"),
     path("accounts/", include("tidtam.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tidtam.orgs import views
+from tidtam.accounts import views
 
 urlpatterns = [
     path("<str:code>/settings/", views.agency_settings, name="agency-settings"),

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tidtam.accounts.access import get_agency_for_manager
+from tidtam.accounts.forms import ContactPublicationForm
 from tidtam.orgs import actions
-from tidtam.orgs.access import get_agency_for_manager
-from tidtam.orgs.forms import ContactPublicationForm
 
 
 @login_required
