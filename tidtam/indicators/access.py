@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
-from tidtam.indicators.models import Kpi, KpiQuerySet
+from tidtam.indicators.models import Kpi, KpiQuerySet, KpiResult, ResultStatus
 from tidtam.projects.access import get_project_for_user
 from tidtam.projects.models import Project, Quarter
 
@@ -71,3 +72,30 @@ def get_quarter_to_close(user: object, fiscal_year: int, number: int) -> Quarter
     if not can_evaluate(user):
         raise PermissionDenied("evaluators only")
     return quarter
+
+
+def get_result_for_user(
+    user: object, code: str, year: int, number: int, *, submit: bool = False, review: bool = False
+) -> KpiResult:
+    """A KPI's result for a quarter if the user may see it: the public and other agencies see
+    approved results only (404 otherwise). With `submit`, an officer of the agency and a draft
+    or returned result; with `review`, an approver of the agency and a submitted result; else
+    a 403."""
+    kpi = get_kpi_for_user(user, code, fiscal_year=year)
+    row = (
+        KpiResult.objects.select_related("quarter", "kpi__agency")
+        .filter(kpi=kpi, quarter__number=number)
+        .first()
+    )
+    access = access_for(user)
+    if row is None or (
+        row.status != ResultStatus.APPROVED and not access.reads_agency(kpi.agency_id)
+    ):
+        raise Http404("no such result")
+    if submit and not (access.edits_agency(kpi.agency_id) and row.is_editable):
+        raise PermissionDenied(_("Only an officer of the agency submits a draft result."))
+    if review and not (
+        access.approves_agency(kpi.agency_id) and row.status == ResultStatus.SUBMITTED
+    ):
+        raise PermissionDenied(_("Only an approver of the agency reviews a submitted result."))
+    return row

@@ -25,6 +25,7 @@ from tidtam.indicators.models import (
     ProjectEvaluation,
     QuarterClosure,
     RatingLevel,
+    ResultStatus,
 )
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
@@ -96,7 +97,9 @@ def set_kpi_quarters(
         existing=[] if new else kpi.results.select_related("quarter"),
         key=lambda r: r.quarter.number,
         wanted={q: {"result": value} for q, value in results.items()},
-        make=lambda q, v: KpiResult(kpi=kpi, quarter=quarters[q], **v),
+        make=lambda q, v: KpiResult(
+            kpi=kpi, quarter=quarters[q], status=ResultStatus.APPROVED, **v
+        ),
         by=by,
         reason=reason,
         delete_missing=False,
@@ -183,17 +186,76 @@ def _same_year(quarter: Quarter, fiscal_year_id: int) -> None:
 def enter_kpi_result(
     *, kpi: Kpi, quarter: Quarter, result: Decimal, narrative: str, by: Actor
 ) -> KpiResult:
-    """An officer's result for a quarter, with the narrative that explains it."""
+    """An officer's result for a quarter, with the narrative that explains it: a draft until
+    it is submitted; a submitted or approved result is no longer changed."""
     _same_year(quarter, kpi.fiscal_year_id)
     _refuse_closed(quarter)
     reason = _("quarterly result entered")
-    row = KpiResult.objects.filter(kpi=kpi, quarter=quarter).first()
+    row = KpiResult.objects.select_for_update().filter(kpi=kpi, quarter=quarter).first()
     if row is None:
         row = KpiResult(kpi=kpi, quarter=quarter, result=result, narrative=narrative)
         return write.save(row, by=by, reason=reason)
+    _refuse_locked(row)
     if write.assign(row, {"result": result, "narrative": narrative}):
         write.save(row, by=by, reason=reason)
     return row
+
+
+def _refuse_locked(row: KpiResult) -> None:
+    if not row.is_editable:
+        raise ValidationError(
+            _("This result is %(status)s: it can no longer be changed.")
+            % {"status": row.get_status_display()},
+            code="locked",
+        )
+
+
+def _person(by: Actor) -> Any:
+    return by if isinstance(by, AbstractBaseUser) else None
+
+
+@checked_action
+def submit_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
+    _refuse_closed(row.quarter)
+    _refuse_locked(row)
+    row.status = ResultStatus.SUBMITTED
+    row.submitted_by = _person(by)
+    return write.save(row, by=by, reason=_("submitted for review"))
+
+
+def _refuse_unreviewable(row: KpiResult, by: Actor) -> None:
+    _refuse_closed(row.quarter)
+    if row.status != ResultStatus.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted result can be reviewed; this one is %(status)s.")
+            % {"status": row.get_status_display()},
+            code="state",
+        )
+    if row.submitted_by_id is not None and row.submitted_by_id == getattr(by, "pk", None):
+        raise ValidationError(
+            _("You submitted this result: another approver of the agency must approve it."),
+            code="own",
+        )
+
+
+@checked_action
+def approve_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
+    _refuse_unreviewable(row, by)
+    row.status = ResultStatus.APPROVED
+    row.review_comment = ""
+    row.reviewed_by = _person(by)
+    return write.save(row, by=by, reason=_("approved"))
+
+
+@checked_action
+def return_kpi_result(*, row: KpiResult, by: Actor, comment: str) -> KpiResult:
+    _refuse_unreviewable(row, by)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what the officer should correct.")})
+    row.status = ResultStatus.RETURNED
+    row.review_comment = comment.strip()
+    row.reviewed_by = _person(by)
+    return write.save(row, by=by, reason=_("returned: ") + comment.strip())
 
 
 @checked_action

@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tidtam.accounts.access import access_for
 from tidtam.indicators.access import can_enter_results, can_evaluate, kpis_for_user
 from tidtam.indicators.achievement import Achievement, achieved_value, achievement
-from tidtam.indicators.models import EvaluationCriterion, Kpi, ProjectEvaluation
+from tidtam.indicators.models import (
+    EvaluationCriterion,
+    Kpi,
+    KpiResult,
+    ProjectEvaluation,
+    ResultStatus,
+)
 from tidtam.projects.models import Project, Quarter
 
 QUARTERS = (1, 2, 3, 4)
@@ -19,6 +26,8 @@ class KpiQuarter:
     result: Decimal | None
     narrative: str
     scores: list[Decimal | None]  # in the order of KpiPage.criteria
+    # The row as entered (None when nothing is entered or the viewer may not see it yet).
+    entry: KpiResult | None = None
 
     @property
     def number(self) -> int:
@@ -48,6 +57,8 @@ class KpiPage:
     projects: list[SupportingProject]
     can_enter: bool
     can_evaluate: bool
+    can_review: bool = False
+    insider: bool = False
 
     @property
     def percent_of_target(self) -> Decimal | None:
@@ -67,7 +78,13 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
         q.number: q
         for q in Quarter.objects.filter(fiscal_year_id=kpi.fiscal_year_id, number__in=QUARTERS)
     }
-    results = {r.quarter_id: r for r in kpi.results.all()}
+    access = access_for(user)
+    insider = access.reads_agency(kpi.agency_id)
+    # Everyone sees approved results; the agency's staff and city-wide readers also see the
+    # ones on their way. The achieved value counts approved results only.
+    results = {
+        r.quarter_id: r for r in kpi.results.all() if insider or r.status == ResultStatus.APPROVED
+    }
     scores = {(s.quarter_id, s.criterion_id): s.score for s in kpi.scores.all()}
     criteria = list(EvaluationCriterion.objects.filter(pk__in={c for _, c in scores}))
     if not criteria:
@@ -81,9 +98,15 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
                 result=result.result if result else None,
                 narrative=result.narrative if result else "",
                 scores=[scores.get((quarter.pk, c.pk)) for c in criteria],
+                entry=result,
             )
         )
-    achieved = achieved_value({row.number: row.result for row in rows}, kpi.mode)
+    approved = {
+        row.number: row.result
+        for row in rows
+        if row.entry is not None and row.entry.status == ResultStatus.APPROVED
+    }
+    achieved = achieved_value(approved, kpi.mode)
     supporting = list(
         Project.objects.visible_to(user)
         .filter(kpi_supports__kpi=kpi)
@@ -108,4 +131,6 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
         ],
         can_enter=can_enter_results(user, kpi),
         can_evaluate=can_evaluate(user),
+        can_review=access.approves_agency(kpi.agency_id),
+        insider=insider,
     )

@@ -156,11 +156,30 @@ class KpiSupport(models.Model):
         return f"{self.kpi_id} ← {self.project_id}"
 
 
+class ResultStatus(models.TextChoices):
+    """The same review cycle as monthly reports: an officer submits, an approver decides."""
+
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    RETURNED = "returned", _("returned")
+    APPROVED = "approved", _("approved")
+
+
 class KpiResult(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="results")
     quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="kpi_results")
     result = models.DecimalField(_("result"), max_digits=15, decimal_places=4, null=True)
     narrative = models.TextField(_("report"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.DRAFT
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -171,6 +190,10 @@ class KpiResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi_id} {self.quarter}: {self.result}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ResultStatus.DRAFT, ResultStatus.RETURNED)
 
 
 class KpiScore(models.Model):

@@ -13,6 +13,21 @@ urlpatterns = [
         name="kpi-result-entry",
     ),
     path(
+        "kpis/<str:code>/<int:year>/q<int:number>/result/submit/",
+        views.kpi_result_submit,
+        name="kpi-result-submit",
+    ),
+    path(
+        "kpis/<str:code>/<int:year>/q<int:number>/result/approve/",
+        views.kpi_result_approve,
+        name="kpi-result-approve",
+    ),
+    path(
+        "kpis/<str:code>/<int:year>/q<int:number>/result/return/",
+        views.kpi_result_return,
+        name="kpi-result-return",
+    ),
+    path(
         "kpis/<str:code>/<int:year>/q<int:number>/scores/",
         views.kpi_score_entry,
         name="kpi-score-entry",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -25,11 +26,18 @@ from tidtam.indicators.access import (
     get_project_to_score,
     get_quarter,
     get_quarter_to_close,
+    get_result_for_user,
     kpis_for_user,
 )
 from tidtam.indicators.forms import KpiForm, KpiResultForm, KpiScoreForm, ProjectScoreForm
 from tidtam.indicators.kpi_page import build_kpi_page
-from tidtam.indicators.models import EvaluationCriterion, Kpi, QuarterClosure, RatingLevel
+from tidtam.indicators.models import (
+    EvaluationCriterion,
+    Kpi,
+    KpiResult,
+    QuarterClosure,
+    RatingLevel,
+)
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
 
@@ -313,3 +321,53 @@ def kpi_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             messages.success(request, _("The KPI was saved."))
             return redirect(_kpi_url(kpi))
     return render(request, "indicators/kpi_form.html", {"form": form, "kpi": kpi})
+
+
+def _decided(
+    request: HttpRequest, row: KpiResult, act: Callable[[], object], done: str
+) -> HttpResponse:
+    try:
+        act()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect(_kpi_url(row.kpi))
+
+
+@login_required
+@require_POST
+def kpi_result_submit(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
+    row = get_result_for_user(request.user, code, year, number, submit=True)
+    return _decided(
+        request,
+        row,
+        lambda: actions.submit_kpi_result(row=row, by=request.user),
+        _("The result is submitted to the agency's approvers."),
+    )
+
+
+@login_required
+@require_POST
+def kpi_result_approve(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
+    row = get_result_for_user(request.user, code, year, number, review=True)
+    return _decided(
+        request,
+        row,
+        lambda: actions.approve_kpi_result(row=row, by=request.user),
+        _("The result is approved and now public."),
+    )
+
+
+@login_required
+@require_POST
+def kpi_result_return(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
+    row = get_result_for_user(request.user, code, year, number, review=True)
+    comment = request.POST.get("comment", "")[:2000]
+    return _decided(
+        request,
+        row,
+        lambda: actions.return_kpi_result(row=row, by=request.user, comment=comment),
+        _("The result is returned to the officer with your comment."),
+    )

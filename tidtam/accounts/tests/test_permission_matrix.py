@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tidtam.indicators.models import Kpi, KpiSupport, KpiType
+from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import BudgetInstalment, Project
 from tidtam.reporting.models import ProgressReport, ReportAttachment, ReportStatus
@@ -107,6 +107,15 @@ def build_world() -> World:
         )
         KpiSupport.objects.create(kpi=kpi, project=world.projects[project_key])
         world.kpis[key] = kpi
+    quarters = {q.number: q for q in world.projects["A_pub"].fiscal_year.quarters.all()}
+    for number, state in ((1, "submitted"), (2, "draft")):
+        KpiResult.objects.create(
+            kpi=world.kpis["K-A"],
+            quarter=quarters[number],
+            result=Decimal(10),
+            status=state,
+            submitted_by=officer if state == "submitted" else None,
+        )
     return world
 
 
@@ -227,6 +236,42 @@ CASES: list[Case] = [
     ],
     Case("quarter-list", "", fixed("quarter-list"), "L 403 403 403 403 403 200 403 403"),
     Case("kpi-create", "", fixed("kpi-create"), "L 403 200 200 403 403 403 403 403"),
+    Case(
+        "kpi-result-submit",
+        "draft",
+        fixed("kpi-result-submit", "K-A", "2563", "2"),
+        "L 404 302 404 403 404 403 403 403",
+        "POST",
+    ),
+    Case(
+        "kpi-result-submit",
+        "submitted",
+        fixed("kpi-result-submit", "K-A", "2563", "1"),
+        "L 404 403 404 403 404 403 403 403",
+        "POST",
+    ),
+    Case(
+        "kpi-result-approve",
+        "submitted",
+        fixed("kpi-result-approve", "K-A", "2563", "1"),
+        "L 404 403 404 302 404 403 403 403",
+        "POST",
+    ),
+    Case(
+        "kpi-result-approve",
+        "draft",
+        fixed("kpi-result-approve", "K-A", "2563", "2"),
+        "L 404 403 404 403 404 403 403 403",
+        "POST",
+    ),
+    Case(
+        "kpi-result-return",
+        "submitted",
+        fixed("kpi-result-return", "K-A", "2563", "1"),
+        "L 404 403 404 302 404 403 403 403",
+        "POST",
+        {"comment": "ตรวจสอบหน่วยนับ"},
+    ),
     Case(
         "kpi-edit",
         "published",

@@ -34,8 +34,10 @@ def make_kpi(
     return kpi
 
 
-def add_results(kpi: Kpi, results: dict[int, tuple[str | None, str]]) -> None:
-    """Quarterly results given as {quarter: (value, narrative)}."""
+def add_results(
+    kpi: Kpi, results: dict[int, tuple[str | None, str]], *, status: str = "approved"
+) -> None:
+    """Quarterly results given as {quarter: (value, narrative)}, approved unless told."""
     quarters = {q.number: q for q in kpi.fiscal_year.quarters.all()}
     for number, (value, narrative) in results.items():
         KpiResult.objects.create(
@@ -43,6 +45,7 @@ def add_results(kpi: Kpi, results: dict[int, tuple[str | None, str]]) -> None:
             quarter=quarters[number],
             result=Decimal(value) if value is not None else None,
             narrative=narrative,
+            status=status,
         )
 
 

@@ -146,7 +146,7 @@ def test_an_officer_enters_a_result_with_its_narrative(
 def test_entering_again_updates_the_result_and_keeps_both_in_the_history(
     client: Client, personas: Personas, world: dict[str, Kpi]
 ) -> None:
-    add_results(world["published"], {1: ("10", "รอบแรก")})
+    add_results(world["published"], {1: ("10", "รอบแรก")}, status="draft")
     client.force_login(personas.officer_a)
     url = RESULT_URL.format(code="9999-0001")
     form = client.get(url).content.decode()
