@@ -36,7 +36,11 @@ def seed_kpi() -> Kpi:
         (100, "ครบถ้วน", "ดำเนินการครบตามเป้าหมาย"),
     ):
         RatingLevel.objects.create(value=Decimal(value), label_th=label, meaning=meaning)
+    # The old site printed 0.00 for the quarters nobody reported; imported, those are approved
+    # history. This journey is the year still running: only the first quarter is reported.
+    KpiResult.objects.filter(kpi=kpi, quarter__number__gt=1).delete()
     make_member("officer_occ", Role.OFFICER, kpi.agency)
+    make_member("approver_occ", Role.APPROVER, kpi.agency)
     make_member("evaluator_sp", Role.EVALUATOR)
     return kpi
 
@@ -60,8 +64,18 @@ def test_a_quarter_is_reported_scored_closed_and_then_locked(
     assert "บันทึกผลงานไตรมาส 2 แล้ว" in main
     assert "สำรวจบริการสาธารณะร่วมกับสำนักงานเขต 6 แห่ง" in main
     assert KpiResult.objects.get(kpi=seed_kpi, quarter__number=2).result == Decimal(35)
+    page.click("text=ส่งให้ตรวจ")
+    assert "ส่งผลงานให้ผู้อนุมัติของหน่วยงานแล้ว" in page.inner_text("main")
+    screenshot(page, "kpi-result-submitted")
 
     page.click("header.site button[type=submit]")  # sign out
+    sign_in(page, base, "approver_occ")
+    page.goto(f"{base}/kpis/0300-0760/")
+    page.click("form[action$='/q2/result/approve/'] button")
+    assert "อนุมัติผลงานแล้ว" in page.inner_text("main")
+    assert KpiResult.objects.get(kpi=seed_kpi, quarter__number=2).status == "approved"
+
+    page.click("header.site button[type=submit]")
     sign_in(page, base, "evaluator_sp")
     page.goto(f"{base}/kpis/0300-0760/2563/q2/scores/")
     page.select_option("select >> nth=0", "100.00")
