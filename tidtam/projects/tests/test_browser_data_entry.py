@@ -6,7 +6,7 @@ import pytest
 
 from tidtam.conftest import screenshot, sign_in
 from tidtam.projects.models import Project
-from tidtam.test import Personas
+from tidtam.test import Personas, add_steps, make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,3 +60,33 @@ def test_an_officer_creates_a_project_and_its_operating_plan(
     assert [s.text for s in project.steps.all()] == ["จัดซื้อจัดจ้าง", "สำรวจและออกแบบ", "ก่อสร้าง"]
     assert "บันทึกแผนปฏิบัติงานแล้ว" in page.inner_text("main")
     screenshot(page, "project-created-page")
+
+
+def test_an_officer_re_baselines_a_plan_and_the_chart_keeps_the_original(
+    page: Any, live_server: Any, personas: Personas
+) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from tidtam.reporting.models import ProgressReport
+
+    project = make_project(code="99990000-0400", name="โครงการขุดลอกคูคลอง")
+    add_steps(project, ("50", "2019-10-01", "2019-12-31"), ("50", "2020-01-01", "2020-03-31"))
+    ProgressReport.objects.create(
+        project=project,
+        report_date=date(2019, 12, 31),
+        percent=Decimal(30),
+        status="approved",
+        origin="manual",
+    )
+    sign_in(page, live_server.url, "officer_a")
+    page.goto(f"{live_server.url}/projects/99990000-0400/plan/")
+    assert "การปรับแผนใหม่" in page.inner_text("main")
+    page.fill("input[name=step-1-end]", "2020-08-31")
+    page.fill("textarea[name=reason]", "ผู้รับจ้างขอขยายเวลาเนื่องจากน้ำท่วม")
+    page.click("button[value=save]")
+    page.wait_for_url("**/projects/99990000-0400/")
+    assert "แผนเดิม" in page.inner_text("main")
+    assert project.baselines.get().reason == "ผู้รับจ้างขอขยายเวลาเนื่องจากน้ำท่วม"
+    chart = screenshot(page, "rebaselined-page").with_name("rebaselined-chart.png")
+    page.locator("section.progress").screenshot(path=str(chart))
