@@ -124,6 +124,8 @@ class EntryPage:
     back: str
     scale: list[RatingLevel]
     kpi: Kpi | None = None
+    # Why the entry can no longer be changed, when it is on its way through review.
+    locked: str = ""
 
     @property
     def closed(self) -> bool:
@@ -162,6 +164,10 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
             return redirect(_kpi_url(kpi))
     title = _("Quarterly result") + f" · {_('Quarter')} {number}/{year}"
     page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), [], kpi)
+    if current is not None and not current.is_editable:
+        page.locked = _("This result is %(status)s: it can no longer be changed.") % {
+            "status": current.get_status_display()
+        }
     return _entry(request, page)
 
 

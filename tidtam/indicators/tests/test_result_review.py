@@ -39,6 +39,8 @@ def test_a_result_is_a_draft_until_approved_and_only_then_public(
     assert client.post(BASE + "submit/").status_code == 302
     row.refresh_from_db()
     assert (row.status, row.submitted_by) == (ResultStatus.SUBMITTED, personas.officer_a)
+    locked = html.unescape(client.get(BASE).content.decode())
+    assert "แก้ไขไม่ได้แล้ว" in locked and 'name="result"' not in locked
     refused = client.post(BASE, {"result": "50", "narrative": "แก้"}, follow=True)
     assert "แก้ไขไม่ได้แล้ว" in html.unescape(refused.content.decode())
     row.refresh_from_db()
