@@ -29,6 +29,7 @@ from tidtam.dashboards.flags import (
 )
 from tidtam.indicators.achievement import achieved_value
 from tidtam.indicators.models import FlagSettings, Kpi, KpiSupport, ProjectEvaluation
+from tidtam.lib.web import int_or_none
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import FiscalYear, PlanStep, Project, ProjectQuerySet, ScheduleSettings
 from tidtam.projects.schedule import StepWindow, schedule_status
@@ -194,20 +195,13 @@ class FlagsPage:
     thresholds: FlagThresholds
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @require_GET
 def flag_list(request: HttpRequest) -> HttpResponse:
     """Counts of each kind of flag across the visible projects of a fiscal year, and the
     projects flagged with one kind."""
     visible = projects_for_user(request.user)
     fiscal_years = list(FiscalYear.objects.filter(projects__in=visible).distinct())
-    chosen = _int_or_none(request.GET.get("fy"))
+    chosen = int_or_none(request.GET.get("fy"))
     if chosen is None and fiscal_years:
         chosen = fiscal_years[0].year
     projects = visible.filter(fiscal_year_id=chosen)

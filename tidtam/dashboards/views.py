@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
 from tidtam.dashboards.project_page import build_project_page
+from tidtam.lib.web import int_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import FiscalYear, Project
@@ -46,17 +47,10 @@ class ProjectListPage:
     total: int
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    fiscal_year = _int_or_none(request.GET.get("fy"))
+    fiscal_year = int_or_none(request.GET.get("fy"))
     agency = request.GET.get("agency", "").strip()[:8]
     visible = projects_for_user(request.user)
     projects = visible.for_list().search(query)

@@ -38,17 +38,11 @@ from tidtam.indicators.models import (
     QuarterClosure,
     RatingLevel,
 )
+from tidtam.lib.web import int_or_none, show_refusal
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
 
 PAGE_SIZE = 50
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @dataclass
@@ -66,7 +60,7 @@ class KpiListPage:
 @require_GET
 def kpi_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    fiscal_year = _int_or_none(request.GET.get("fy"))
+    fiscal_year = int_or_none(request.GET.get("fy"))
     agency = request.GET.get("agency", "").strip()[:8]
     visible = kpis_for_user(request.user)
     kpis = visible.for_list().search(query)
@@ -90,7 +84,7 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
-    kpi = get_kpi_for_user(request.user, code, fiscal_year=_int_or_none(request.GET.get("fy")))
+    kpi = get_kpi_for_user(request.user, code, fiscal_year=int_or_none(request.GET.get("fy")))
     return render(
         request, "indicators/kpi_detail.html", {"view": build_kpi_page(kpi, request.user)}
     )
@@ -98,15 +92,6 @@ def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _lang() -> str:
     return "en" if (get_language() or "th").startswith("en") else "th"
-
-
-def _refused(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put an action's refusal next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _kpi_url(kpi: Kpi) -> str:
@@ -158,7 +143,7 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
                 by=request.user,
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The result for quarter %(n)s is saved.") % {"n": number})
             return redirect(_kpi_url(kpi))
@@ -190,7 +175,7 @@ def kpi_score_entry(request: HttpRequest, code: str, year: int, number: int) -> 
         try:
             actions.score_kpi(kpi=kpi, quarter=quarter, scores=form.scores(), by=request.user)
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("The evaluation for quarter %(n)s is saved.") % {"n": number}
@@ -223,7 +208,7 @@ def project_score_entry(request: HttpRequest, code: str, number: int) -> HttpRes
                 project=project, quarter=quarter, score=form.cleaned_data["score"], by=request.user
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("The evaluation for quarter %(n)s is saved.") % {"n": number}
@@ -299,7 +284,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The KPI was created."))
             return redirect(_kpi_url(kpi))
@@ -322,7 +307,7 @@ def kpi_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
                 reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The KPI was saved."))
             return redirect(_kpi_url(kpi))

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tidtam.accounts.access import access_for
+from tidtam.lib.web import show_refusal
 from tidtam.orgs.models import Agency
 from tidtam.projects import actions
 from tidtam.projects.access import get_project_for_user
@@ -28,15 +28,6 @@ from tidtam.projects.forms import (
     step_inputs,
 )
 from tidtam.projects.models import Project
-
-
-def _report_errors(error: ValidationError, form: BaseForm) -> None:
-    """Put an action's refusal next to the field it names, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _initial(project: Project) -> dict[str, Any]:
@@ -78,7 +69,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _report_errors(error, form)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The project was created. Now enter its operating plan."))
             return redirect("project-plan", project.code)
@@ -107,7 +98,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
                 reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as error:
-            _report_errors(error, form)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The project was saved."))
             return redirect("project-detail", project.code)
@@ -188,7 +179,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
                     reason=meta.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _report_errors(error, meta)
+                show_refusal(meta, error)
             else:
                 outside = actions.steps_outside_year(project, inputs)
                 if outside:
@@ -232,7 +223,7 @@ def budget_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.add_instalment(project=project, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report_errors(error, form)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The instalment was recorded."))
             return redirect("project-budget", project.code)

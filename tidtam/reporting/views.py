@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.web import show_refusal
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.reporting import actions
 from tidtam.reporting.access import (
@@ -90,7 +91,7 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
                 )
                 _and_submit(request, report)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             return _saved(request, report)
     page = ReportFormPage(
@@ -150,7 +151,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, stale)
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             return _saved(request, saved)
     page = ReportFormPage(
@@ -243,7 +244,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                 )
         except ValidationError as error:
-            form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The report is returned to the officer with your comment."))
             return _detail(report)
