@@ -31,7 +31,8 @@ checked_action = transaction.atomic()
 _history_models: dict[type[models.Model], type[models.Model]] = {}
 
 
-def _user(by: Actor) -> AbstractBaseUser | None:
+def user_of(by: Actor) -> Any:
+    """The user to name on a record (none for a command run by nobody in particular)."""
     return by if isinstance(by, AbstractBaseUser) else None
 
 
@@ -132,7 +133,7 @@ def _record(objs: list[M], *, kind: str, by: Actor, reason: str) -> None:
     """Write the history rows django-simple-history itself would write ("+" created,
     "~" changed), in the caller's transaction."""
     table = _history_table(type(objs[0]))
-    user = _user(by)
+    user = user_of(by)
     extra = [
         connection.ops.adapt_datetimefield_value(timezone.now()),
         kind,
@@ -168,7 +169,7 @@ def save(obj: M, *, by: Actor, reason: str = "") -> M:
 
 
 def delete(obj: models.Model, *, by: Actor, reason: str = "") -> None:
-    obj._history_user = _user(by)  # type: ignore[attr-defined]
+    obj._history_user = user_of(by)  # type: ignore[attr-defined]
     obj._change_reason = reason  # type: ignore[attr-defined]
     obj.delete()
 

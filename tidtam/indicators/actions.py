@@ -210,16 +210,12 @@ def _refuse_locked(row: KpiResult) -> None:
         )
 
 
-def _person(by: Actor) -> Any:
-    return by if isinstance(by, AbstractBaseUser) else None
-
-
 @checked_action
 def submit_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
     _refuse_closed(row.quarter)
     _refuse_locked(row)
     row.status = ResultStatus.SUBMITTED
-    row.submitted_by = _person(by)
+    row.submitted_by = write.user_of(by)
     return write.save(row, by=by, reason=_("submitted for review"))
 
 
@@ -243,7 +239,7 @@ def approve_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
     _refuse_unreviewable(row, by)
     row.status = ResultStatus.APPROVED
     row.review_comment = ""
-    row.reviewed_by = _person(by)
+    row.reviewed_by = write.user_of(by)
     return write.save(row, by=by, reason=_("approved"))
 
 
@@ -254,7 +250,7 @@ def return_kpi_result(*, row: KpiResult, by: Actor, comment: str) -> KpiResult:
         raise ValidationError({"comment": _("Say what the officer should correct.")})
     row.status = ResultStatus.RETURNED
     row.review_comment = comment.strip()
-    row.reviewed_by = _person(by)
+    row.reviewed_by = write.user_of(by)
     return write.save(row, by=by, reason=_("returned: ") + comment.strip())
 
 

@@ -381,7 +381,10 @@ def replace_plan(
             )
         write.save(
             PlanBaseline(
-                project=current, steps=plan_snapshot(existing), reason=reason, created_by=_user(by)
+                project=current,
+                steps=plan_snapshot(existing),
+                reason=reason,
+                created_by=write.user_of(by),
             ),
             by=by,
             reason=reason,
@@ -415,7 +418,7 @@ def add_instalment(
             released_on=released_on,
             amount=amount,
             note=note,
-            created_by=_user(by),
+            created_by=write.user_of(by),
         ),
         by=by,
     )
@@ -424,7 +427,3 @@ def add_instalment(
 @checked_action
 def remove_instalment(*, instalment: BudgetInstalment, by: Actor, reason: str = "") -> None:
     write.delete(instalment, by=by, reason=reason)
-
-
-def _user(by: Actor) -> Any:
-    return by if getattr(by, "is_authenticated", False) else None

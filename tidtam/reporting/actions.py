@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import File
@@ -139,11 +138,6 @@ class StaleReport(ValidationError):
             code="stale",
         )
         self.current = current
-
-
-def _by(by: Actor) -> Any:
-    """The user to name on the record (none for a command run by nobody in particular)."""
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 def _day(value: date) -> str:
@@ -300,7 +294,7 @@ def create_report(
             project=project,
             origin=Origin.MANUAL,
             status=ReportStatus.DRAFT,
-            created_by=_by(by),
+            created_by=write.user_of(by),
             **_report_values(values),
         ),
         by=by,
@@ -348,7 +342,7 @@ def submit_report(
         _("Only a draft or a returned report can be submitted."),
     )
     current.status = ReportStatus.SUBMITTED
-    current.submitted_by = _by(by)
+    current.submitted_by = write.user_of(by)
     current.submitted_at = timezone.now()
     current.version += 1
     write.save(current, by=by, reason=_("submitted for review"))
@@ -364,7 +358,7 @@ def _review(report: ProgressReport, by: Actor, expected_version: int | None) -> 
         _("Only a submitted report can be reviewed; this one is %(status)s.")
         % {"status": current.get_status_display()},
     )
-    current.reviewed_by = _by(by)
+    current.reviewed_by = write.user_of(by)
     current.reviewed_at = timezone.now()
     current.version += 1
     return current
@@ -441,7 +435,7 @@ def add_problem(
             category=category,
             description=description,
             opened_in=report,
-            created_by=_by(by),
+            created_by=write.user_of(by),
         ),
         by=by,
     )
@@ -540,7 +534,7 @@ def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> Report
             content_type=kind.content_type,
             size=size,
             sha256=digest.hexdigest(),
-            uploaded_by=_by(by),
+            uploaded_by=write.user_of(by),
         ),
         by=by,
     )
