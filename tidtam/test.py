@@ -44,6 +44,18 @@ def make_member(username: str, role: Role, agency: Agency | None = None, **extra
     return user
 
 
+# Every persona a permission test asks about, "public" being the anonymous visitor.
+ROLES = (
+    "public",
+    "no_role",
+    "officer_a",
+    "officer_b",
+    "approver_a",
+    "approver_b",
+    "evaluator",
+    "executive",
+    "administrator",
+)
 AGENCY_A = "99990000"
 AGENCY_B = "99980000"
 
@@ -64,17 +76,7 @@ class Personas:
     no_role: User
 
     def by_name(self) -> dict[str, User | None]:
-        return {
-            "public": None,
-            "no_role": self.no_role,
-            "officer_a": self.officer_a,
-            "officer_b": self.officer_b,
-            "approver_a": self.approver_a,
-            "approver_b": self.approver_b,
-            "evaluator": self.evaluator,
-            "executive": self.executive,
-            "administrator": self.administrator,
-        }
+        return {name: getattr(self, name, None) for name in ROLES}
 
 
 def make_personas() -> Personas:

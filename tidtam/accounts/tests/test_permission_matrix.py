@@ -26,19 +26,8 @@ from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import BudgetInstalment, Project
 from tidtam.reporting.models import ProgressReport, ReportAttachment, ReportStatus
-from tidtam.test import Personas, add_steps, make_personas, make_project
+from tidtam.test import ROLES, Personas, add_steps, make_personas, make_project
 
-ROLES = (
-    "public",
-    "no_role",
-    "officer_a",
-    "officer_b",
-    "approver_a",
-    "approver_b",
-    "evaluator",
-    "executive",
-    "administrator",
-)
 EVERYONE = "200 200 200 200 200 200 200 200 200"
 SIGNED_IN = "L 200 200 200 200 200 200 200 200"
 # A project or report of agency A that only its own staff and readers across the city see.

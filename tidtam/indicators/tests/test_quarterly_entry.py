@@ -25,20 +25,9 @@ from tidtam.indicators.models import (
 )
 from tidtam.indicators.tests.factories import add_results, make_kpi
 from tidtam.projects.models import Quarter
-from tidtam.test import Personas, make_project
+from tidtam.test import ROLES, Personas, make_project
 
 D = Decimal
-ROLES = (
-    "public",
-    "no_role",
-    "officer_a",
-    "officer_b",
-    "approver_a",
-    "approver_b",
-    "evaluator",
-    "executive",
-    "administrator",
-)
 RESULT_URL = "/kpis/{code}/2563/q1/result/"
 SCORE_URL = "/kpis/{code}/2563/q1/scores/"
 PROJECT_SCORE_URL = "/evaluations/{code}/q1/"

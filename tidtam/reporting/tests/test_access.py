@@ -24,21 +24,10 @@ from tidtam.reporting import actions, urls
 from tidtam.reporting.access import get_report_for_user
 from tidtam.reporting.models import ProgressReport, ReportAttachment
 from tidtam.reporting.tests.conftest import PDF_BYTES, form_data
-from tidtam.test import Personas, make_project
+from tidtam.test import ROLES, Personas, make_project
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    "public",
-    "no_role",
-    "officer_a",
-    "officer_b",
-    "approver_a",
-    "approver_b",
-    "evaluator",
-    "executive",
-    "administrator",
-)
 STATES = ("draft", "submitted", "returned", "approved")
 OUTSIDERS = (1, 3, 5)  # no_role, officer_b, approver_b: outside agency A, not city readers
 
