@@ -22,11 +22,11 @@ from django.db import models
 from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_model_for_model
 
 from tidtam.lib import thai
+from tidtam.lib.language import current_language
 
 PER_PAGE = 25
 # Long texts (a rationale, a narrative) are cut in the trail: the record itself has them whole.
@@ -40,10 +40,6 @@ class Action:
 
 
 _ACTIONS = {"+": Action.CREATED, "~": Action.CHANGED, "-": Action.DELETED}
-
-
-def language() -> str:
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 class Refs:
@@ -151,7 +147,7 @@ def display(
     """A field value as the record's pages would show it."""
     if value is None or value == "":
         return "—"
-    lang = language()
+    lang = current_language()
     if model_field.is_relation:
         related = refs.get(model_field.related_model, value)
         if related is None:

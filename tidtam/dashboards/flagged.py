@@ -13,7 +13,6 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from tidtam.dashboards.flags import (
@@ -29,6 +28,7 @@ from tidtam.dashboards.flags import (
 )
 from tidtam.indicators.achievement import achieved_value
 from tidtam.indicators.models import FlagSettings, Kpi, KpiSupport, ProjectEvaluation
+from tidtam.lib.language import current_language
 from tidtam.lib.web import int_or_none
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import FiscalYear, PlanStep, Project, ProjectQuerySet, ScheduleSettings
@@ -214,7 +214,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     page = None
     rows: list[FlaggedProject] = []
     if kind in KINDS:
-        lang = "en" if (get_language() or "th").startswith("en") else "th"
+        lang = current_language()
         flagged = (
             projects.filter(
                 pk__in=[pk for pk, found in flags.items() if any(f.kind == kind for f in found)]

@@ -23,8 +23,9 @@ from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
-from tidtam.audit.history import Entry, Refs, Source, language, trail_page
+from tidtam.audit.history import Entry, Refs, Source, trail_page
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport, ProjectEvaluation
+from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.projects.access import get_project_for_user
 from tidtam.projects.models import (
@@ -57,7 +58,7 @@ def _reports_ever(project: Project) -> Any:
 def _report_label(report: Any) -> str:
     """A report is known by its date on the project page; a history row of one as well."""
     return gettext("report of %(date)s") % {
-        "date": format_date(report.report_date, lang=language())
+        "date": format_date(report.report_date, lang=current_language())
     }
 
 
@@ -130,7 +131,7 @@ SOURCES = [
         BudgetInstalment,
         _("budget instalment"),
         _of_project,
-        lambda r, refs: f"{format_date(r.released_on, lang=language())} · {r.amount:,.2f}",
+        lambda r, refs: f"{format_date(r.released_on, lang=current_language())} · {r.amount:,.2f}",
         names=PARENT_NAMES,
     ),
     Source(
@@ -145,7 +146,7 @@ SOURCES = [
         ProgressReport,
         _("progress report"),
         _of_project,
-        lambda r, refs: format_date(r.report_date, lang=language()),
+        lambda r, refs: format_date(r.report_date, lang=current_language()),
         names=PARENT_NAMES,
         skip=frozenset({"version"}),
     ),

@@ -8,14 +8,15 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tidtam.accounts.access import access_for
 from tidtam.dashboards.flagged import FlagLine, project_page_flags
 from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, ProjectEvaluation
 from tidtam.lib.fiscal import fiscal_year_bounds
+from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.projects.chart import progress_chart_svg
 from tidtam.projects.models import (
@@ -224,7 +225,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     if steps:
         start = min(start, min(s.start for s in steps))
         end = max(end, max(s.end for s in steps))
-    lang = "en" if (get_language() or "th").startswith("en") else "th"
+    lang = current_language()
     assessment = assess(
         step_windows,
         points,

@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tidtam.audit import write
@@ -27,6 +26,7 @@ from tidtam.indicators.models import (
     RatingLevel,
     ResultStatus,
 )
+from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
@@ -140,10 +140,6 @@ def set_project_evaluation(
         write.save(evaluation, by=by, reason=reason)
         return True
     return False
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 def _refuse_closed(quarter: Quarter) -> None:
@@ -296,7 +292,10 @@ def close_quarter(*, quarter: Quarter, by: Actor, today: date | None = None) -> 
     if quarter.end >= today:
         raise ValidationError(
             _("Quarter %(quarter)s runs until %(date)s: it can be closed only after it ends.")
-            % {"quarter": quarter.number, "date": format_date(quarter.end, lang=_lang())},
+            % {
+                "quarter": quarter.number,
+                "date": format_date(quarter.end, lang=current_language()),
+            },
             code="running",
         )
     _refuse_closed(quarter)

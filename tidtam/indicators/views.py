@@ -13,7 +13,6 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,6 +37,7 @@ from tidtam.indicators.models import (
     QuarterClosure,
     RatingLevel,
 )
+from tidtam.lib.language import current_language
 from tidtam.lib.web import int_or_none, show_refusal
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
@@ -88,10 +88,6 @@ def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "indicators/kpi_detail.html", {"view": build_kpi_page(kpi, request.user)}
     )
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 def _kpi_url(kpi: Kpi) -> str:
@@ -168,7 +164,7 @@ def kpi_score_entry(request: HttpRequest, code: str, year: int, number: int) -> 
         request.POST if request.method == "POST" else None,
         criteria=criteria,
         levels=levels,
-        lang=_lang(),
+        lang=current_language(),
         initial={f"criterion_{pk}": str(score) for pk, score in current.items()},
     )
     if request.method == "POST" and form.is_valid():
@@ -196,7 +192,7 @@ def project_score_entry(request: HttpRequest, code: str, number: int) -> HttpRes
     form = ProjectScoreForm(
         request.POST if request.method == "POST" else None,
         levels=levels,
-        lang=_lang(),
+        lang=current_language(),
         initial={"score": f"{current.score:.2f}"}
         if current and current.score is not None
         else None,

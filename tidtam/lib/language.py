@@ -27,3 +27,8 @@ class ThaiFirstLocaleMiddleware:
         response.headers.setdefault("Vary", "Cookie")
         translation.deactivate()
         return response
+
+
+def current_language() -> str:
+    """The reader's language as the Thai helpers take it: "en" or "th"."""
+    return "en" if (translation.get_language() or "th").startswith("en") else "th"

@@ -20,11 +20,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
+from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date, truncate
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import Project
@@ -141,12 +141,12 @@ class StaleReport(ValidationError):
 
 
 def _day(value: date) -> str:
-    lang = "en" if (get_language() or "th").startswith("en") else "th"
+    lang = current_language()
     return format_date(value, lang=lang)
 
 
 def _month(value: date) -> str:
-    lang = "en" if (get_language() or "th").startswith("en") else "th"
+    lang = current_language()
     return format_date(value, style="month", lang=lang)
 
 

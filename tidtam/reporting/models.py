@@ -11,11 +11,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
+from tidtam.lib.language import current_language
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import PERCENT, Project
 
@@ -201,7 +201,7 @@ class ProblemCategory(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_en and (get_language() or "th").startswith("en"):
+        if self.name_en and current_language() == "en":
             return self.name_en
         return self.name_th
 

@@ -6,15 +6,11 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.translation import get_language
 
 from tidtam.lib import thai
+from tidtam.lib.language import current_language
 
 register = template.Library()
-
-
-def _lang() -> str:
-    return "en" if (get_language() or "th").startswith("en") else "th"
 
 
 @register.filter
@@ -22,13 +18,13 @@ def be_date(value: date | None, style: str = "medium") -> str:
     """A date in the reader's language: "19 ก.พ. 2563" (Thai, Buddhist Era) or "19 Feb 2020"."""
     if value is None:
         return ""
-    return thai.format_date(value, style=style, lang=_lang())
+    return thai.format_date(value, style=style, lang=current_language())
 
 
 @register.filter
 def thai_digits(value: object) -> str:
     text = "" if value is None else str(value)
-    return thai.to_thai_digits(text) if _lang() == "th" else text
+    return thai.to_thai_digits(text) if current_language() == "th" else text
 
 
 @register.filter
