@@ -127,12 +127,12 @@ class BudgetSummary:
 
 def _budget(project: Project, reports: list[ProgressReport]) -> BudgetSummary:
     instalments = list(project.instalments.all())
-    spent = next((r for r in reports if getattr(r, "spent", None) is not None), None)
+    spent = next((r for r in reports if r.spent is not None), None)
     return BudgetSummary(
         allocated=project.budget,
         instalments=instalments,
         released=sum((i.amount for i in instalments), Decimal(0)),
-        spent=getattr(spent, "spent", None),
+        spent=spent.spent if spent else None,
         spent_on=spent.report_date if spent else None,
     )
 
