@@ -11,6 +11,8 @@ class Origin(models.TextChoices):
     REFERENCE = "reference", _("reference data")
     IMPORT = "import", _("legacy import")
     MANUAL = "manual", _("entered by hand")
+    # Synthetic records made by generate_demo: shown with a "sample data" badge everywhere.
+    SAMPLE = "sample", _("sample data")
 
 
 class DistrictGroup(models.Model):

@@ -174,6 +174,11 @@ class Project(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def is_sample(self) -> bool:
+        """Synthetic data made by generate_demo, badged wherever the project appears."""
+        return self.origin == Origin.SAMPLE
+
     def step_windows(self) -> list[StepWindow]:
         return [step.window for step in self.steps.all()]
 
