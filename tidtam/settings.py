@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tidtam.projects",
     "tidtam.reporting",
     "tidtam.indicators",
+    "tidtam.standing",
     "tidtam.audit",
     "tidtam.dashboards",
     "tidtam.legacy",

@@ -6,9 +6,12 @@ the history row and the change commit or roll back together.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import functools
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection, models, transaction
@@ -19,14 +22,106 @@ M = TypeVar("M", bound=models.Model)
 K = TypeVar("K", bound=Hashable)
 Actor = AbstractBaseUser | AnonymousUser | None
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Derived state (a project's stored standing) is refreshed by whoever registered for it, at
+# the end of the outermost action, inside its transaction: the facts and what is derived from
+# them commit together. Actions say explicitly which projects and KPIs they changed; nothing
+# is inferred from signals, which bulk writes skip.
+Refresher = Callable[[set[int], set[int]], None]
+_refreshers: list[Refresher] = []
+
+
+class _Pending(threading.local):
+    def __init__(self) -> None:
+        self.depth = 0
+        self.deferred = 0
+        self.projects: set[int] = set()
+        self.kpis: set[int] = set()
+
+
+_pending = _Pending()
+
+
+def on_facts_changed(refresher: Refresher) -> None:
+    """Register `refresher(project_ids, kpi_ids)`; the standing app does, once, at start-up."""
+    if refresher not in _refreshers:
+        _refreshers.append(refresher)
+
+
+def facts_changed(*, projects: Iterable[int] = (), kpis: Iterable[int] = ()) -> None:
+    """Say that the official facts of these projects (and KPIs) changed in this transaction.
+
+    Outside an action and outside `refresh_deferred` the refresh happens at once."""
+    _pending.projects.update(projects)
+    _pending.kpis.update(kpis)
+    if _pending.depth == 0 and _pending.deferred == 0:
+        _flush()
+
+
+def _flush() -> None:
+    while _pending.projects or _pending.kpis:
+        projects, kpis = set(_pending.projects), set(_pending.kpis)
+        _pending.projects.clear()
+        _pending.kpis.clear()
+        for refresher in _refreshers:
+            refresher(projects, kpis)
+
+
+def _discard() -> None:
+    _pending.projects.clear()
+    _pending.kpis.clear()
+
+
+@contextmanager
+def refresh_deferred() -> Iterator[None]:
+    """Collect the refreshes of many actions and run them once, in bulk, on leaving (the
+    importer's batches); use it inside the transaction they belong to."""
+    _pending.deferred += 1
+    try:
+        yield
+    except BaseException:
+        _pending.deferred -= 1
+        if _pending.deferred == 0 and _pending.depth == 0:
+            _discard()
+        raise
+    _pending.deferred -= 1
+    if _pending.deferred == 0 and _pending.depth == 0:
+        _flush()
+
+
+def _unit(savepoint: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            with transaction.atomic(savepoint=savepoint):
+                _pending.depth += 1
+                try:
+                    result = function(*args, **kwargs)
+                except BaseException:
+                    _pending.depth -= 1
+                    if _pending.depth == 0 and _pending.deferred == 0:
+                        _discard()
+                    raise
+                _pending.depth -= 1
+                if _pending.depth == 0 and _pending.deferred == 0:
+                    _flush()
+                return result
+
+        return run
+
+    return decorate
+
+
 # Actions nested in a caller's transaction join it rather than opening a savepoint each: a
 # failure anywhere rolls back the caller's whole unit of work (a page, a form), which is the
 # point, and the importer saves dozens of round trips per page.
-action = transaction.atomic(savepoint=False)
+action = _unit(savepoint=False)
 
 # Actions that may refuse input (raising ValidationError) for a person at a form: a savepoint
 # when nested lets the caller's transaction go on after the refusal, with nothing written.
-checked_action = transaction.atomic()
+checked_action = _unit(savepoint=True)
 
 _history_models: dict[type[models.Model], type[models.Model]] = {}
 

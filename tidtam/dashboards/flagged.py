@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tidtam.dashboards.flags import (
+from tidtam.standing.flags import (
     KIND_LABELS,
     KINDS,
     Flag,

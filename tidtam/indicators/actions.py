@@ -54,10 +54,14 @@ def upsert_kpi(
 ) -> tuple[Kpi, bool]:
     kpi = None if known_new else Kpi.objects.filter(fiscal_year=fiscal_year, code=code).first()
     if kpi is None:
-        kpi = Kpi(code=code, fiscal_year=fiscal_year, agency=agency, **values)
-        return write.save(kpi, by=by, reason=reason), True
+        kpi = write.save(
+            Kpi(code=code, fiscal_year=fiscal_year, agency=agency, **values), by=by, reason=reason
+        )
+        write.facts_changed(kpis=[kpi.pk])
+        return kpi, True
     if write.assign(kpi, values):
         write.save(kpi, by=by, reason=reason)
+        write.facts_changed(kpis=[kpi.pk])
     return kpi, False
 
 
@@ -66,6 +70,7 @@ def link_kpi(
     *, kpi: Kpi, project: Project, order: int, by: Actor, reason: str, new: bool = False
 ) -> None:
     support = None if new else KpiSupport.objects.filter(kpi=kpi, project=project).first()
+    write.facts_changed(projects=[project.pk], kpis=[kpi.pk])
     if support is None:
         write.save(KpiSupport(kpi=kpi, project=project, order=order), by=by, reason=reason)
     elif support.order != order:
@@ -114,6 +119,7 @@ def set_kpi_quarters(
         reason=reason,
         delete_missing=False,
     )
+    write.facts_changed(kpis=[kpi.pk])
     return write.SyncResult(done.created + scored.created, done.updated + scored.updated, 0)
 
 
@@ -130,6 +136,7 @@ def set_project_evaluation(
     evaluation = (
         None if new else ProjectEvaluation.objects.filter(project=project, quarter=quarter).first()
     )
+    write.facts_changed(projects=[project.pk])
     if evaluation is None:
         write.save(
             ProjectEvaluation(project=project, quarter=quarter, score=score), by=by, reason=reason
@@ -188,6 +195,7 @@ def enter_kpi_result(
     _refuse_closed(quarter)
     reason = _("quarterly result entered")
     row = KpiResult.objects.select_for_update().filter(kpi=kpi, quarter=quarter).first()
+    write.facts_changed(kpis=[kpi.pk])
     if row is None:
         row = KpiResult(kpi=kpi, quarter=quarter, result=result, narrative=narrative)
         return write.save(row, by=by, reason=reason)
@@ -212,6 +220,7 @@ def submit_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
     _refuse_locked(row)
     row.status = ResultStatus.SUBMITTED
     row.submitted_by = write.user_of(by)
+    write.facts_changed(kpis=[row.kpi_id])
     return write.save(row, by=by, reason=_("submitted for review"))
 
 
@@ -236,6 +245,7 @@ def approve_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
     row.status = ResultStatus.APPROVED
     row.review_comment = ""
     row.reviewed_by = write.user_of(by)
+    write.facts_changed(kpis=[row.kpi_id])
     return write.save(row, by=by, reason=_("approved"))
 
 
@@ -247,6 +257,7 @@ def return_kpi_result(*, row: KpiResult, by: Actor, comment: str) -> KpiResult:
     row.status = ResultStatus.RETURNED
     row.review_comment = comment.strip()
     row.reviewed_by = write.user_of(by)
+    write.facts_changed(kpis=[row.kpi_id])
     return write.save(row, by=by, reason=_("returned: ") + comment.strip())
 
 
@@ -262,6 +273,7 @@ def score_kpi(
     _same_year(quarter, kpi.fiscal_year_id)
     _refuse_closed(quarter)
     _refuse_off_scale({c.code: s for c, s in scores.items()})
+    write.facts_changed(kpis=[kpi.pk])
     return write.sync_rows(
         KpiScore,
         existing=KpiScore.objects.filter(kpi=kpi, quarter=quarter).select_related("criterion"),
@@ -346,6 +358,9 @@ def _check_supports(agency: Agency, fiscal_year: FiscalYear, projects: Sequence[
 
 
 def _set_supports(kpi: Kpi, projects: Sequence[Project], *, by: Actor, reason: str) -> None:
+    # The projects it no longer supports lose its facts; the new ones gain them.
+    before = list(kpi.supports.values_list("project_id", flat=True))
+    write.facts_changed(projects=[*before, *(p.pk for p in projects)], kpis=[kpi.pk])
     write.sync_rows(
         KpiSupport,
         existing=kpi.supports.all(),

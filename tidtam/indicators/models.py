@@ -165,6 +165,36 @@ class ResultStatus(models.TextChoices):
     APPROVED = "approved", _("approved")
 
 
+class KpiResultQuerySet(models.QuerySet["KpiResult"]):
+    def official(self) -> KpiResultQuerySet:
+        """The results that count: approved ones. Achievements, flags and standings read
+        these alone, whoever reads."""
+        return self.filter(status=ResultStatus.APPROVED)
+
+    def visible_to(self, user: object) -> KpiResultQuerySet:
+        """Approved results for everyone; the entries on their way too for the KPI agency's
+        staff and the readers across the city."""
+        access = access_for(user)
+        if access.reads_all:
+            return self
+        approved = Q(status=ResultStatus.APPROVED)
+        if access.agencies:
+            return self.filter(approved | Q(kpi__agency_id__in=access.agencies))
+        return self.filter(approved)
+
+
+class KpiScoreQuerySet(models.QuerySet["KpiScore"]):
+    def official(self) -> KpiScoreQuerySet:
+        """Scores are recorded by evaluators directly: every recorded score counts."""
+        return self.all()
+
+
+class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
+    def official(self) -> ProjectEvaluationQuerySet:
+        """Evaluations with a recorded score (a legacy quarter may carry none)."""
+        return self.filter(score__isnull=False)
+
+
 class KpiResult(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="results")
     quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="kpi_results")
@@ -181,6 +211,8 @@ class KpiResult(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = KpiResultQuerySet.as_manager()
 
     class Meta:
         ordering = ["kpi", "quarter__number"]
@@ -203,6 +235,8 @@ class KpiScore(models.Model):
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
     history = HistoricalRecords()
 
+    objects = KpiScoreQuerySet.as_manager()
+
     class Meta:
         ordering = ["kpi", "quarter__number", "criterion__order"]
         constraints = [
@@ -220,6 +254,8 @@ class ProjectEvaluation(models.Model):
     quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="evaluations")
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=4, null=True)
     history = HistoricalRecords()
+
+    objects = ProjectEvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "-quarter__fiscal_year", "-quarter__number"]

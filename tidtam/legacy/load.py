@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
+from tidtam.audit import write
 from tidtam.audit.write import Actor
 from tidtam.indicators import actions as indicator_actions
 from tidtam.indicators.models import EvaluationCriterion, Kpi, KpiLevel, KpiType
@@ -280,7 +281,8 @@ def import_paths(
     ctx = LoadContext(by=by)
     files = page_files(paths)
     while chunk := list(islice(files, BATCH)):
-        with transaction.atomic():
+        # The standings of a batch's projects are refreshed once, in bulk, before it commits.
+        with transaction.atomic(), write.refresh_deferred():
             for path in chunk:
                 _import_file(path, ctx, summary, progress)
     return summary

@@ -59,9 +59,11 @@ def upsert_project(
     project = None if known_new else Project.objects.filter(code=code).first()
     if project is None:
         project = write.save(Project(code=code, **values), by=by, reason=reason)
+        write.facts_changed(projects=[project.pk])
         return project, True
     if write.assign(project, values):
         write.save(project, by=by, reason=reason)
+        write.facts_changed(projects=[project.pk])
     return project, False
 
 
@@ -113,6 +115,7 @@ def set_steps(
     *, project: Project, steps: Sequence[StepInput], by: Actor, reason: str, new: bool = False
 ) -> SyncResult:
     validate_steps(steps)
+    write.facts_changed(projects=[project.pk])
     return write.sync_rows(
         PlanStep,
         existing=[] if new else project.steps.all(),
@@ -312,6 +315,7 @@ def create_project(*, agency: Agency, code: str, data: ProjectInput, by: Actor) 
         reason=_("created"),
     )
     _children(project, data, by=by, reason="", new=True)
+    write.facts_changed(projects=[project.pk])
     return project
 
 
@@ -331,6 +335,7 @@ def update_project(
     current.version += 1
     write.save(current, by=by, reason=reason)
     _children(current, data, by=by, reason=reason, new=False)
+    write.facts_changed(projects=[current.pk])
     return current
 
 
@@ -412,6 +417,7 @@ def add_instalment(
                 % {"total": f"{released + amount:,.2f}", "budget": f"{project.budget:,.2f}"}
             }
         )
+    write.facts_changed(projects=[project.pk])
     return write.save(
         BudgetInstalment(
             project=project,
@@ -427,3 +433,4 @@ def add_instalment(
 @checked_action
 def remove_instalment(*, instalment: BudgetInstalment, by: Actor, reason: str = "") -> None:
     write.delete(instalment, by=by, reason=reason)
+    write.facts_changed(projects=[instalment.project_id])

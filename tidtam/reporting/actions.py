@@ -66,6 +66,7 @@ def record_imported_reports(
     """
     existing = [] if new else list(project.reports.all())
     entered = {r.report_date for r in existing if r.origin != Origin.IMPORT}
+    write.facts_changed(projects=[project.pk])
     return write.sync_rows(
         ProgressReport,
         existing=[r for r in existing if r.origin == Origin.IMPORT],
@@ -302,6 +303,7 @@ def create_report(
     _apply_problems(report, problems, by=by)
     for upload in files:
         add_attachment(report=report, upload=upload, by=by)
+    write.facts_changed(projects=[project.pk])
     return report
 
 
@@ -327,6 +329,7 @@ def update_report(
     _apply_problems(current, problems, by=by)
     for upload in files:
         add_attachment(report=current, upload=upload, by=by)
+    write.facts_changed(projects=[current.project_id])
     return current
 
 
@@ -346,6 +349,7 @@ def submit_report(
     current.submitted_at = timezone.now()
     current.version += 1
     write.save(current, by=by, reason=_("submitted for review"))
+    write.facts_changed(projects=[current.project_id])
     transaction.on_commit(partial(mail.send_submitted, current.pk))
     return current
 
@@ -378,6 +382,7 @@ def approve_report(
     current.status = ReportStatus.APPROVED
     current.review_comment = comment.strip()
     write.save(current, by=by, reason=_("approved"))
+    write.facts_changed(projects=[current.project_id])
     transaction.on_commit(partial(mail.send_approved, current.pk))
     return current
 
@@ -396,6 +401,7 @@ def return_report(
     current.status = ReportStatus.RETURNED
     current.review_comment = comment
     write.save(current, by=by, reason=truncate(_("returned: ") + comment, REASON_LIMIT))
+    write.facts_changed(projects=[current.project_id])
     transaction.on_commit(partial(mail.send_returned, current.pk))
     return current
 
@@ -417,6 +423,7 @@ def delete_report(*, report: ProgressReport, by: Actor) -> None:
     for attachment in current.attachments.all():
         _delete_attachment(attachment, by=by, reason=reason)
     write.delete(current, by=by, reason=reason)
+    write.facts_changed(projects=[current.project_id])
 
 
 # --- Problems ---
@@ -429,6 +436,7 @@ def add_problem(
     description = description.strip()
     if not description:
         raise ValidationError({"description": [_("Describe the problem.")]}, code="required")
+    write.facts_changed(projects=[report.project_id])
     return write.save(
         Problem(
             project_id=report.project_id,
@@ -446,6 +454,7 @@ def resolve_problem(*, problem: Problem, report: ProgressReport, by: Actor) -> P
     _require(problem.project_id == report.project_id, _("The problem is of another project."))
     problem.status = ProblemStatus.RESOLVED
     problem.resolved_in = report
+    write.facts_changed(projects=[problem.project_id])
     return write.save(problem, by=by, reason=_("resolved"))
 
 
@@ -453,6 +462,7 @@ def resolve_problem(*, problem: Problem, report: ProgressReport, by: Actor) -> P
 def reopen_problem(*, problem: Problem, by: Actor, reason: str = "") -> Problem:
     problem.status = ProblemStatus.OPEN
     problem.resolved_in = None
+    write.facts_changed(projects=[problem.project_id])
     return write.save(problem, by=by, reason=reason or _("reopened"))
 
 
@@ -464,6 +474,7 @@ def remove_problem(*, problem: Problem, report: ProgressReport, by: Actor) -> No
         _("Only an open problem raised in this report can be removed."),
     )
     write.delete(problem, by=by, reason=_("removed: raised by mistake"))
+    write.facts_changed(projects=[problem.project_id])
 
 
 def _apply_problems(report: ProgressReport, changes: ProblemChanges, *, by: Actor) -> None:

@@ -42,6 +42,11 @@ def next_month(day: date) -> date:
 
 
 class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
+    def official(self) -> ProgressReportQuerySet:
+        """The reports that count: approved ones. Status, figures, flags and budgets read
+        these alone, whoever reads."""
+        return self.filter(status=ReportStatus.APPROVED)
+
     def newest_first(self) -> ProgressReportQuerySet:
         return self.order_by("-report_date", "-id")
 
@@ -214,6 +219,22 @@ class ProblemStatus(models.TextChoices):
 class ProblemQuerySet(models.QuerySet["Problem"]):
     def open(self) -> ProblemQuerySet:
         return self.filter(status=ProblemStatus.OPEN)
+
+    def official(self) -> ProblemQuerySet:
+        """Problems raised in approved reports: the ones a project's standing counts."""
+        return self.filter(opened_in__status=ReportStatus.APPROVED)
+
+    def official_open_counts(self, project_ids: list[int]) -> list[tuple[int, int]]:
+        """(project id, open official problems) for the projects that have any."""
+        return list(
+            self.official()
+            .open()
+            .filter(project_id__in=project_ids)
+            .order_by()
+            .values("project_id")
+            .annotate(n=Count("id"))
+            .values_list("project_id", "n")
+        )
 
     def visible_to(self, user: object) -> ProblemQuerySet:
         """Problems as visible as the report that raised them."""

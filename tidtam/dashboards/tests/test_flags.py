@@ -19,7 +19,7 @@ from django.utils import translation
 
 from tidtam.accounts.models import Role
 from tidtam.dashboards.flagged import flags_by_project
-from tidtam.dashboards.flags import (
+from tidtam.standing.flags import (
     FlagKind,
     FlagThresholds,
     KpiFacts,

@@ -86,6 +86,37 @@ class Flag:
         return str(KIND_LABELS[self.kind])
 
 
+# Details that are dates or decimals, stored as text in a JSON column.
+_DATES = ("date", "first_start", "from", "to")
+_DECIMALS = ("score", "value", "target", "factor")
+
+
+def flag_to_json(flag: Flag) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in flag.details.items():
+        if isinstance(value, (date, Decimal)):
+            out[key] = str(value) if isinstance(value, Decimal) else value.isoformat()
+        elif key == "scores":
+            out[key] = [str(s) for s in value]
+        else:
+            out[key] = value
+    return out
+
+
+def flag_from_json(kind: str, details: Mapping[str, Any]) -> Flag:
+    out: dict[str, Any] = {}
+    for key, value in details.items():
+        if key in _DATES and value is not None:
+            out[key] = date.fromisoformat(value)
+        elif key in _DECIMALS and value is not None:
+            out[key] = Decimal(value)
+        elif key == "scores":
+            out[key] = [Decimal(s) for s in value]
+        else:
+            out[key] = value
+    return Flag(kind, out)
+
+
 def needs_status(facts: ProjectFacts, thresholds: FlagThresholds) -> bool:
     """Whether the status can change the flags: only a high evaluation score makes it count."""
     return facts.evaluation is not None and facts.evaluation[1] >= thresholds.high_score
