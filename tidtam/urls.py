@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tidtam.dashboards import flagged, history
+from tidtam.dashboards import flagged, history, kpis
 from tidtam.dashboards import views as pages
 
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/", include("tidtam.projects.urls")),
     path("projects/<str:code>/", pages.project_detail, name="project-detail"),
     path("projects/<str:code>/history/", history.project_history, name="project-history"),
+    path("kpis/", kpis.kpi_list, name="kpi-list"),
     path("", include("tidtam.indicators.urls")),
     path("flags/", flagged.flag_list, name="flags"),
     path("", include("tidtam.reporting.urls")),

@@ -9,15 +9,12 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tidtam.accounts.access import access_for
-from tidtam.dashboards.flagged import FlagLine, project_page_flags
 from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, ProjectEvaluation
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.language import current_language
-from tidtam.lib.thai import format_date
 from tidtam.projects.chart import progress_chart_svg
 from tidtam.projects.models import (
     BudgetInstalment,
@@ -27,61 +24,11 @@ from tidtam.projects.models import (
     Project,
     ProjectContact,
     ProjectItem,
-    ScheduleSettings,
 )
-from tidtam.projects.schedule import (
-    Assessment,
-    Status,
-    assess,
-    planned_curve,
-)
-from tidtam.reporting.models import Problem, ProgressReport, ReportStatus
-
-STATUS_LABELS = {
-    Status.NOT_STARTED: gettext_lazy("Not started"),
-    Status.ON_TRACK: gettext_lazy("On track"),
-    Status.BEHIND: gettext_lazy("Behind plan"),
-    Status.CRITICAL: gettext_lazy("Critical"),
-    Status.COMPLETED: gettext_lazy("Completed"),
-    Status.NOT_REPORTED: gettext_lazy("Not reported this month"),
-}
-
-
-def explain(result: Assessment, lang: str) -> str:
-    """One sentence on why the project has its status."""
-
-    def day(value: date | None) -> str:
-        return format_date(value, lang=lang) if value else ""
-
-    if result.status == Status.COMPLETED:
-        return _("Completed: 100 percent reported on %(date)s.") % {"date": day(result.reported_on)}
-    if result.actual is None or result.variance is None:
-        if result.status == Status.NOT_STARTED:
-            return _("Nothing is planned or reported yet.")
-        return _("No progress reported yet, while %(planned)s percent is planned by %(date)s.") % {
-            "planned": result.planned,
-            "date": day(result.as_of),
-        }
-    if result.variance < 0:
-        sentence = _("%(points)s points behind plan on %(date)s") % {
-            "points": -result.variance,
-            "date": day(result.reported_on),
-        }
-    elif result.variance > 0:
-        sentence = _("%(points)s points ahead of plan on %(date)s") % {
-            "points": result.variance,
-            "date": day(result.reported_on),
-        }
-    else:
-        sentence = _("On plan on %(date)s") % {"date": day(result.reported_on)}
-    if result.days_late is not None and result.days_late > 0:
-        sentence += _(", about %(days)s days late") % {"days": result.days_late}
-    if result.forecast_finish is not None and result.variance < 0:
-        sentence += _(", forecast to finish on %(date)s") % {"date": day(result.forecast_finish)}
-    sentence += "."
-    if result.status == Status.NOT_REPORTED:
-        sentence = _("No report this month.") + " " + sentence
-    return sentence
+from tidtam.projects.schedule import planned_curve
+from tidtam.reporting.models import Problem, ProgressReport
+from tidtam.standing.models import ProjectStanding
+from tidtam.standing.present import FlagLine, explain, flag_lines, standing_of, status_label
 
 
 @dataclass(frozen=True)
@@ -125,15 +72,13 @@ class BudgetSummary:
         return self.spent * 100 / self.allocated
 
 
-def _budget(project: Project, reports: list[ProgressReport]) -> BudgetSummary:
-    instalments = list(project.instalments.all())
-    spent = next((r for r in reports if r.spent is not None), None)
+def _budget(project: Project, standing: ProjectStanding) -> BudgetSummary:
     return BudgetSummary(
-        allocated=project.budget,
-        instalments=instalments,
-        released=sum((i.amount for i in instalments), Decimal(0)),
-        spent=spent.spent if spent else None,
-        spent_on=spent.report_date if spent else None,
+        allocated=standing.budget_allocated,
+        instalments=list(project.instalments.all()),
+        released=standing.budget_released,
+        spent=standing.budget_spent,
+        spent_on=standing.spent_on,
     )
 
 
@@ -166,6 +111,7 @@ class ProjectPage:
     can_evaluate: bool = False
     budget: BudgetSummary | None = None
     rebaselined: bool = False
+    standing: ProjectStanding | None = None
     # The agency's own staff and the city-wide readers: they see phones, warnings and history.
     insider: bool = False
 
@@ -175,7 +121,7 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
         Kpi.objects.filter(supports__project=project)
         .order_by("supports__order", "code")
         .prefetch_related(
-            Prefetch("results", queryset=KpiResult.objects.select_related("quarter")),
+            Prefetch("results", queryset=KpiResult.objects.official().select_related("quarter")),
             Prefetch("scores", queryset=KpiScore.objects.select_related("quarter", "criterion")),
         )
     )
@@ -199,6 +145,9 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
 
 def build_project_page(project: Project, user: object) -> ProjectPage:
     items = list(project.items.all())
+    # Insiders also see drafts and submitted reports in the list; every figure, the status and
+    # the flags come from the stored standing, derived from official facts only, so every
+    # reader sees the same standing.
     reports = list(
         ProgressReport.objects.filter(project=project)
         .visible_to(user)
@@ -207,10 +156,13 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         )
         .newest_first()
     )
-    # Figures, status and flags come from approved reports only, so that every reader sees the
-    # same standing; insiders also see drafts and submitted reports in the list.
-    official = [r for r in reports if r.status == ReportStatus.APPROVED]
-    points = [(r.report_date, r.percent) for r in official]
+    points = list(
+        ProgressReport.objects.official()
+        .filter(project=project)
+        .order_by("report_date")
+        .values_list("report_date", "percent")
+    )
+    standing, flags = standing_of(project)
     steps = list(project.steps.all())
     access = access_for(user)
     insider = access.reads_agency(project.agency_id)
@@ -218,7 +170,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         ContactRow(c.person.name, c.person.phone if c.person.phone_visible(insider=insider) else "")
         for c in ProjectContact.objects.filter(project=project).select_related("person__agency")
     ]
-    evaluations = list(project.evaluations.select_related("quarter"))
+    evaluations = list(project.evaluations.official().select_related("quarter"))
     today = timezone.localdate()
     step_windows = [s.window for s in steps]
     start, end = fiscal_year_bounds(project.fiscal_year_id)
@@ -226,18 +178,12 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         start = min(start, min(s.start for s in steps))
         end = max(end, max(s.end for s in steps))
     lang = current_language()
-    assessment = assess(
-        step_windows,
-        points,
-        today=today,
-        thresholds=ScheduleSettings.current(),
-    )
+    assessment = standing.assessment
     original = project.original_plan()
-    kpi_blocks = _kpi_blocks(project)
     chart = progress_chart_svg(
         planned=planned_curve(step_windows),
         baseline=planned_curve(original) if original is not None else None,
-        actual=points[::-1],
+        actual=points,
         start=start,
         end=end,
         today=today,
@@ -258,39 +204,32 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         links=list(project.plan_links.select_related("node__level")),
         reports=reports,
         steps=steps,
-        kpis=kpi_blocks,
+        kpis=_kpi_blocks(project),
         evaluations=evaluations,
         warnings=list(project.warnings.filter(resolved=False)) if insider else [],
         chart_svg=chart,
-        flags=project_page_flags(
-            steps=step_windows,
-            reports=points,
-            status=assessment.status,
-            evaluations=evaluations,
-            kpis=[block.kpi for block in kpi_blocks],
-            today=today,
-            lang=lang,
-        ),
+        flags=flag_lines(flags, lang),
         timeline=build_timeline(
             [StepRow(s.order, s.text, s.window) for s in steps],
-            reported=official[0].percent if official else None,
+            reported=standing.reported_percent,
             today=today,
             start=start,
             end=end,
             lang=lang,
         ),
-        status=assessment.status,
-        status_label=str(STATUS_LABELS[assessment.status]),
+        status=standing.status,
+        status_label=status_label(standing.status),
         status_explanation=explain(assessment, lang),
         today=today,
         planned_on=assessment.reported_on or assessment.as_of,
         planned_then=assessment.planned,
-        current_percent=official[0].percent if official else None,
+        current_percent=standing.reported_percent,
         latest_evaluation=evaluations[0] if evaluations else None,
         weight_total=sum((s.weight for s in steps), Decimal(0)),
         insider=insider,
         can_edit=access.edits_agency(project.agency_id),
         can_evaluate=access.evaluator,
-        budget=_budget(project, official),
+        budget=_budget(project, standing),
         rebaselined=original is not None,
+        standing=standing,
     )

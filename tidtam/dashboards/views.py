@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -18,20 +19,45 @@ from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.reporting.models import ProgressReport
+from tidtam.standing.models import ProjectStanding, StandingStatus
 
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     projects = projects_for_user(request.user)
+    fiscal_years = list(FiscalYear.objects.with_projects(projects))
+    latest = fiscal_years[0].year if fiscal_years else None
+    by_status = dict(
+        ProjectStanding.objects.filter(project__in=projects.filter(fiscal_year_id=latest))
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
     return render(
         request,
         "dashboards/home.html",
         {
             "project_count": projects.count(),
-            "agency_count": projects.values("agency").distinct().count(),
-            "fiscal_years": FiscalYear.objects.filter(projects__in=projects).distinct(),
+            "agency_count": Agency.objects.filter(
+                Exists(projects.filter(agency=OuterRef("pk")).order_by())
+            ).count(),
+            "fiscal_years": fiscal_years,
+            "latest_year": latest,
+            "statuses": [
+                StatusCount(status.value, str(status.label), by_status[status.value])
+                for status in StandingStatus
+                if by_status.get(status.value)
+            ],
         },
     )
 
@@ -53,7 +79,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     fiscal_year = int_or_none(request.GET.get("fy"))
     agency = request.GET.get("agency", "").strip()[:8]
     visible = projects_for_user(request.user)
-    projects = visible.for_list().search(query)
+    projects = visible.for_list().select_related("standing").search(query)
     if fiscal_year:
         projects = projects.filter(fiscal_year_id=fiscal_year)
     if agency:
@@ -65,8 +91,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
         query=query,
         fiscal_year=fiscal_year,
         agency=agency,
-        fiscal_years=list(FiscalYear.objects.filter(projects__in=visible).distinct()),
-        agencies=list(Agency.objects.filter(projects__in=visible).distinct().order_by("code")),
+        fiscal_years=list(FiscalYear.objects.with_projects(visible)),
+        agencies=list(
+            Agency.objects.filter(
+                Exists(visible.filter(agency=OuterRef("pk")).order_by())
+            ).order_by("code")
+        ),
         total=paginator.count,
     )
     return render(request, "dashboards/project_list.html", {"view": context})
@@ -74,7 +104,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
-    project = get_project_for_user(request.user, code)
+    project = get_project_for_user(request.user, code, related=("standing",))
     return render(
         request,
         "dashboards/project_detail.html",
@@ -99,7 +129,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """Where a signed-in user starts: their roles and the projects they answer for."""
     context = MyWorkPage(
         memberships=list(request.user.memberships.select_related("agency")),  # type: ignore[union-attr]
-        editable=list(Project.objects.editable_by(request.user).for_list()[:200]),
+        editable=list(
+            Project.objects.editable_by(request.user).for_list().select_related("standing")[:200]
+        ),
         creates_projects=bool(access_for(request.user).officer_of),
         to_review=list(ProgressReport.objects.awaiting_review_by(request.user).for_list()[:50]),
         to_complete=list(ProgressReport.objects.to_complete_by(request.user).for_list()[:50]),

@@ -13,7 +13,6 @@ from tidtam.indicators.models import (
     Kpi,
     KpiResult,
     ProjectEvaluation,
-    ResultStatus,
 )
 from tidtam.projects.models import Project, Quarter
 
@@ -81,11 +80,9 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
     access = access_for(user)
     insider = access.reads_agency(kpi.agency_id)
     # Everyone sees approved results; the agency's staff and city-wide readers also see the
-    # ones on their way. The achieved value counts approved results only.
-    results = {
-        r.quarter_id: r for r in kpi.results.all() if insider or r.status == ResultStatus.APPROVED
-    }
-    scores = {(s.quarter_id, s.criterion_id): s.score for s in kpi.scores.all()}
+    # ones on their way. The achieved value counts official (approved) results only.
+    results = {r.quarter_id: r for r in KpiResult.objects.filter(kpi=kpi).visible_to(user)}
+    scores = {(s.quarter_id, s.criterion_id): s.score for s in kpi.scores.official()}
     criteria = list(EvaluationCriterion.objects.filter(pk__in={c for _, c in scores}))
     if not criteria:
         criteria = list(EvaluationCriterion.objects.all())
@@ -101,12 +98,10 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
                 entry=result,
             )
         )
-    approved = {
-        row.number: row.result
-        for row in rows
-        if row.entry is not None and row.entry.status == ResultStatus.APPROVED
-    }
-    achieved = achieved_value(approved, kpi.mode)
+    achieved = achieved_value(
+        dict(KpiResult.objects.official().filter(kpi=kpi).values_list("quarter__number", "result")),
+        kpi.mode,
+    )
     supporting = list(
         Project.objects.visible_to(user)
         .filter(kpi_supports__kpi=kpi)
@@ -115,7 +110,7 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
     )
     evaluations = {
         (e.project_id, e.quarter_id): e.score
-        for e in ProjectEvaluation.objects.filter(project__in=supporting)
+        for e in ProjectEvaluation.objects.official().filter(project__in=supporting)
     }
     return KpiPage(
         kpi=kpi,

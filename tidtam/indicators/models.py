@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
-from tidtam.indicators.achievement import Direction, Mode, achieved_value
+from tidtam.indicators.achievement import Direction, Mode
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
 
@@ -74,11 +74,7 @@ class KpiQuerySet(models.QuerySet["Kpi"]):
         return self.filter(shown)
 
     def for_list(self) -> KpiQuerySet:
-        return (
-            self.select_related("agency")
-            .prefetch_related("results__quarter")
-            .order_by("-fiscal_year", "code")
-        )
+        return self.select_related("agency").order_by("-fiscal_year", "code")
 
     def search(self, text: str) -> KpiQuerySet:
         text = text.strip()
@@ -134,10 +130,6 @@ class Kpi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
-
-    def derived_achievement(self) -> Decimal | None:
-        """The year's achievement from the quarterly results (prefetch `results__quarter`)."""
-        return achieved_value({r.quarter.number: r.result for r in self.results.all()}, self.mode)
 
 
 class KpiSupport(models.Model):

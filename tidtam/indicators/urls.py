@@ -3,7 +3,6 @@ from django.urls import path
 from tidtam.indicators import views
 
 urlpatterns = [
-    path("kpis/", views.kpi_list, name="kpi-list"),
     path("kpis/new/", views.kpi_create, name="kpi-create"),
     path("kpis/<str:code>/", views.kpi_detail, name="kpi-detail"),
     path("kpis/<str:code>/<int:year>/edit/", views.kpi_edit, name="kpi-edit"),

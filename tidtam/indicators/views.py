@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,7 +25,6 @@ from tidtam.indicators.access import (
     get_quarter,
     get_quarter_to_close,
     get_result_for_user,
-    kpis_for_user,
 )
 from tidtam.indicators.forms import KpiForm, KpiResultForm, KpiScoreForm, ProjectScoreForm
 from tidtam.indicators.kpi_page import build_kpi_page
@@ -43,43 +41,6 @@ from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
 
 PAGE_SIZE = 50
-
-
-@dataclass
-class KpiListPage:
-    page: Page
-    query: str
-    fiscal_year: int | None
-    agency: str
-    fiscal_years: list[FiscalYear]
-    agencies: list[Agency]
-    total: int
-    creates_kpis: bool = False
-
-
-@require_GET
-def kpi_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    fiscal_year = int_or_none(request.GET.get("fy"))
-    agency = request.GET.get("agency", "").strip()[:8]
-    visible = kpis_for_user(request.user)
-    kpis = visible.for_list().search(query)
-    if fiscal_year:
-        kpis = kpis.filter(fiscal_year_id=fiscal_year)
-    if agency:
-        kpis = kpis.filter(agency__code=agency)
-    paginator = Paginator(kpis, PAGE_SIZE)
-    context = KpiListPage(
-        page=paginator.get_page(request.GET.get("page")),
-        query=query,
-        fiscal_year=fiscal_year,
-        agency=agency,
-        fiscal_years=list(FiscalYear.objects.filter(kpis__in=visible).distinct()),
-        agencies=list(Agency.objects.filter(kpis__in=visible).distinct().order_by("code")),
-        total=paginator.count,
-        creates_kpis=bool(access_for(request.user).officer_of),
-    )
-    return render(request, "indicators/kpi_list.html", {"view": context})
 
 
 @require_GET

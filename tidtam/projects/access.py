@@ -13,15 +13,18 @@ def projects_for_user(user: object) -> ProjectQuerySet:
     return Project.objects.visible_to(user)
 
 
-def get_project_for_user(user: object, code: str, *, write: bool = False) -> Project:
+def get_project_for_user(
+    user: object, code: str, *, write: bool = False, related: tuple[str, ...] = ()
+) -> Project:
     """The project with this code if the user may see it; a hidden project is a 404.
 
     With `write`, a project the user may read but not change (another agency's published
-    project, a reader across the city) is a 403.
+    project, a reader across the city) is a 403. `related` names more one-to-one relations
+    to read in the same query.
     """
     project = (
         projects_for_user(user)
-        .select_related("agency", "fiscal_year", "owning_unit", "reporting_unit")
+        .select_related("agency", "fiscal_year", "owning_unit", "reporting_unit", *related)
         .filter(code=code)
         .first()
     )

@@ -74,7 +74,9 @@ def _month_after(day: date) -> date:
     return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
-def next_refresh(facts: OfficialFacts, end: date | None, completed: bool, today: date) -> date | None:
+def next_refresh(
+    facts: OfficialFacts, end: date | None, completed: bool, today: date
+) -> date | None:
     """The next day the calendar alone can change the standing.
 
     While the plan runs, planned progress moves every day, and the months without a report

@@ -8,7 +8,6 @@ approved reports. Drafts, submitted and returned entries never count, whoever re
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -127,7 +126,9 @@ def _load_chunk(ids: list[int], today: date) -> dict[int, OfficialFacts]:
         )
         for pk, fiscal_year, budget, reported, completed in with_month_report(
             Project.objects.filter(pk__in=ids), today
-        ).values_list("pk", "fiscal_year_id", "budget", "reported", "completed")
+        ).values_list(  # type: ignore[misc]  # annotations django-stubs cannot see
+            "pk", "fiscal_year_id", "budget", "reported", "completed"
+        )
     }
     if not facts:
         return facts
@@ -160,7 +161,8 @@ def _load_chunk(ids: list[int], today: date) -> dict[int, OfficialFacts]:
         .filter(project_id__in=ids)
         .values_list("project_id", "quarter__fiscal_year_id", "quarter__number", "score")
     ):
-        facts[project_id].evaluations.append((year, number, score))
+        if score is not None:  # official() leaves none without a score
+            facts[project_id].evaluations.append((year, number, score))
     for project_id, count in Problem.objects.official_open_counts(ids):
         facts[project_id].open_problems = count
     supports = list(

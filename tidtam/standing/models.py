@@ -51,7 +51,9 @@ class ProjectStanding(models.Model):
         _("reported (%)"), max_digits=5, decimal_places=2, null=True
     )
     reported_on = models.DateField(_("reported on"), null=True)
-    variance = models.DecimalField(_("variance (points)"), max_digits=6, decimal_places=2, null=True)
+    variance = models.DecimalField(
+        _("variance (points)"), max_digits=6, decimal_places=2, null=True
+    )
     earned_on = models.DateField(null=True)
     days_late = models.IntegerField(_("days late"), null=True)
     spi = models.DecimalField(_("SPI(t)"), max_digits=8, decimal_places=2, null=True)
@@ -138,7 +140,9 @@ class StandingFlag(models.Model):
 class KpiStanding(models.Model):
     """What a KPI achieved from its approved results, against its target."""
 
-    kpi = models.OneToOneField(Kpi, primary_key=True, on_delete=models.CASCADE, related_name="standing")
+    kpi = models.OneToOneField(
+        Kpi, primary_key=True, on_delete=models.CASCADE, related_name="standing"
+    )
     as_of = models.DateField(_("as of"))
     achieved = models.DecimalField(_("achieved"), max_digits=15, decimal_places=4, null=True)
     ratio = models.DecimalField(max_digits=12, decimal_places=4, null=True)

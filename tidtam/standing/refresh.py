@@ -16,9 +16,7 @@ from tidtam.standing.facts import CHUNK, KpiRecord, load_kpis, load_official_fac
 from tidtam.standing.flags import FlagThresholds, flag_to_json
 from tidtam.standing.models import KpiStanding, ProjectStanding, StandingFlag
 
-PROJECT_FIELDS = [
-    f.name for f in ProjectStanding._meta.concrete_fields if not f.primary_key
-]
+PROJECT_FIELDS = [f.name for f in ProjectStanding._meta.concrete_fields if not f.primary_key]
 KPI_FIELDS = [f.name for f in KpiStanding._meta.concrete_fields if not f.primary_key]
 
 
@@ -93,8 +91,8 @@ def refresh_projects(project_ids: Collection[int], today: date | None = None) ->
     ids = sorted(set(project_ids))
     for start in range(0, len(ids), CHUNK):
         facts = load_official_facts(ids[start : start + CHUNK], today)
-        standings = []
-        flags = []
+        standings: list[ProjectStanding] = []
+        flags: list[StandingFlag] = []
         kpis: dict[int, KpiRecord] = {}
         for project_id, project_facts in facts.items():
             values = compute(

@@ -27,6 +27,7 @@ from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Person
 from tidtam.projects.models import FiscalYear, ProjectContact, ScheduleSettings
 from tidtam.reporting.models import ProgressReport, ReportStatus
+from tidtam.standing.refresh import refresh_standings
 from tidtam.test import SEED_CODES, add_steps, make_member, make_project, seed_path
 
 
@@ -227,6 +228,7 @@ def grow(project_code: str, *, reports: int, steps: int, kpis: int) -> None:
 
 
 def count_queries(client: Client, code: str) -> int:
+    refresh_standings()  # the rows were written directly, not through actions
     with CaptureQueriesContext(connection) as queries:
         assert client.get(f"/projects/{code}/").status_code == 200
     return len(queries)
@@ -255,6 +257,7 @@ def test_the_seed_page_shows_a_critical_badge_with_its_explanation(client: Clien
 @pytest.mark.usefixtures("seeds")
 def test_the_administrator_thresholds_change_the_status(client: Client) -> None:
     ScheduleSettings.objects.create(behind_points=Decimal(20), critical_points=Decimal(40))
+    refresh_standings()  # as the administrator's change does (tested in the standing app)
     text = page_text(client, "03000000-2457")
     assert 'class="status status-behind"' in text
     assert "ล่าช้ากว่าแผน" in text

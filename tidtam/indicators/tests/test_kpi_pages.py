@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from tidtam.indicators.models import Kpi, ProjectEvaluation
 from tidtam.indicators.tests.factories import add_results, add_scores, make_kpi
 from tidtam.projects.models import FiscalYear
+from tidtam.standing.refresh import refresh_standings
 from tidtam.test import Personas, make_agency, make_project
 
 READERS_ACROSS_THE_CITY = ("evaluator", "executive", "administrator")
@@ -238,7 +239,13 @@ def test_the_list_shows_the_achievement_derived_from_the_quarterly_results(
 ) -> None:
     kpi = make_kpi("9999-0001", agency=personas.agency_a, projects=(make_project(),), mode="sum")
     add_results(kpi, {1: ("12.5", ""), 2: ("30", "")})
+    add_results(kpi, {3: ("1000", "")}, status="draft")
+    refresh_standings()  # the factory writes rows directly, not through actions
+    # The list reads the stored standing: approved results only, whoever reads.
     assert "42.50" in text_of(client, "/kpis/")
+    client.force_login(personas.officer_a)
+    text = text_of(client, "/kpis/")
+    assert "42.50" in text and "1,042.50" not in text
 
 
 def count_queries(client: Client, url: str) -> int:

@@ -40,5 +40,16 @@ def number(value: object, places: int = 2) -> str:
 
 
 @register.filter
+def signed(value: object, places: int = 2) -> str:
+    """A difference with its sign: +5.00, −12.50 (a true minus sign), 0.00."""
+    text = number(value, places)
+    if not text:
+        return ""
+    if text.startswith("-"):
+        return "−" + text[1:]
+    return text if Decimal(str(value)) == 0 else "+" + text
+
+
+@register.filter
 def truncate_thai(value: str | None, limit: int = 80) -> str:
     return thai.truncate(value or "", int(limit))
