@@ -1,10 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from tidtam.audit import write
 from tidtam.indicators.models import (
     EvaluationCriterion,
-    FlagSettings,
     Kpi,
     KpiResult,
     KpiScore,
@@ -36,18 +38,15 @@ class KpiAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["agency"]
     inlines = [KpiResultInline, KpiScoreInline]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Target, mode, results and scores are facts of the KPI's and its projects' standings.
+        super().save_related(request, form, formsets, change)
+        write.facts_changed(kpis=[form.instance.pk])
+
 
 @admin.register(RatingLevel)
 class RatingLevelAdmin(SimpleHistoryAdmin):
     list_display = ["value", "label_th", "label_en", "meaning"]
-
-
-@admin.register(FlagSettings)
-class FlagSettingsAdmin(SimpleHistoryAdmin):
-    list_display = ["high_score", "full_score", "overshoot_factor"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not FlagSettings.objects.exists()
 
 
 @admin.register(QuarterClosure)

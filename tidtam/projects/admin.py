@@ -1,14 +1,16 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from tidtam.audit import write
 from tidtam.projects.models import (
     DataWarning,
     FiscalYear,
     PlanStep,
     Project,
     Quarter,
-    ScheduleSettings,
 )
 
 
@@ -37,17 +39,14 @@ class ProjectAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["agency", "owning_unit", "reporting_unit"]
     inlines = [PlanStepInline]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The budget and the steps are facts of the project's standing.
+        super().save_related(request, form, formsets, change)
+        write.facts_changed(projects=[form.instance.pk])
+
 
 @admin.register(DataWarning)
 class DataWarningAdmin(SimpleHistoryAdmin):
     list_display = ["project", "field", "code", "message", "resolved"]
     list_filter = ["code", "resolved"]
     raw_id_fields = ["project"]
-
-
-@admin.register(ScheduleSettings)
-class ScheduleSettingsAdmin(SimpleHistoryAdmin):
-    list_display = ["behind_points", "critical_points"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ScheduleSettings.objects.exists()

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from tidtam.audit import write
 from tidtam.reporting.models import (
     Problem,
     ProblemCategory,
@@ -18,6 +21,16 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "origin"]
     search_fields = ["project__code"]
     raw_id_fields = ["project", "created_by", "submitted_by", "reviewed_by"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ProgressReport, form: Any, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        write.facts_changed(projects=[obj.project_id])
+
+    def delete_model(self, request: HttpRequest, obj: ProgressReport) -> None:
+        super().delete_model(request, obj)
+        write.facts_changed(projects=[obj.project_id])
 
 
 @admin.register(ProblemCategory)

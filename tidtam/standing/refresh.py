@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tidtam.indicators.models import FlagSettings, Kpi
+from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.projects.models import Project, ScheduleSettings
 from tidtam.standing.compute import StandingValues, compute, kpi_values
 from tidtam.standing.facts import CHUNK, KpiRecord, load_kpis, load_official_facts
@@ -164,3 +165,12 @@ def refresh_standings(
         kpis = kpis.filter(fiscal_year_id__in=list(fiscal_years))
     refresh_kpis(list(kpis.values_list("pk", flat=True)), today)
     return written
+
+
+@transaction.atomic
+def apply_new_thresholds(today: date | None = None) -> int:
+    """After the administrator changes a threshold: every standing is due again, and those of
+    the current fiscal year are refreshed at once. Returns how many were refreshed."""
+    today = today or timezone.localdate()
+    ProjectStanding.objects.update(next_refresh=today)
+    return refresh_standings(fiscal_years=[fiscal_year_of(today)], today=today)
