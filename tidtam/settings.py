@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "tidtam.audit",
     "tidtam.dashboards",
     "tidtam.legacy",
+    "tidtam.demo",
 ]
 
 MIDDLEWARE = [
