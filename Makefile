@@ -7,7 +7,7 @@ SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 export TIDTAM_DEV ?= 1
 
-.PHONY: run setup install migrate data test test-postgres lint bench messages clean
+.PHONY: run setup install migrate data test test-postgres lint bench bench-postgres messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +20,13 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-# Reference data, then the seed pages (when the shared folder is there) and the project's samples.
+# Reference data, then the seed pages (when the shared folder is there), the project's samples
+# and a few hundred synthetic projects of the current fiscal year (skipped once there).
 data: migrate
 	$(BIN)/python manage.py load_reference
 	if [ -d "$(SEEDS)" ]; then $(BIN)/python manage.py import_legacy "$(SEEDS)"; fi
 	$(BIN)/python manage.py import_legacy samples/legacy
+	$(BIN)/python manage.py generate_demo --projects 300 --years 1 --seed 1
 	$(BIN)/python manage.py load_demo_accounts
 
 setup: data
@@ -49,8 +51,14 @@ lint: install
 		ALLOWED_HOSTS=tidtam.example DATABASE_URL=sqlite:///:memory: \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Speed against the targets on SQLite; the city-scale data set (120,000 projects) is generated
+# once into var/bench/ and reused. BENCH_PROJECTS=6000 BENCH_YEARS=1 for a quick run.
 bench: install
 	$(BIN)/python bench/run.py
+
+# The same figures on a throw-away PostgreSQL 15 server (the data set is generated each time).
+bench-postgres: install
+	scripts/with-postgres.sh env BENCH_POSTGRES=1 $(BIN)/python bench/run.py
 
 messages: install
 	$(BIN)/python manage.py makemessages -l th --no-obsolete --ignore '.venv/*'
