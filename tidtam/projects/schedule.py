@@ -181,23 +181,6 @@ def assess(
     )
 
 
-def schedule_status(
-    steps: Sequence[StepWindow],
-    reports: Sequence[tuple[date, Decimal]],
-    *,
-    today: date,
-    thresholds: Thresholds = Thresholds(),
-) -> str:
-    """The status `assess` gives, without the earned-schedule figures: a dashboard needs it
-    for thousands of projects, and the earned date's search is most of assess's cost."""
-    dated = sorted((d, p) for d, p in reports if d <= today)
-    if not dated:
-        return assess(steps, [], today=today, thresholds=thresholds).status
-    reported_on, actual = dated[-1]
-    planned = planned_percent(steps, reported_on)
-    return _status(actual, planned, reported_on, today, plan_end(steps), thresholds)
-
-
 def _status(
     actual: Decimal,
     planned: Decimal,

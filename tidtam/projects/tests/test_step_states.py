@@ -12,9 +12,6 @@ from hypothesis import strategies as st
 from tidtam.projects.schedule import (
     StepState,
     StepWindow,
-    Thresholds,
-    assess,
-    schedule_status,
     step_states,
 )
 
@@ -142,20 +139,3 @@ def test_a_done_step_means_every_step_ending_earlier_is_done(plan, reported, day
 @given(plans(), days)
 def test_a_finished_project_has_every_step_done(plan, day):
     assert set(step_states(plan, Decimal(100), origin + timedelta(days=day))) <= {StepState.DONE}
-
-
-reports = st.lists(
-    st.tuples(
-        days.map(lambda d: origin + timedelta(days=d)), percents.filter(lambda p: p is not None)
-    ),
-    max_size=6,
-)
-
-
-@given(plans(), reports, days, st.integers(1, 30), st.integers(1, 30))
-def test_the_cheap_status_always_agrees_with_the_full_assessment(plan, dated, day, behind, more):
-    thresholds = Thresholds(behind=Decimal(behind), critical=Decimal(behind + more))
-    today = origin + timedelta(days=day)
-    assert schedule_status(plan, dated, today=today, thresholds=thresholds) == (
-        assess(plan, dated, today=today, thresholds=thresholds).status
-    )
