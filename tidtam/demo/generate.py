@@ -159,7 +159,6 @@ class _YearMaker:
         self.rng = rng
         self.reference = reference
         self.year = year
-        self.today = today
         self.today_n = today.toordinal()
         start, end = fiscal_year_bounds(year)
         self.fy_start = start.toordinal()
@@ -177,14 +176,14 @@ class _YearMaker:
         budget_baht = None
         if rng.random() >= 0.05:
             low, high = theme.budget
-            budget_baht = round(math.exp(rng.uniform(math.log(low), math.log(high))), -3)
+            budget_baht = round(math.exp(rng.uniform(math.log(low), math.log(high))) / 1000) * 1000
         progress_unit, progress_target = "", None
         if theme.quantity and rng.random() < 0.1:
             progress_unit = theme.quantity[0]
             progress_target = rng.randrange(theme.quantity[1], theme.quantity[2], 10)
         steps, windows = self._steps(theme)
         instalments = self._instalments(budget_baht)
-        reports, profile = self._reports(theme, windows, budget_baht, instalments, progress_target)
+        reports, profile = self._reports(windows, budget_baht, instalments, progress_target)
         nodes = self.reference.plan_nodes
         return SampleProject(
             code=code,
@@ -234,10 +233,11 @@ class _YearMaker:
         sentences = rng.sample(theme.rationale, rng.randint(1, len(theme.rationale)))
         return " ".join([*sentences, rng.choice(DEFAULT_RATIONALE)])
 
-    def _moment(self, day: int, hour: int | None = None) -> datetime:
+    def _moment(self, day: int) -> datetime:
         """A time of the working day (Bangkok) on the day, in UTC, no later than this morning."""
-        hour = hour if hour is not None else self.rng.randint(8, 16)
-        local = datetime.fromordinal(day).replace(hour=hour, minute=self.rng.randrange(60))
+        local = datetime.fromordinal(day).replace(
+            hour=self.rng.randint(8, 16), minute=self.rng.randrange(60)
+        )
         return min((local - BANGKOK_OFFSET).replace(tzinfo=UTC), self.latest)
 
     def _steps(self, theme: Theme) -> tuple[list[Step], _Windows]:
@@ -281,12 +281,12 @@ class _YearMaker:
         ]
         return steps, _Windows(starts, ends, [w / 10000 for w in weights], texts)
 
-    def _instalments(self, budget_baht: float | None) -> list[tuple[int, int]]:
+    def _instalments(self, budget_baht: int | None) -> list[tuple[int, int]]:
         """(day, satang) of the money released to the project by today."""
         if budget_baht is None:
             return []
         rng = self.rng
-        budget = int(budget_baht) * 100
+        budget = budget_baht * 100
         count = 1 if budget_baht < 500_000 else rng.randint(2, 4)
         released = budget if rng.random() < 0.4 else int(budget * rng.uniform(0.85, 1.0))
         shares = apportion(released // 100, [rng.uniform(0.5, 1.5) for _ in range(count)])
@@ -300,9 +300,8 @@ class _YearMaker:
 
     def _reports(
         self,
-        theme: Theme,
         windows: _Windows,
-        budget_baht: float | None,
+        budget_baht: int | None,
         instalments: list[tuple[int, int]],
         progress_target: int | None,
     ) -> tuple[list[Report], str]:
@@ -326,7 +325,7 @@ class _YearMaker:
         if rng.random() < (0.3 if profile in ("behind", "stalled") else 0.08):
             final = rng.uniform(55, 98)
         whole = rng.random() < 0.75  # most agencies report whole percents
-        budget = int(budget_baht) * 100 if budget_baht is not None else None
+        budget = budget_baht * 100 if budget_baht is not None else None
         spend_pace = rng.uniform(0.8, 1.0)
         planned = windows.planned
         # Reporting starts in the month the plan starts, or up to a month before it.
