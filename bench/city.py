@@ -1,0 +1,182 @@
+"""City-scale figures, on a copy of the generated data set (SPEC §6: 120,000 projects over 20
+fiscal years, about 1.5 million reports).
+
+Targets: refreshing every standing of one fiscal year ≤ 30 s; /flags/?fy= median ≤ 150 ms;
+/projects/ with any filter ≤ 50 ms; /kpis/ ≤ 100 ms; a project page ≤ 30 ms with at most 15
+queries, for the public, an evaluator and an officer; no list page makes more queries on this
+data than on a small data set; legacy import into this database ≥ 200 pages/s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Count
+from django.test import Client
+from django.utils import timezone
+from figures import check, miss, note, time_page
+from foundation import bench_import
+
+from tidtam.accounts.models import Role
+from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.orgs.models import Agency
+from tidtam.projects.models import Project
+from tidtam.test import make_member
+
+REQUESTS = int(os.environ.get("BENCH_CITY_REQUESTS", "30"))
+REFRESH_TARGET = 30  # seconds
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # names the page across data sets, for the query counts
+    label: str
+    url: str
+    data: dict[str, str] | None
+    target: float | None  # median milliseconds
+
+
+def pages(fiscal_year: int) -> list[Page]:
+    projects = Project.objects.filter(fiscal_year=fiscal_year)
+    agency = (
+        projects.values_list("agency__code", flat=True)
+        .annotate(n=Count("id"))
+        .order_by("-n", "agency__code")
+        .first()
+    )
+    # The project with the most reports of the last full year: the heaviest page.
+    project = (
+        Project.objects.filter(fiscal_year=fiscal_year - 1, published=True)
+        .annotate(n=Count("reports"))
+        .order_by("-n", "code")
+        .first()
+    )
+    fy = str(fiscal_year)
+    listed = [
+        Page("flags", f"flags page fy {fy}", "/flags/", {"fy": fy}, 150),
+        Page("projects", "project list", "/projects/", None, 50),
+        Page("projects fy", f"project list fy {fy}", "/projects/", {"fy": fy}, 50),
+        Page(
+            "projects fy agency",
+            f"project list fy {fy} agency {agency}",
+            "/projects/",
+            {"fy": fy, "agency": agency or ""},
+            50,
+        ),
+        Page("projects page", "project list page 100", "/projects/", {"page": "100"}, 50),
+        Page("projects search", "project list search ถนน", "/projects/", {"q": "ถนน"}, 50),
+        Page("kpis", "KPI list", "/kpis/", None, 100),
+        Page("home", "home page", "/", None, None),
+    ]
+    if project is not None:
+        listed.append(
+            Page("project", f"project page {project.code}", f"/projects/{project.code}/", None, 30)
+        )
+    return listed
+
+
+def clients(fiscal_year: int) -> dict[str, Client]:
+    """The public, an evaluator, and an officer of the agency with the most projects."""
+    agency = (
+        Project.objects.filter(fiscal_year=fiscal_year)
+        .values_list("agency", flat=True)
+        .annotate(n=Count("id"))
+        .order_by("-n", "agency")
+        .first()
+    )
+    people = {
+        "evaluator": make_member("bench-evaluator", Role.EVALUATOR),
+        "officer": make_member("bench-officer", Role.OFFICER, Agency.objects.get(pk=agency)),
+    }
+    out = {"anonymous": Client()}
+    for name, user in people.items():
+        client = Client()
+        client.force_login(user)
+        out[name] = client
+    return out
+
+
+def measure_pages(fiscal_year: int, requests: int) -> dict[str, int]:
+    """Time every page for every persona against its target; the query counts by page."""
+    counts: dict[str, int] = {}
+    for persona, client in clients(fiscal_year).items():
+        for page in pages(fiscal_year):
+            key = f"{page.key} as {persona}"
+            timing = time_page(client, page.url, page.data, requests)
+            label = f"{page.label} ({persona})"
+            if timing.status != 200:
+                miss(f"{label}: not measured, the page answers {timing.status}")
+                continue
+            counts[key] = timing.queries
+            if not requests:
+                continue
+            what = f"{timing.queries} queries, p95 {timing.p95:.1f} ms, median "
+            if page.target is None:
+                note(f"{label}: {what}{timing.median:.1f} ms (no target named)")
+                continue
+            check(label, timing.median, target=page.target, unit="ms", what=what)
+            if page.key == "project":
+                check(label, timing.queries, target=15, what="queries ", digits=0)
+    return counts
+
+
+def refresh_figures(fiscal_year: int) -> None:
+    try:
+        from tidtam.standing.refresh import refresh_standings
+    except ImportError:
+        note("standing refresh: not measured: standing not built yet")
+        return
+    for year in (fiscal_year, fiscal_year - 1):
+        count = Project.objects.filter(fiscal_year=year).count()
+        if not count:
+            continue
+        started = time.perf_counter()
+        refresh_standings(fiscal_years=[year])
+        elapsed = time.perf_counter() - started
+        label = f"refresh every standing of fiscal year {year} ({count:,} projects)"
+        check(label, elapsed, target=REFRESH_TARGET, unit="s")
+
+
+def compare_counts(small: dict[str, int], large: dict[str, int], sizes: tuple[int, int]) -> None:
+    """Per page, the queries of each persona on the small and on the large data set."""
+    by_page: dict[str, list[str]] = {}
+    for key in large:
+        by_page.setdefault(key.split(" as ")[0], []).append(key)
+    for page, keys in by_page.items():
+        keys = [k for k in keys if k in small]
+        personas = "/".join(k.split(" as ")[1] for k in keys)
+        before = "/".join(str(small[k]) for k in keys)
+        after = "/".join(str(large[k]) for k in keys)
+        grows = any(large[k] > small[k] for k in keys)
+        line = (
+            f"query count of {page} ({personas}): {before} with {sizes[0]:,} projects, {after} "
+            f"with {sizes[1]:,}: {'grows' if grows else 'does not grow'}"
+        )
+        if grows:
+            miss(line)
+        else:
+            note(line)
+
+
+def main(small_counts: Path) -> None:
+    fiscal_year = fiscal_year_of(timezone.localdate())
+    total = Project.objects.count()
+    note(f"-- city scale: {total:,} projects, a copy of the generated data set --")
+    refresh_figures(fiscal_year)
+    counts = measure_pages(fiscal_year, REQUESTS)
+    small: dict[str, Any] = json.loads(small_counts.read_text())
+    compare_counts(small["counts"], counts, (small["projects"], total))
+    bench_import("legacy import into the city-scale database")
+
+
+def count_queries(out: Path) -> None:
+    """The query counts of every page on the small data set, for main() to compare."""
+    fiscal_year = fiscal_year_of(timezone.localdate())
+    counts = measure_pages(fiscal_year, 0)
+    out.write_text(json.dumps({"projects": Project.objects.count(), "counts": counts}))
+    note(f"query counts on {Project.objects.count():,} projects taken")

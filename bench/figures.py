@@ -1,0 +1,80 @@
+"""Figures printed beside their targets, and the timing of pages through Django's test client."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Any
+
+MISSED: list[str] = []
+
+
+def check(
+    label: str,
+    value: float,
+    *,
+    target: float,
+    unit: str = "",
+    most: bool = True,
+    what: str = "",
+    digits: int = 1,
+) -> bool:
+    """Print `label: what value unit (target ≤ target unit)`; remember a missed target.
+    `most`: the target is a maximum (times, queries), else a minimum (rates)."""
+    met = value <= target if most else value >= target
+    unit = f" {unit}" if unit else ""
+    line = (
+        f"{label}: {what}{value:,.{digits}f}{unit} (target {'≤' if most else '≥'} {target:g}{unit})"
+    )
+    print(line if met else f"{line}  TARGET MISSED", flush=True)
+    if not met:
+        MISSED.append(line)
+    return met
+
+
+def note(line: str) -> None:
+    print(line, flush=True)
+
+
+def miss(line: str) -> None:
+    """A figure that could not be measured counts as missed."""
+    print(f"{line}  TARGET MISSED", flush=True)
+    MISSED.append(line)
+
+
+def finish() -> int:
+    """The exit status of a part: 1 when it missed a target."""
+    return 1 if MISSED else 0
+
+
+@dataclass(frozen=True)
+class Timing:
+    median: float
+    p95: float
+    queries: int
+    status: int
+
+
+def time_page(client: Any, url: str, data: dict[str, str] | None, requests: int) -> Timing:
+    """Server time of a page in milliseconds over `requests` requests after a warm-up one,
+    and the number of queries one request makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url, data)
+    if response.status_code != 200:
+        return Timing(0, 0, 0, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url, data)
+    # Counted now: the captured list is read lazily from a log the next request clears.
+    queries = len(captured.captured_queries)
+    times = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(url, data)
+        times.append((time.perf_counter() - started) * 1000)
+    if not times:
+        return Timing(0, 0, queries, 200)
+    p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+    return Timing(statistics.median(times), p95, queries, 200)
