@@ -56,7 +56,7 @@ class ProjectStanding(models.Model):
     )
     earned_on = models.DateField(null=True)
     days_late = models.IntegerField(_("days late"), null=True)
-    spi = models.DecimalField(_("SPI(t)"), max_digits=8, decimal_places=2, null=True)
+    spi = models.DecimalField(_("SPI(t)"), max_digits=10, decimal_places=2, null=True)
     forecast_finish = models.DateField(_("forecast finish"), null=True)
     plan_end = models.DateField(_("plan ends"), null=True)
     # This month's report is owed and not yet submitted (the compliance page's rule).
@@ -65,8 +65,9 @@ class ProjectStanding(models.Model):
     kpi_count = models.PositiveSmallIntegerField(_("KPIs"), default=0)
     kpis_met = models.PositiveSmallIntegerField(_("KPIs met"), default=0)
     # The mean of the supported KPIs' achieved/target ratios, in percent.
+    # Wide: a KPI reported in the wrong unit can achieve millions of times its target.
     kpi_achievement = models.DecimalField(
-        _("KPI achievement (%)"), max_digits=10, decimal_places=2, null=True
+        _("KPI achievement (%)"), max_digits=24, decimal_places=2, null=True
     )
     evaluation_score = models.DecimalField(max_digits=7, decimal_places=4, null=True)
     budget_allocated = models.DecimalField(max_digits=15, decimal_places=2, null=True)
@@ -145,7 +146,7 @@ class KpiStanding(models.Model):
     )
     as_of = models.DateField(_("as of"))
     achieved = models.DecimalField(_("achieved"), max_digits=15, decimal_places=4, null=True)
-    ratio = models.DecimalField(max_digits=12, decimal_places=4, null=True)
+    ratio = models.DecimalField(max_digits=24, decimal_places=4, null=True)
     met = models.BooleanField(null=True)
     quarters_reported = models.PositiveSmallIntegerField(default=0)
 
