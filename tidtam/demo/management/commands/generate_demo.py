@@ -10,6 +10,7 @@ from django.utils import timezone
 from tidtam.demo import load
 from tidtam.demo.generate import contacts, fiscal_years, generate_year, projects_per_year
 from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.standing.refresh import refresh_standings
 
 
 def _day(text: str) -> date:
@@ -98,6 +99,6 @@ class Command(BaseCommand):
 
 
 def _refresh(fiscal_years: list[int]) -> None:
-    """Bring the stored standing of the new projects up to date."""
-    # TODO(core): refresh_standings
-    pass
+    """Bring the stored standing of the new projects up to date: the bulk writes above skip
+    the actions, so the refresh is explicit."""
+    refresh_standings(fiscal_years=fiscal_years)
