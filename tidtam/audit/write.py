@@ -74,21 +74,27 @@ def _discard() -> None:
     _pending.kpis.clear()
 
 
+def _leave(*, failed: bool) -> None:
+    """On leaving the outermost unit: refresh what it changed, or forget it if it failed."""
+    if _pending.depth == 0 and _pending.deferred == 0:
+        if failed:
+            _discard()
+        else:
+            _flush()
+
+
 @contextmanager
 def refresh_deferred() -> Iterator[None]:
     """Collect the refreshes of many actions and run them once, in bulk, on leaving (the
     importer's batches); use it inside the transaction they belong to."""
     _pending.deferred += 1
+    failed = True
     try:
         yield
-    except BaseException:
+        failed = False
+    finally:
         _pending.deferred -= 1
-        if _pending.deferred == 0 and _pending.depth == 0:
-            _discard()
-        raise
-    _pending.deferred -= 1
-    if _pending.deferred == 0 and _pending.depth == 0:
-        _flush()
+        _leave(failed=failed)
 
 
 def _unit(savepoint: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
@@ -97,16 +103,13 @@ def _unit(savepoint: bool) -> Callable[[Callable[P, R]], Callable[P, R]]:
         def run(*args: P.args, **kwargs: P.kwargs) -> R:
             with transaction.atomic(savepoint=savepoint):
                 _pending.depth += 1
+                failed = True
                 try:
                     result = function(*args, **kwargs)
-                except BaseException:
+                    failed = False
+                finally:
                     _pending.depth -= 1
-                    if _pending.depth == 0 and _pending.deferred == 0:
-                        _discard()
-                    raise
-                _pending.depth -= 1
-                if _pending.depth == 0 and _pending.deferred == 0:
-                    _flush()
+                    _leave(failed=failed)
                 return result
 
         return run

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from tidtam.dashboards.filters import years_with
 from tidtam.lib.language import current_language
 from tidtam.lib.web import int_or_none
 from tidtam.projects.access import projects_for_user
@@ -54,7 +55,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
     """Counts of each kind of flag across the visible projects of a fiscal year, and the
     projects flagged with one kind, read from the stored standings."""
     visible = projects_for_user(request.user)
-    fiscal_years = list(FiscalYear.objects.with_projects(visible))
+    fiscal_years = years_with(visible)
     chosen = int_or_none(request.GET.get("fy"))
     if chosen is None and fiscal_years:
         chosen = fiscal_years[0].year

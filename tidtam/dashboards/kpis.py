@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
+from tidtam.dashboards.filters import ListFilters, agencies_with, years_with
 from tidtam.indicators.access import kpis_for_user
-from tidtam.lib.web import int_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear
 
@@ -33,31 +32,17 @@ class KpiListPage:
 
 @require_GET
 def kpi_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    fiscal_year = int_or_none(request.GET.get("fy"))
-    agency = request.GET.get("agency", "").strip()[:8]
+    filters = ListFilters.from_request(request)
     visible = kpis_for_user(request.user)
-    kpis = visible.for_list().select_related("standing").search(query)
-    if fiscal_year:
-        kpis = kpis.filter(fiscal_year_id=fiscal_year)
-    if agency:
-        kpis = kpis.filter(agency__code=agency)
+    kpis = filters.apply(visible.for_list().select_related("standing").search(filters.query))
     paginator = Paginator(kpis, PAGE_SIZE)
     context = KpiListPage(
         page=paginator.get_page(request.GET.get("page")),
-        query=query,
-        fiscal_year=fiscal_year,
-        agency=agency,
-        fiscal_years=list(
-            FiscalYear.objects.filter(
-                Exists(visible.filter(fiscal_year=OuterRef("pk")).order_by())
-            ).order_by("-year")
-        ),
-        agencies=list(
-            Agency.objects.filter(
-                Exists(visible.filter(agency=OuterRef("pk")).order_by())
-            ).order_by("code")
-        ),
+        query=filters.query,
+        fiscal_year=filters.fiscal_year,
+        agency=filters.agency,
+        fiscal_years=years_with(visible),
+        agencies=agencies_with(visible),
         total=paginator.count,
         creates_kpis=bool(access_for(request.user).officer_of),
     )

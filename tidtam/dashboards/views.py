@@ -6,15 +6,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
+from tidtam.dashboards.filters import ListFilters, agencies_with, years_with
 from tidtam.dashboards.project_page import build_project_page
-from tidtam.lib.web import int_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import FiscalYear, Project
@@ -34,7 +34,7 @@ class StatusCount:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     projects = projects_for_user(request.user)
-    fiscal_years = list(FiscalYear.objects.with_projects(projects))
+    fiscal_years = years_with(projects)
     latest = fiscal_years[0].year if fiscal_years else None
     by_status = dict(
         ProjectStanding.objects.filter(project__in=projects.filter(fiscal_year_id=latest))
@@ -48,9 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "dashboards/home.html",
         {
             "project_count": projects.count(),
-            "agency_count": Agency.objects.filter(
-                Exists(projects.filter(agency=OuterRef("pk")).order_by())
-            ).count(),
+            "agency_count": len(agencies_with(projects)),
             "fiscal_years": fiscal_years,
             "latest_year": latest,
             "statuses": [
@@ -75,28 +73,18 @@ class ProjectListPage:
 
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    fiscal_year = int_or_none(request.GET.get("fy"))
-    agency = request.GET.get("agency", "").strip()[:8]
+    filters = ListFilters.from_request(request)
     visible = projects_for_user(request.user)
-    projects = visible.for_list().select_related("standing").search(query)
-    if fiscal_year:
-        projects = projects.filter(fiscal_year_id=fiscal_year)
-    if agency:
-        projects = projects.filter(agency__code=agency)
+    projects = filters.apply(visible.for_list().select_related("standing").search(filters.query))
     paginator = Paginator(projects, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = ProjectListPage(
         page=page,
-        query=query,
-        fiscal_year=fiscal_year,
-        agency=agency,
-        fiscal_years=list(FiscalYear.objects.with_projects(visible)),
-        agencies=list(
-            Agency.objects.filter(
-                Exists(visible.filter(agency=OuterRef("pk")).order_by())
-            ).order_by("code")
-        ),
+        query=filters.query,
+        fiscal_year=filters.fiscal_year,
+        agency=filters.agency,
+        fiscal_years=years_with(visible),
+        agencies=agencies_with(visible),
         total=paginator.count,
     )
     return render(request, "dashboards/project_list.html", {"view": context})

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -21,23 +21,12 @@ from tidtam.strategy.models import PlanNode
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
-class FiscalYearQuerySet(models.QuerySet["FiscalYear"]):
-    def with_projects(self, projects: models.QuerySet[Project]) -> FiscalYearQuerySet:
-        """The years that have one of these projects, newest first: a look-up per year, not
-        a pass over every project."""
-        return self.filter(Exists(projects.filter(fiscal_year=OuterRef("pk")).order_by())).order_by(
-            "-year"
-        )
-
-
 class FiscalYear(models.Model):
     """A fiscal year, 1 October – 30 September, named by the Buddhist-Era year it ends in."""
 
     year = models.PositiveSmallIntegerField(_("fiscal year (BE)"), primary_key=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
-
-    objects = FiscalYearQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year"]

@@ -75,6 +75,7 @@ def windows(spec: list[tuple[int, int, int]]) -> list[tuple[str, str, str]]:
 
 class StandingProperties(TestCase):
     people: ClassVar[Personas]
+    _today: ClassVar[Any]
 
     @classmethod
     def setUpClass(cls) -> None:

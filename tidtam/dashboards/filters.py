@@ -1,0 +1,55 @@
+"""The filters the project and KPI lists share: what the query string asks for, and the years
+and agencies to offer, each looked up per choice instead of by a pass over every row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+
+from tidtam.lib.web import int_or_none
+from tidtam.orgs.models import Agency
+from tidtam.projects.models import FiscalYear
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    query: str
+    fiscal_year: int | None
+    agency: str
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> ListFilters:
+        return cls(
+            query=request.GET.get("q", "").strip()[:100],
+            fiscal_year=int_or_none(request.GET.get("fy")),
+            agency=request.GET.get("agency", "").strip()[:8],
+        )
+
+    def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        """Rows (projects or KPIs: both have a fiscal year and an agency) of the chosen year
+        and agency; the text search is each list's own."""
+        if self.fiscal_year:
+            rows = rows.filter(fiscal_year_id=self.fiscal_year)
+        if self.agency:
+            rows = rows.filter(agency__code=self.agency)
+        return rows
+
+
+def years_with(rows: QuerySet[Any]) -> list[FiscalYear]:
+    """The fiscal years that have one of these rows, newest first."""
+    return list(
+        FiscalYear.objects.filter(
+            Exists(rows.filter(fiscal_year=OuterRef("pk")).order_by())
+        ).order_by("-year")
+    )
+
+
+def agencies_with(rows: QuerySet[Any]) -> list[Agency]:
+    return list(
+        Agency.objects.filter(Exists(rows.filter(agency=OuterRef("pk")).order_by())).order_by(
+            "code"
+        )
+    )
