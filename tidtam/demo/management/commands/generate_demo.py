@@ -88,8 +88,13 @@ class Command(BaseCommand):
             made.append(year)
         if made:
             began = time.perf_counter()
+            load.analyze()
+            analyzed = time.perf_counter()
             _refresh(made)
-            self.stdout.write(f"standings refreshed in {time.perf_counter() - began:.1f} s")
+            self.stdout.write(
+                f"planner statistics updated in {analyzed - began:.1f} s, "
+                f"standings refreshed in {time.perf_counter() - analyzed:.1f} s"
+            )
         for table, count in total.rows.items():
             self.stdout.write(f"  {table}: {count:,}")
         self.stdout.write(
