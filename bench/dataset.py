@@ -53,6 +53,10 @@ class SqliteFiles:
     def describe(self, name: str) -> str:
         return str(self.path(name).relative_to(ROOT))
 
+    def record(self, name: str) -> Path:
+        """Where the timings of the data set's making are kept."""
+        return VAR / f"{name}.json"
+
     def exists(self, name: str) -> bool:
         return self.path(name).exists()
 
@@ -83,7 +87,7 @@ class SqliteFiles:
         for path in VAR.glob(f"{prefix}*.sqlite3"):
             if path.stem != keep:
                 self.drop(path.stem)
-                (VAR / f"{path.stem}.json").unlink(missing_ok=True)
+                self.record(path.stem).unlink(missing_ok=True)
 
 
 class PostgresServer:
@@ -103,6 +107,9 @@ class PostgresServer:
 
     def describe(self, name: str) -> str:
         return f"database {self._name(name)} on {self.base.hostname}:{self.base.port}"
+
+    def record(self, name: str) -> Path:
+        return VAR / f"postgres-{name}.json"
 
     def _execute(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
         import psycopg

@@ -79,7 +79,7 @@ def run(name: str, url: str, *args: object) -> None:
 def city_data(store: SqliteFiles | PostgresServer) -> str:
     """The name of the city-scale data set, generated now unless kept from an earlier run."""
     key = data_key(PROJECTS, YEARS)
-    record = VAR / f"{key}.json"
+    record = store.record(key)
     if store.exists(key) and record.exists():
         facts = json.loads(record.read_text())
         note(f"-- city data set: {store.describe(key)}, generated on {facts['on']} --")
