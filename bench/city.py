@@ -41,14 +41,20 @@ class Page:
     target: float | None  # median milliseconds
 
 
-def pages(fiscal_year: int) -> list[Page]:
-    projects = Project.objects.filter(fiscal_year=fiscal_year)
-    agency = (
-        projects.values_list("agency__code", flat=True)
+def busiest_agency(fiscal_year: int) -> Agency:
+    """The agency with the most projects of the year."""
+    busiest = (
+        Project.objects.filter(fiscal_year=fiscal_year)
+        .values_list("agency", flat=True)
         .annotate(n=Count("id"))
-        .order_by("-n", "agency__code")
+        .order_by("-n", "agency")
         .first()
     )
+    return Agency.objects.get(pk=busiest)
+
+
+def pages(fiscal_year: int) -> list[Page]:
+    agency = busiest_agency(fiscal_year).code
     # The project with the most reports of the last full year: the heaviest page.
     project = (
         Project.objects.filter(fiscal_year=fiscal_year - 1, published=True)
@@ -65,7 +71,7 @@ def pages(fiscal_year: int) -> list[Page]:
             "projects fy agency",
             f"project list fy {fy} agency {agency}",
             "/projects/",
-            {"fy": fy, "agency": agency or ""},
+            {"fy": fy, "agency": agency},
             50,
         ),
         Page("projects page", "project list page 100", "/projects/", {"page": "100"}, 50),
@@ -82,16 +88,9 @@ def pages(fiscal_year: int) -> list[Page]:
 
 def clients(fiscal_year: int) -> dict[str, Client]:
     """The public, an evaluator, and an officer of the agency with the most projects."""
-    agency = (
-        Project.objects.filter(fiscal_year=fiscal_year)
-        .values_list("agency", flat=True)
-        .annotate(n=Count("id"))
-        .order_by("-n", "agency")
-        .first()
-    )
     people = {
         "evaluator": make_member("bench-evaluator", Role.EVALUATOR),
-        "officer": make_member("bench-officer", Role.OFFICER, Agency.objects.get(pk=agency)),
+        "officer": make_member("bench-officer", Role.OFFICER, busiest_agency(fiscal_year)),
     }
     out = {"anonymous": Client()}
     for name, user in people.items():
