@@ -24,7 +24,8 @@ SEED = 1
 
 def data_key(projects: int, years: int) -> str:
     """Names a data set: its parameters, the fiscal year it ends with, and a digest of the
-    generator's code and of the migrations, so that a change to either makes it again."""
+    generator's code and of the migrations, so that a change to either makes it again (a
+    migration edited in place as well)."""
     from tidtam.lib.fiscal import fiscal_year_of
 
     digest = hashlib.sha1(usedforsecurity=False)
@@ -33,7 +34,7 @@ def data_key(projects: int, years: int) -> str:
         if "tests" not in path.parts:
             digest.update(path.read_bytes())
     for path in sorted(ROOT.glob("tidtam/*/migrations/*.py")):
-        digest.update(path.name.encode())
+        digest.update(path.name.encode() + path.read_bytes())
     year = fiscal_year_of(date.today())
     return f"city-{projects}x{years}-fy{year}-seed{SEED}-{digest.hexdigest()[:10]}"
 
