@@ -13,18 +13,28 @@ from tidtam.lib.web import int_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear
 
+# The value of the year filter that asks for every year.
+ALL_YEARS = "all"
+
 
 @dataclass(frozen=True)
 class ListFilters:
     query: str
-    fiscal_year: int | None
+    fiscal_year: int | None  # None: every year
     agency: str
 
     @classmethod
-    def from_request(cls, request: HttpRequest) -> ListFilters:
+    def from_request(cls, request: HttpRequest, years: list[FiscalYear]) -> ListFilters:
+        """The filters asked for. Without a year, the newest year with rows: a list is an
+        annual plan first, and one year is what a page should have to count and sort."""
+        asked = request.GET.get("fy")
+        if asked is None or (asked != ALL_YEARS and int_or_none(asked) is None):
+            year = years[0].year if years else None
+        else:
+            year = int_or_none(asked)
         return cls(
             query=request.GET.get("q", "").strip()[:100],
-            fiscal_year=int_or_none(request.GET.get("fy")),
+            fiscal_year=year,
             agency=request.GET.get("agency", "").strip()[:8],
         )
 

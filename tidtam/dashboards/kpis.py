@@ -32,8 +32,9 @@ class KpiListPage:
 
 @require_GET
 def kpi_list(request: HttpRequest) -> HttpResponse:
-    filters = ListFilters.from_request(request)
     visible = kpis_for_user(request.user)
+    years = years_with(visible)
+    filters = ListFilters.from_request(request, years)
     kpis = filters.apply(visible.for_list().select_related("standing").search(filters.query))
     paginator = Paginator(kpis, PAGE_SIZE)
     context = KpiListPage(
@@ -41,7 +42,7 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
         query=filters.query,
         fiscal_year=filters.fiscal_year,
         agency=filters.agency,
-        fiscal_years=years_with(visible),
+        fiscal_years=years,
         agencies=agencies_with(visible),
         total=paginator.count,
         creates_kpis=bool(access_for(request.user).officer_of),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
 from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
-from tidtam.indicators.models import Kpi, KpiResult, KpiScore, ProjectEvaluation
+from tidtam.indicators.models import Kpi, KpiResult, KpiScore
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.language import current_language
 from tidtam.projects.chart import progress_chart_svg
@@ -27,7 +27,7 @@ from tidtam.projects.models import (
 )
 from tidtam.projects.schedule import planned_curve
 from tidtam.reporting.models import Problem, ProgressReport
-from tidtam.standing.models import ProjectStanding
+from tidtam.standing.models import EvaluationRow, ProjectStanding
 from tidtam.standing.present import FlagLine, explain, flag_lines, standing_of, status_label
 
 
@@ -75,7 +75,7 @@ class BudgetSummary:
 def _budget(project: Project, standing: ProjectStanding) -> BudgetSummary:
     return BudgetSummary(
         allocated=standing.budget_allocated,
-        instalments=list(project.instalments.all()),
+        instalments=list(project.instalments.all()) if standing.budget_released else [],
         released=standing.budget_released,
         spent=standing.budget_spent,
         spent_on=standing.spent_on,
@@ -92,7 +92,7 @@ class ProjectPage:
     reports: list[ProgressReport]
     steps: list[PlanStep]
     kpis: list[KpiBlock]
-    evaluations: list[ProjectEvaluation]
+    evaluations: list[EvaluationRow]
     warnings: list[DataWarning]
     chart_svg: str
     timeline: Timeline
@@ -105,7 +105,7 @@ class ProjectPage:
     planned_on: date
     planned_then: Decimal
     current_percent: Decimal | None = None
-    latest_evaluation: ProjectEvaluation | None = None
+    latest_evaluation: EvaluationRow | None = None
     weight_total: Decimal = field(default=Decimal(0))
     can_edit: bool = False
     can_evaluate: bool = False
@@ -156,13 +156,8 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         )
         .newest_first()
     )
-    points = list(
-        ProgressReport.objects.official()
-        .filter(project=project)
-        .order_by("report_date")
-        .values_list("report_date", "percent")
-    )
     standing, flags = standing_of(project)
+    points = standing.points
     steps = list(project.steps.all())
     access = access_for(user)
     insider = access.reads_agency(project.agency_id)
@@ -170,7 +165,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         ContactRow(c.person.name, c.person.phone if c.person.phone_visible(insider=insider) else "")
         for c in ProjectContact.objects.filter(project=project).select_related("person__agency")
     ]
-    evaluations = list(project.evaluations.official().select_related("quarter"))
+    evaluations = standing.evaluation_rows
     today = timezone.localdate()
     step_windows = [s.window for s in steps]
     start, end = fiscal_year_bounds(project.fiscal_year_id)
@@ -179,7 +174,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         end = max(end, max(s.end for s in steps))
     lang = current_language()
     assessment = standing.assessment
-    original = project.original_plan()
+    original = project.original_plan() if standing.rebaselined else None
     chart = progress_chart_svg(
         planned=planned_curve(step_windows),
         baseline=planned_curve(original) if original is not None else None,

@@ -73,8 +73,9 @@ class ProjectListPage:
 
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    filters = ListFilters.from_request(request)
     visible = projects_for_user(request.user)
+    years = years_with(visible)
+    filters = ListFilters.from_request(request, years)
     projects = filters.apply(visible.for_list().select_related("standing").search(filters.query))
     paginator = Paginator(projects, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -83,7 +84,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         query=filters.query,
         fiscal_year=filters.fiscal_year,
         agency=filters.agency,
-        fiscal_years=years_with(visible),
+        fiscal_years=years,
         agencies=agencies_with(visible),
         total=paginator.count,
     )

@@ -169,7 +169,13 @@ class Project(models.Model):
         ordering = ["code"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        indexes = [models.Index(fields=["fiscal_year", "agency"])]
+        indexes = [
+            models.Index(fields=["fiscal_year", "agency"]),
+            # The lists' order, newest year first, and the visibility rule's columns (the
+            # public's count reads the index, not the wide rows).
+            models.Index(fields=["-fiscal_year", "code"], name="project_list_order"),
+            models.Index(fields=["published", "agency"], name="project_visibility"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

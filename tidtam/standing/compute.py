@@ -60,6 +60,10 @@ class StandingValues:
     budget_spent: Decimal | None = None
     spent_on: date | None = None
     open_problems: int = 0
+    rebaselined: bool = False
+    # The official series, for the page that draws and lists them.
+    reports: list[tuple[date, Decimal]] = field(default_factory=list)
+    evaluations: list[tuple[int, int, Decimal]] = field(default_factory=list)
 
 
 def latest_evaluation(evaluations: list[tuple[int, int, Decimal]]) -> tuple[int, Decimal] | None:
@@ -148,4 +152,7 @@ def compute(
         budget_spent=spent[-1][1] if spent else None,
         spent_on=spent[-1][0] if spent else None,
         open_problems=facts.open_problems,
+        rebaselined=facts.rebaselined,
+        reports=sorted(facts.reports),
+        evaluations=sorted(facts.evaluations, reverse=True),
     )

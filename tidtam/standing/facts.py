@@ -18,7 +18,7 @@ from django.db.models import Sum
 
 from tidtam.indicators.achievement import achieved_value
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport, ProjectEvaluation
-from tidtam.projects.models import BudgetInstalment, PlanStep, Project
+from tidtam.projects.models import BudgetInstalment, PlanBaseline, PlanStep, Project
 from tidtam.projects.schedule import StepWindow
 from tidtam.reporting.models import Problem, ProgressReport, with_month_report
 from tidtam.standing.flags import KpiFacts
@@ -74,6 +74,7 @@ class OfficialFacts:
     evaluations: list[tuple[int, int, Decimal]] = field(default_factory=list)
     kpis: list[KpiRecord] = field(default_factory=list)
     open_problems: int = 0
+    rebaselined: bool = False
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -165,6 +166,13 @@ def _load_chunk(ids: list[int], today: date) -> dict[int, OfficialFacts]:
             facts[project_id].evaluations.append((year, number, score))
     for project_id, count in Problem.objects.official_open_counts(ids):
         facts[project_id].open_problems = count
+    for project_id in (
+        PlanBaseline.objects.filter(project_id__in=ids)
+        .order_by()
+        .values_list("project_id", flat=True)
+        .distinct()
+    ):
+        facts[project_id].rebaselined = True
     supports = list(
         KpiSupport.objects.filter(project_id__in=ids)
         .order_by("project_id", "order", "kpi__code")

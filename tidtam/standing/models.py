@@ -7,6 +7,7 @@ so no page recomputes a schedule per request.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +28,13 @@ class StandingStatus(models.TextChoices):
     CRITICAL = Status.CRITICAL, _("Critical")
     COMPLETED = Status.COMPLETED, _("Completed")
     NOT_REPORTED = Status.NOT_REPORTED, _("Not reported this month")
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    fiscal_year: int
+    quarter: int
+    score: Decimal
 
 
 class ProjectStandingQuerySet(models.QuerySet["ProjectStanding"]):
@@ -75,6 +83,16 @@ class ProjectStanding(models.Model):
     budget_spent = models.DecimalField(max_digits=15, decimal_places=2, null=True)
     spent_on = models.DateField(null=True)
     open_problems = models.PositiveIntegerField(_("open problems"), default=0)
+    # The plan was changed after a report was approved against it (PlanBaseline rows).
+    rebaselined = models.BooleanField(default=False)
+    # The flags again, as the project page reads them in the standing's own row; the
+    # StandingFlag rows are for counting and listing by kind.
+    flags = models.JSONField(default=list)
+    # The official series the project page draws and lists, kept with the figures derived
+    # from them: approved reports [[date, percent], …] oldest first, and recorded quarterly
+    # evaluations [[fiscal year, quarter, score], …] newest first.
+    reported_points = models.JSONField(default=list)
+    evaluations = models.JSONField(default=list)
 
     objects = ProjectStandingQuerySet.as_manager()
 
@@ -110,6 +128,21 @@ class ProjectStanding(models.Model):
             spi=self.spi,
             forecast_finish=self.forecast_finish,
         )
+
+    @property
+    def points(self) -> list[tuple[date, Decimal]]:
+        return [(date.fromisoformat(d), Decimal(p)) for d, p in self.reported_points]
+
+    @property
+    def evaluation_rows(self) -> list[EvaluationRow]:
+        return [
+            EvaluationRow(year, quarter, Decimal(score))
+            for year, quarter, score in self.evaluations
+        ]
+
+    @property
+    def flag_list(self) -> list[Flag]:
+        return [flag_from_json(f["kind"], f["details"]) for f in self.flags]
 
     @property
     def budget_spent_percent(self) -> Decimal | None:

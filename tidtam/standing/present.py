@@ -16,7 +16,7 @@ from tidtam.projects.schedule import Assessment, Status
 from tidtam.standing.compute import compute
 from tidtam.standing.facts import load_official_facts
 from tidtam.standing.flags import Flag, describe
-from tidtam.standing.models import ProjectStanding, StandingFlag, StandingStatus
+from tidtam.standing.models import ProjectStanding, StandingStatus
 from tidtam.standing.refresh import flag_thresholds, standing_row
 
 
@@ -85,8 +85,7 @@ def standing_of(project: Project) -> tuple[ProjectStanding, list[Flag]]:
     except ProjectStanding.DoesNotExist:
         stored = None
     if stored is not None and stored.as_of == today:
-        flags = [row.flag for row in StandingFlag.objects.filter(project=project)]
-        return stored, flags
+        return stored, stored.flag_list
     facts = load_official_facts([project.pk], today)[project.pk]
     values = compute(
         facts, today=today, schedule=ScheduleSettings.current(), flag_thresholds=flag_thresholds()

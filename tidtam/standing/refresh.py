@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from tidtam.indicators.models import FlagSettings, Kpi
+from tidtam.indicators.models import FlagSettings, Kpi, KpiSupport
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.projects.models import Project, ScheduleSettings
 from tidtam.standing.compute import StandingValues, compute, kpi_values
@@ -59,6 +59,10 @@ def standing_row(project_id: int, values: StandingValues) -> ProjectStanding:
         budget_spent=values.budget_spent,
         spent_on=values.spent_on,
         open_problems=values.open_problems,
+        rebaselined=values.rebaselined,
+        flags=[{"kind": flag.kind, "details": flag_to_json(flag)} for flag in values.flags],
+        reported_points=[[day.isoformat(), str(percent)] for day, percent in values.reports],
+        evaluations=[[year, quarter, str(score)] for year, quarter, score in values.evaluations],
     )
 
 
@@ -131,10 +135,14 @@ def refresh_changed(project_ids: set[int], kpi_ids: set[int]) -> None:
     """The actions' refresher: the projects named, the KPIs named, and every project that
     supports one of those KPIs (its flags and achievement read the KPI)."""
     if kpi_ids:
-        project_ids = project_ids | set(
-            Project.objects.filter(kpi_supports__kpi_id__in=kpi_ids).values_list("pk", flat=True)
+        supports = list(
+            KpiSupport.objects.filter(kpi_id__in=kpi_ids).values_list("project_id", "kpi_id")
         )
-        refresh_kpis(kpi_ids)
+        project_ids = project_ids | {project_id for project_id, _ in supports}
+        # A KPI some project supports is refreshed with that project; the others alone.
+        alone = kpi_ids - {kpi_id for _, kpi_id in supports}
+        if alone:
+            refresh_kpis(alone)
     if project_ids:
         refresh_projects(project_ids)
 

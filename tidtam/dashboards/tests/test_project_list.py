@@ -34,32 +34,43 @@ def listed(client: Client, query: str = "") -> str:
 
 @pytest.mark.usefixtures("projects")
 def test_the_list_shows_published_projects_to_the_public(client: Client) -> None:
-    text = listed(client)
+    text = listed(client, "?fy=all")
     assert "11000000-0001" in text and "50120000-0001" in text
     assert "50120000-0002" not in text
     client.force_login(make_member("reader", Role.EXECUTIVE))
-    assert "50120000-0002" in listed(client)
+    assert "50120000-0002" in listed(client, "?fy=all")
+
+
+@pytest.mark.usefixtures("projects")
+def test_the_list_opens_on_the_newest_year_and_can_show_every_year(client: Client) -> None:
+    text = listed(client)
+    assert "11000000-0002" in text and "11000000-0001" not in text
+    assert '<option value="2564" selected>' in text
+    text = listed(client, "?fy=all")
+    assert "11000000-0002" in text and "11000000-0001" in text
+    assert '<option value="all" selected>' in text
 
 
 @pytest.mark.usefixtures("projects")
 def test_the_list_filters_by_fiscal_year_and_agency(client: Client) -> None:
     text = listed(client, "?fy=2564")
     assert "11000000-0002" in text and "11000000-0001" not in text
-    text = listed(client, "?agency=11000000")
+    text = listed(client, "?fy=all&agency=11000000")
     assert "11000000-0001" in text and "50120000-0001" not in text
 
 
 @pytest.mark.usefixtures("projects")
 def test_the_search_box_matches_code_and_thai_name(client: Client) -> None:
-    assert "11000000-0001" in listed(client, "?q=แสนแสบ")
-    text = listed(client, "?q=50120000")
+    assert "11000000-0001" in listed(client, "?fy=all&q=แสนแสบ")
+    text = listed(client, "?fy=all&q=50120000")
     assert "50120000-0001" in text and "11000000-0001" not in text
     assert "ไม่มีโครงการ" in listed(client, "?q=ไม่มีคำนี้แน่นอน")
 
 
 @pytest.mark.usefixtures("projects")
 def test_bad_filter_values_are_ignored_not_errors(client: Client) -> None:
-    assert "11000000-0001" in listed(client, "?fy=abc&page=zz")
+    # An unreadable year is the default one, the newest.
+    assert "11000000-0002" in listed(client, "?fy=abc&page=zz")
 
 
 @pytest.mark.django_db

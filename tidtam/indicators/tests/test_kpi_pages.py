@@ -224,13 +224,14 @@ def test_the_list_searches_code_and_text_and_filters_year_and_agency(
         text = text_of(client, f"/kpis/?{query}")
         return {code for code in ("9999-0001", "9998-0001", "9999-0002") if code in text}
 
-    assert codes("") == {"9999-0001", "9998-0001", "9999-0002"}
+    assert codes("") == {"9999-0001", "9998-0001"}  # the newest year
+    assert codes("fy=all") == {"9999-0001", "9998-0001", "9999-0002"}
     assert codes("q=ถนน") == {"9999-0001"}
     assert codes("q=9998") == {"9998-0001"}
     assert codes("fy=2562") == {"9999-0002"}
     assert codes("agency=99980000") == {"9998-0001"}
     assert codes("fy=2563&agency=99990000") == {"9999-0001"}
-    assert codes("fy=oops") == {"9999-0001", "9998-0001", "9999-0002"}
+    assert codes("fy=oops") == {"9999-0001", "9998-0001"}
     assert "ไม่มีตัวชี้วัดที่ตรงกับเงื่อนไข" in text_of(client, "/kpis/?q=ไม่มีคำนี้")
 
 
