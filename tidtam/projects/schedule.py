@@ -33,8 +33,19 @@ def planned_percent(steps: Sequence[StepWindow], on: date) -> Decimal:
     start is treated as a zero-length step on its end date: the legacy data has such rows and
     the end date is the commitment the agency reported against; callers validate new plans.
     """
-    total = sum((_step_share(step, on) for step in steps), Fraction(0))
-    return _to_percent(total)
+    # Steps already over count in full: their weights add up exactly as decimals, and only
+    # the steps under way need fractions (a standing refresh calls this thousands of times).
+    done = Decimal(0)
+    under_way = Fraction(0)
+    for step in steps:
+        start, end = _window(step)
+        if on < start:
+            continue
+        if on >= end:
+            done += step.weight
+        else:
+            under_way += Fraction(step.weight) * ((on - start).days + 1) / ((end - start).days + 1)
+    return _to_percent(Fraction(done) + under_way)
 
 
 def planned_curve(steps: Sequence[StepWindow]) -> list[tuple[date, Decimal]]:
@@ -55,16 +66,6 @@ def planned_curve(steps: Sequence[StepWindow]) -> list[tuple[date, Decimal]]:
 
 def _window(step: StepWindow) -> tuple[date, date]:
     return min(step.start, step.end), step.end
-
-
-def _step_share(step: StepWindow, on: date) -> Fraction:
-    start, end = _window(step)
-    weight = Fraction(step.weight)
-    if on < start:
-        return Fraction(0)
-    if on >= end:
-        return weight
-    return weight * ((on - start).days + 1) / ((end - start).days + 1)
 
 
 def _to_percent(value: Fraction) -> Decimal:
