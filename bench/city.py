@@ -74,6 +74,7 @@ def pages(fiscal_year: int) -> list[Page]:
             {"fy": fy, "agency": agency},
             50,
         ),
+        Page("projects all", "project list of every year", "/projects/", {"fy": "all"}, 50),
         Page("projects page", "project list page 100", "/projects/", {"page": "100"}, 50),
         Page("projects search", "project list search ถนน", "/projects/", {"q": "ถนน"}, 50),
         Page("kpis", "KPI list", "/kpis/", None, 100),
