@@ -95,7 +95,14 @@ def refresh_projects(project_ids: Collection[int], today: date | None = None) ->
     written = 0
     ids = sorted(set(project_ids))
     for start in range(0, len(ids), CHUNK):
-        facts = load_official_facts(ids[start : start + CHUNK], today)
+        chunk = ids[start : start + CHUNK]
+        # Two transactions changing one project's facts at once must not leave the standing
+        # computed by the one that could not see the other's change: the second waits here
+        # for the first to commit, then reads its facts (PostgreSQL reads each statement
+        # afresh; SQLite runs one writing transaction at a time anyway). In key order, so
+        # that two refreshes never wait on each other.
+        list(Project.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk"))
+        facts = load_official_facts(chunk, today)
         standings: list[ProjectStanding] = []
         flags: list[StandingFlag] = []
         kpis: dict[int, KpiRecord] = {}

@@ -4,6 +4,7 @@ only, refreshed for the passage of time, and the same on every page that shows i
 from __future__ import annotations
 
 import html
+import threading
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tidtam.accounts.models import Role
 from tidtam.indicators import actions as kpi_actions
 from tidtam.indicators.models import KpiResult, RatingLevel
 from tidtam.indicators.tests.factories import make_kpi
@@ -30,7 +32,15 @@ from tidtam.standing.flags import FlagKind
 from tidtam.standing.models import KpiStanding, ProjectStanding, StandingFlag
 from tidtam.standing.refresh import apply_new_thresholds, refresh_projects, refresh_standings
 from tidtam.standing.tests.helpers import fresh, stored
-from tidtam.test import SEED_CODES, Personas, add_steps, make_agency, make_project, seed_path
+from tidtam.test import (
+    SEED_CODES,
+    Personas,
+    add_steps,
+    make_agency,
+    make_member,
+    make_project,
+    seed_path,
+)
 
 TODAY = date(2020, 3, 15)
 D = Decimal
@@ -296,3 +306,59 @@ def test_sample_projects_carry_a_badge_wherever_they_appear(
     assert badge not in text_of(client, "/projects/22220000-0001/")
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Sample data" in text_of(client, "/projects/")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at once: SQLite's shared-cache test database refuses the second "
+    "at once, where the file database of a deployment makes it wait",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_changes_at_once_leave_the_standing_of_both(personas: Personas) -> None:
+    """An approver approves a report while another approves a KPI result of the same project:
+    the standing written last must have seen the first change, not just its own."""
+    project = planned_project(personas)
+    kpi = make_kpi("9999-0001", agency=personas.agency_a, projects=(project,), mode="sum")
+    q1 = kpi.fiscal_year.quarters.get(number=1)
+    result = kpi_actions.enter_kpi_result(
+        kpi=kpi, quarter=q1, result=D(7), narrative="ผล", by=personas.officer_a
+    )
+    result = kpi_actions.submit_kpi_result(row=result, by=personas.officer_a)
+    submitted = report(personas, project, date(2020, 3, 10), "45", state="submitted")
+    second = make_member("approver_a2", Role.APPROVER, personas.agency_a)
+    held, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def approve_report_and_wait() -> None:
+        try:
+            with transaction.atomic():
+                report_actions.approve_report(report=submitted, by=personas.approver_a)
+                held.set()
+                release.wait(10)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def approve_result() -> None:
+        try:
+            kpi_actions.approve_kpi_result(row=KpiResult.objects.get(pk=result.pk), by=second)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=approve_report_and_wait)
+    first.start()
+    assert held.wait(10)
+    other = threading.Thread(target=approve_result)
+    other.start()
+    other.join(0.5)  # it waits for the first to commit
+    release.set()
+    first.join(10)
+    other.join(10)
+    assert errors == []
+    standing = ProjectStanding.objects.get(pk=project.pk)
+    assert standing.reported_percent == D(45)
+    assert standing.kpi_achievement is not None
+    assert stored(project.pk) == fresh(project.pk, TODAY)
