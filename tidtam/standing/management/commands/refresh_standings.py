@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from tidtam.standing.refresh import refresh_standings
 
@@ -37,6 +38,12 @@ class Command(BaseCommand):
             due_only=not (years or options["all"]),
             today=today,
         )
+        if connection.vendor == "sqlite":
+            # SQLite never gathers planner statistics by itself: without them a growing
+            # database soon reads a project's reports through the wrong index (PostgreSQL's
+            # autovacuum does this there). Once a day is what SQLite recommends.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA optimize")
         self.stdout.write(
             f"standings refreshed: {written} projects in {time.perf_counter() - started:.1f} s"
         )
