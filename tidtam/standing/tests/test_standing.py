@@ -300,7 +300,13 @@ def test_sample_projects_carry_a_badge_wherever_they_appear(
     grow("11110000", 1, sample=True)
     grow("22220000", 1)
     badge = "ข้อมูลตัวอย่าง"
-    for url in ("/projects/", "/projects/11110000-0001/", "/flags/?kind=reports_missing"):
+    urls = (
+        "/projects/",
+        "/projects/11110000-0001/",
+        "/flags/?kind=reports_missing",
+        "/kpis/1111-0001/?fy=2563",
+    )
+    for url in urls:
         text = text_of(client, url)
         assert badge in text, url
     assert badge not in text_of(client, "/projects/22220000-0001/")
