@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
-from tidtam.dashboards.filters import ListFilters, agencies_with, years_with
+from tidtam.dashboards.filters import ListFilters, agencies_with, page_of, years_with
 from tidtam.dashboards.project_page import build_project_page
 from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user, projects_for_user
@@ -76,9 +76,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     visible = projects_for_user(request.user)
     years = years_with(visible)
     filters = ListFilters.from_request(request, years)
-    projects = filters.apply(visible.for_list().select_related("standing").search(filters.query))
-    paginator = Paginator(projects, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    projects = filters.apply(visible.for_list().search(filters.query))
+    page = page_of(
+        projects, request.GET.get("page"), size=PAGE_SIZE, related=("agency", "standing")
+    )
     context = ProjectListPage(
         page=page,
         query=filters.query,
@@ -86,7 +87,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         agency=filters.agency,
         fiscal_years=years,
         agencies=agencies_with(visible),
-        total=paginator.count,
+        total=page.paginator.count,
     )
     return render(request, "dashboards/project_list.html", {"view": context})
 

@@ -164,7 +164,7 @@ class KpiForm(forms.ModelForm):
         agency_field.empty_label = None
         projects: Any = self.fields["projects"]
         projects.queryset = Project.objects.filter(agency__in=agencies).order_by(
-            "-fiscal_year", "code"
+            "-fiscal_year_id", "code"
         )
         this_year = fiscal_year_of(timezone.localdate())
         years = set(range(this_year - 1, this_year + 3))

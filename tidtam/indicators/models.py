@@ -74,7 +74,7 @@ class KpiQuerySet(models.QuerySet["Kpi"]):
         return self.filter(shown)
 
     def for_list(self) -> KpiQuerySet:
-        return self.select_related("agency").order_by("-fiscal_year", "code")
+        return self.select_related("agency").order_by("-fiscal_year_id", "code")
 
     def search(self, text: str) -> KpiQuerySet:
         text = text.strip()

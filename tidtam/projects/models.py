@@ -93,7 +93,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return self.filter(agency_id__in=access_for(user).officer_of)
 
     def for_list(self) -> ProjectQuerySet:
-        return self.select_related("agency", "fiscal_year").order_by("-fiscal_year", "code")
+        return self.select_related("agency", "fiscal_year").order_by("-fiscal_year_id", "code")
 
     def search(self, text: str) -> ProjectQuerySet:
         text = text.strip()

@@ -49,6 +49,9 @@ def test_the_list_opens_on_the_newest_year_and_can_show_every_year(client: Clien
     text = listed(client, "?fy=all")
     assert "11000000-0002" in text and "11000000-0001" in text
     assert '<option value="all" selected>' in text
+    # Newest year first (fiscal years order themselves newest first: "-fiscal_year" would
+    # reverse that into oldest first).
+    assert text.index("11000000-0002") < text.index("11000000-0001")
 
 
 @pytest.mark.usefixtures("projects")
