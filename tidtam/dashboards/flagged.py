@@ -17,7 +17,7 @@ from tidtam.lib.web import int_or_none
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.standing.flags import KIND_LABELS, KINDS, FlagThresholds, describe
-from tidtam.standing.models import StandingFlag
+from tidtam.standing.models import ProjectStanding, StandingFlag
 from tidtam.standing.refresh import flag_thresholds
 
 PAGE_SIZE = 50
@@ -90,7 +90,9 @@ def flag_list(request: HttpRequest) -> HttpResponse:
         fiscal_year=chosen,
         fiscal_years=fiscal_years,
         counts=[KindCount(k, str(KIND_LABELS[k]), counts.get(k, 0)) for k in KINDS],
-        projects_flagged=projects.filter(standing__flag_count__gt=0).count(),
+        projects_flagged=ProjectStanding.objects.filter(
+            fiscal_year=chosen, flag_count__gt=0, project__in=visible.values("pk")
+        ).count(),
         projects_total=projects.count(),
         kind=kind,
         kind_label=str(KIND_LABELS[kind]) if kind else "",

@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     fiscal_years = years_with(projects)
     latest = fiscal_years[0].year if fiscal_years else None
     by_status = dict(
-        ProjectStanding.objects.filter(project__in=projects.filter(fiscal_year_id=latest))
+        ProjectStanding.objects.filter(fiscal_year=latest, project__in=projects.values("pk"))
         .order_by()
         .values("status")
         .annotate(n=Count("pk"))

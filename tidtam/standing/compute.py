@@ -44,6 +44,7 @@ def kpi_values(kpi: KpiRecord) -> KpiValues:
 
 @dataclass(frozen=True)
 class StandingValues:
+    fiscal_year: int
     as_of: date
     next_refresh: date | None
     assessment: Assessment
@@ -128,6 +129,7 @@ def compute(
     end = plan_end(facts.steps)
     completed = facts.completed or assessment.status == Status.COMPLETED
     return StandingValues(
+        fiscal_year=facts.fiscal_year,
         as_of=today,
         next_refresh=next_refresh(facts, end, completed, today),
         assessment=assessment,

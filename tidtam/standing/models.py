@@ -51,6 +51,9 @@ class ProjectStanding(models.Model):
     # change it (None once nothing but new facts can: a finished project of a closed year).
     as_of = models.DateField(_("as of"))
     next_refresh = models.DateField(null=True, blank=True)
+    # The project's fiscal year again: counts of one year read this table's index instead of
+    # joining its wide rows to every project's.
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     status = models.CharField(_("status"), max_length=20, choices=StandingStatus.choices)
     planned_today = models.DecimalField(_("planned today (%)"), max_digits=5, decimal_places=2)
     # Planned progress on the date of the latest approved report, and that report's figures.
@@ -100,7 +103,8 @@ class ProjectStanding(models.Model):
         verbose_name = _("project standing")
         verbose_name_plural = _("project standings")
         indexes = [
-            models.Index(fields=["status"]),
+            models.Index(fields=["fiscal_year", "status"], name="standing_year_status"),
+            models.Index(fields=["fiscal_year", "flag_count"], name="standing_year_flags"),
             models.Index(fields=["next_refresh"]),
         ]
         constraints = [

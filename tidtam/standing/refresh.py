@@ -35,6 +35,7 @@ def standing_row(project_id: int, values: StandingValues) -> ProjectStanding:
     reported = a.reported_on is not None
     return ProjectStanding(
         project_id=project_id,
+        fiscal_year=values.fiscal_year,
         as_of=values.as_of,
         next_refresh=values.next_refresh,
         status=a.status,
