@@ -90,9 +90,13 @@ def flag_list(request: HttpRequest) -> HttpResponse:
         fiscal_year=chosen,
         fiscal_years=fiscal_years,
         counts=[KindCount(k, str(KIND_LABELS[k]), counts.get(k, 0)) for k in KINDS],
-        projects_flagged=ProjectStanding.objects.filter(
-            fiscal_year=chosen, flag_count__gt=0, project__in=visible.values("pk")
-        ).count(),
+        projects_flagged=(
+            ProjectStanding.objects.filter(
+                fiscal_year=chosen, flag_count__gt=0, project__in=visible.values("pk")
+            ).count()
+            if chosen is not None
+            else 0
+        ),
         projects_total=projects.count(),
         kind=kind,
         kind_label=str(KIND_LABELS[kind]) if kind else "",

@@ -36,12 +36,16 @@ def home(request: HttpRequest) -> HttpResponse:
     projects = projects_for_user(request.user)
     fiscal_years = years_with(projects)
     latest = fiscal_years[0].year if fiscal_years else None
-    by_status = dict(
-        ProjectStanding.objects.filter(fiscal_year=latest, project__in=projects.values("pk"))
-        .order_by()
-        .values("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+    by_status = (
+        dict(
+            ProjectStanding.objects.filter(fiscal_year=latest, project__in=projects.values("pk"))
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        if latest is not None
+        else {}
     )
     return render(
         request,
