@@ -14,6 +14,22 @@ from tidtam.lib.web import int_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear
 
+
+@dataclass
+class ListPage:
+    """What a filtered list page shows: a page of rows and the filters' state and choices."""
+
+    page: Page
+    query: str
+    fiscal_year: int | None
+    agency: str
+    fiscal_years: list[FiscalYear]
+    agencies: list[Agency]
+    total: int
+    # The reader may add a row (a KPI of their agency) from the list.
+    can_create: bool = False
+
+
 # The value of the year filter that asks for every year.
 ALL_YEARS = "all"
 

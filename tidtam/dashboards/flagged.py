@@ -92,7 +92,7 @@ def flag_list(request: HttpRequest) -> HttpResponse:
         counts=[KindCount(k, str(KIND_LABELS[k]), counts.get(k, 0)) for k in KINDS],
         projects_flagged=(
             ProjectStanding.objects.filter(
-                fiscal_year=chosen, flag_count__gt=0, project__in=visible.values("pk")
+                fiscal_year=chosen, flag_count__gt=0, project__in=projects.values("pk")
             ).count()
             if chosen is not None
             else 0

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
-from tidtam.dashboards.filters import ListFilters, agencies_with, years_with
+from tidtam.dashboards.filters import ListFilters, ListPage, agencies_with, years_with
 from tidtam.indicators.access import kpis_for_user
-from tidtam.orgs.models import Agency
-from tidtam.projects.models import FiscalYear
 
 PAGE_SIZE = 50
-
-
-@dataclass
-class KpiListPage:
-    page: Page
-    query: str
-    fiscal_year: int | None
-    agency: str
-    fiscal_years: list[FiscalYear]
-    agencies: list[Agency]
-    total: int
-    creates_kpis: bool = False
 
 
 @require_GET
@@ -37,7 +21,7 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
     filters = ListFilters.from_request(request, years)
     kpis = filters.apply(visible.for_list().select_related("standing").search(filters.query))
     paginator = Paginator(kpis, PAGE_SIZE)
-    context = KpiListPage(
+    context = ListPage(
         page=paginator.get_page(request.GET.get("page")),
         query=filters.query,
         fiscal_year=filters.fiscal_year,
@@ -45,6 +29,6 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
         fiscal_years=years,
         agencies=agencies_with(visible),
         total=paginator.count,
-        creates_kpis=bool(access_for(request.user).officer_of),
+        can_create=bool(access_for(request.user).officer_of),
     )
     return render(request, "indicators/kpi_list.html", {"view": context})

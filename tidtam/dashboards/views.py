@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Page
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,11 +12,16 @@ from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
-from tidtam.dashboards.filters import ListFilters, agencies_with, page_of, years_with
+from tidtam.dashboards.filters import (
+    ListFilters,
+    ListPage,
+    agencies_with,
+    page_of,
+    years_with,
+)
 from tidtam.dashboards.project_page import build_project_page
-from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user, projects_for_user
-from tidtam.projects.models import FiscalYear, Project
+from tidtam.projects.models import Project
 from tidtam.reporting.models import ProgressReport
 from tidtam.standing.models import ProjectStanding, StandingStatus
 
@@ -38,7 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
     latest = fiscal_years[0].year if fiscal_years else None
     by_status = (
         dict(
-            ProjectStanding.objects.filter(fiscal_year=latest, project__in=projects.values("pk"))
+            ProjectStanding.objects.filter(
+                fiscal_year=latest,
+                # The year's visible projects only: SQLite lists the subquery's keys first.
+                project__in=projects.filter(fiscal_year_id=latest).values("pk"),
+            )
             .order_by()
             .values("status")
             .annotate(n=Count("pk"))
@@ -64,17 +72,6 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass
-class ProjectListPage:
-    page: Page
-    query: str
-    fiscal_year: int | None
-    agency: str
-    fiscal_years: list[FiscalYear]
-    agencies: list[Agency]
-    total: int
-
-
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = projects_for_user(request.user)
@@ -84,7 +81,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     page = page_of(
         projects, request.GET.get("page"), size=PAGE_SIZE, related=("agency", "standing")
     )
-    context = ProjectListPage(
+    context = ListPage(
         page=page,
         query=filters.query,
         fiscal_year=filters.fiscal_year,
