@@ -17,6 +17,7 @@ from tidtam.projects.schedule import (
     plan_end,
     planned_percent,
 )
+from tidtam.reporting.models import next_month
 from tidtam.standing.facts import KpiRecord, OfficialFacts
 from tidtam.standing.flags import Flag, FlagThresholds, ProjectFacts, project_flags
 
@@ -75,10 +76,6 @@ def latest_evaluation(evaluations: list[tuple[int, int, Decimal]]) -> tuple[int,
     return quarter, score
 
 
-def _month_after(day: date) -> date:
-    return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
-
-
 def next_refresh(
     facts: OfficialFacts, end: date | None, completed: bool, today: date
 ) -> date | None:
@@ -89,7 +86,7 @@ def next_refresh(
     coming) fiscal year that is not complete owes a report every month. After that only new
     facts change it.
     """
-    if end is not None and today < _month_after(end):
+    if end is not None and today < next_month(end):
         return today + ONE_DAY
     if not completed and facts.fiscal_year >= fiscal_year_of(today):
         return today + ONE_DAY

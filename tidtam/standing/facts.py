@@ -107,16 +107,9 @@ def load_kpis(kpi_ids: Iterable[int]) -> dict[int, KpiRecord]:
     return kpis
 
 
-def load_official_facts(project_ids: Iterable[int], today: date) -> dict[int, OfficialFacts]:
-    """The official facts of every project in `project_ids` that exists, in a fixed number
-    of queries per chunk of projects."""
-    out: dict[int, OfficialFacts] = {}
-    for chunk in _chunks(sorted(set(project_ids))):
-        out.update(_load_chunk(chunk, today))
-    return out
-
-
-def _load_chunk(ids: list[int], today: date) -> dict[int, OfficialFacts]:
+def load_official_facts(ids: list[int], today: date) -> dict[int, OfficialFacts]:
+    """The official facts of every project in `ids` that exists, in a fixed number of
+    queries; callers pass at most CHUNK ids (refresh_projects splits larger sets)."""
     facts = {
         pk: OfficialFacts(
             project_id=pk,
