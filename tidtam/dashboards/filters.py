@@ -1,18 +1,30 @@
-"""The filters the project and KPI lists share: what the query string asks for, and the years
-and agencies to offer, each looked up per choice instead of by a pass over every row."""
+"""The filters the project and KPI lists share, the project list's own filters and sorting, and
+the years, agencies and other choices to offer, each looked up per choice instead of by a pass
+over every row.
+
+Every filter state is a query string, so a filtered list can be shared and the dashboard's
+numbers can link to exactly the projects behind them (`ProjectFilters.url`).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Self
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import HttpRequest, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from tidtam.indicators.models import KpiSupport, KpiType
 from tidtam.lib.web import int_or_none
-from tidtam.orgs.models import Agency
-from tidtam.projects.models import FiscalYear
+from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
+from tidtam.projects.models import FiscalYear, PlanLink, Project
+from tidtam.reporting.models import Problem, ProblemCategory
+from tidtam.standing.models import StandingStatus
+from tidtam.strategy.models import PlanNode
 
 
 @dataclass
@@ -34,6 +46,15 @@ class ListPage:
 ALL_YEARS = "all"
 
 
+def _year_asked(request: HttpRequest, years: list[FiscalYear]) -> int | None:
+    """Without a year, the newest year with rows: a list is an annual plan first, and one year
+    is what a page should have to count and sort."""
+    asked = request.GET.get("fy")
+    if asked is None or (asked != ALL_YEARS and int_or_none(asked) is None):
+        return years[0].year if years else None
+    return int_or_none(asked)
+
+
 @dataclass(frozen=True)
 class ListFilters:
     query: str
@@ -42,16 +63,9 @@ class ListFilters:
 
     @classmethod
     def from_request(cls, request: HttpRequest, years: list[FiscalYear]) -> ListFilters:
-        """The filters asked for. Without a year, the newest year with rows: a list is an
-        annual plan first, and one year is what a page should have to count and sort."""
-        asked = request.GET.get("fy")
-        if asked is None or (asked != ALL_YEARS and int_or_none(asked) is None):
-            year = years[0].year if years else None
-        else:
-            year = int_or_none(asked)
         return cls(
             query=request.GET.get("q", "").strip()[:100],
-            fiscal_year=year,
+            fiscal_year=_year_asked(request, years),
             agency=request.GET.get("agency", "").strip()[:8],
         )
 
@@ -63,6 +77,236 @@ class ListFilters:
         if self.agency:
             rows = rows.filter(agency__code=self.agency)
         return rows
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    label: Any  # a lazy translation
+    # The order, ascending; the opposite direction reverses every part. Rows without the
+    # figure (no report yet) come last either way.
+    fields: tuple[str, ...]
+
+
+SORTS: dict[str, Sort] = {
+    sort.key: sort
+    for sort in (
+        Sort("code", _("Code"), ("code",)),
+        Sort("name", _("Name"), ("name", "code")),
+        Sort("progress", _("Progress"), ("standing__reported_percent", "code")),
+        Sort("variance", _("Variance"), ("standing__variance", "code")),
+        Sort("days_late", _("Days late"), ("standing__days_late", "code")),
+        Sort("budget", _("Budget"), ("standing__budget_allocated", "code")),
+    )
+}
+DEFAULT_SORT = "code"
+
+YES = "1"
+NO = "0"
+
+
+def _flag(value: str | None) -> bool | None:
+    """A yes/no filter: "1" yes, "0" no, anything else no filter."""
+    return True if value == YES else False if value == NO else None
+
+
+@dataclass(frozen=True)
+class ProjectFilters(ListFilters):
+    """The project list's filters and order. Every field is a query parameter of the same
+    meaning, so `url()` gives the list of exactly the projects a dashboard number counts."""
+
+    group: int | None = None  # district group
+    district: str = ""  # a district office's agency code
+    node: int | None = None  # plan node: projects linked to it or to any node below it
+    statuses: tuple[str, ...] = ()
+    kpi_type: str = ""
+    # Projects with KPI results (their KPI achievement is known).
+    kpis: bool | None = None
+    problems: bool | None = None  # has open problems (from approved reports)
+    problem_category: int | None = None  # has an open problem of this category
+    missing: bool | None = None  # this month's report missing
+    sample: bool | None = None
+    # Forecast to finish after its fiscal year ends (or the plan ends after it).
+    late_finish: bool | None = None
+    sort: str = DEFAULT_SORT
+    descending: bool = False
+
+    @classmethod
+    def from_request(cls, request: HttpRequest, years: list[FiscalYear]) -> ProjectFilters:
+        return cls.from_query(request.GET, _year_asked(request, years))
+
+    @classmethod
+    def from_query(cls, query: QueryDict, fiscal_year: int | None) -> ProjectFilters:
+        sort = query.get("sort", "")
+        descending = sort.startswith("-")
+        sort = sort.removeprefix("-")
+        statuses = tuple(s for s in query.getlist("status") if s in StandingStatus.values)
+        kpi_type = query.get("kpi_type", "")
+        return cls(
+            query=query.get("q", "").strip()[:100],
+            fiscal_year=fiscal_year,
+            agency=query.get("agency", "").strip()[:8],
+            group=int_or_none(query.get("group")),
+            district=query.get("district", "").strip()[:8],
+            node=int_or_none(query.get("node")),
+            statuses=tuple(sorted(set(statuses))),
+            kpi_type=kpi_type if kpi_type in KpiType.values else "",
+            kpis=_flag(query.get("kpis")),
+            problems=_flag(query.get("problems")),
+            problem_category=int_or_none(query.get("problem_category")),
+            missing=_flag(query.get("missing")),
+            sample=_flag(query.get("sample")),
+            late_finish=_flag(query.get("late_finish")),
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            descending=descending and sort in SORTS,
+        )
+
+    def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        rows = super().apply(rows)
+        if self.query:
+            rows = _text_filter(rows, self.query)
+        if self.group:
+            rows = rows.filter(agency__district_group_id=self.group)
+        if self.district:
+            rows = rows.filter(agency__code=self.district, agency__kind=AgencyKind.DISTRICT_OFFICE)
+        if self.node:
+            rows = rows.filter(Exists(_links_below(self.node).filter(project=OuterRef("pk"))))
+        if self.statuses:
+            rows = rows.filter(standing__status__in=self.statuses)
+        if self.kpi_type:
+            rows = rows.filter(
+                Exists(
+                    KpiSupport.objects.filter(project=OuterRef("pk"), kpi__kpi_type=self.kpi_type)
+                )
+            )
+        if self.kpis is not None:
+            rows = rows.filter(standing__kpi_achievement__isnull=not self.kpis)
+        if self.problems is not None:
+            some = Q(standing__open_problems__gt=0)
+            rows = rows.filter(some if self.problems else ~some)
+        if self.problem_category:
+            rows = rows.filter(
+                Exists(
+                    Problem.objects.official()
+                    .open()
+                    .filter(project=OuterRef("pk"), category_id=self.problem_category)
+                )
+            )
+        if self.missing is not None:
+            rows = rows.filter(standing__missing_report=self.missing)
+        if self.sample is not None:
+            sample = Q(origin=Origin.SAMPLE)
+            rows = rows.filter(sample if self.sample else ~sample)
+        if self.late_finish is not None:
+            late = Q(standing__forecast_finish__gt=F("fiscal_year__end"))
+            rows = rows.filter(late if self.late_finish else ~late)
+        return self.order(rows)
+
+    def order(self, rows: QuerySet[Any]) -> QuerySet[Any]:
+        parts = []
+        for name in SORTS[self.sort].fields:
+            expression = F(name)
+            parts.append(
+                expression.desc(nulls_last=True)
+                if self.descending
+                else expression.asc(nulls_last=True)
+            )
+        # Projects of every year: the newest year's first, as the list always was.
+        if self.fiscal_year is None and self.sort == DEFAULT_SORT and not self.descending:
+            return rows.order_by("-fiscal_year_id", "code")
+        return rows.order_by(*parts, "pk")
+
+    def params(self) -> list[tuple[str, str]]:
+        """The query parameters that ask for these filters (defaults left out)."""
+        out: list[tuple[str, str]] = []
+        if self.query:
+            out.append(("q", self.query))
+        out.append(("fy", str(self.fiscal_year) if self.fiscal_year else ALL_YEARS))
+        for name, value in (
+            ("agency", self.agency),
+            ("group", self.group),
+            ("district", self.district),
+            ("node", self.node),
+            ("kpi_type", self.kpi_type),
+            ("problem_category", self.problem_category),
+        ):
+            if value:
+                out.append((name, str(value)))
+        out.extend(("status", status) for status in self.statuses)
+        for name in ("kpis", "problems", "missing", "sample", "late_finish"):
+            value = getattr(self, name)
+            if value is not None:
+                out.append((name, YES if value else NO))
+        if self.sort != DEFAULT_SORT or self.descending:
+            out.append(("sort", ("-" if self.descending else "") + self.sort))
+        return out
+
+    def url(self, name: str = "project-list") -> str:
+        return f"{reverse(name)}?{urlencode(self.params())}"
+
+    def narrowed(self, **changes: Any) -> Self:
+        return replace(self, **changes)
+
+    def sort_url(self, key: str) -> str:
+        """The list sorted by `key`; asking again for the current order reverses it."""
+        descending = key == self.sort and not self.descending
+        return self.narrowed(sort=key, descending=descending).url()
+
+    @property
+    def active(self) -> bool:
+        """Whether anything beyond the year narrows the list."""
+        defaults = ProjectFilters(query="", fiscal_year=self.fiscal_year, agency="")
+        return any(
+            getattr(self, f.name) != getattr(defaults, f.name)
+            for f in fields(self)
+            if f.name not in ("sort", "descending")
+        )
+
+
+def _links_below(node_id: int) -> QuerySet[PlanLink]:
+    """Links to the node or to any node below it: the codes below 5.3 start with "5.3."."""
+    node = PlanNode.objects.filter(pk=node_id).values("plan_id", "sort_key").first()
+    if node is None:
+        return PlanLink.objects.none()
+    return PlanLink.objects.filter(
+        Q(node__sort_key=node["sort_key"]) | Q(node__sort_key__startswith=node["sort_key"] + "."),
+        node__plan_id=node["plan_id"],
+    )
+
+
+def _text_filter(rows: QuerySet[Any], text: str) -> QuerySet[Any]:
+    try:
+        from tidtam.search.query import filter_projects
+    except ImportError:  # the search index is being built in parallel; see tidtam/search
+        return rows.filter(Q(code__icontains=text) | Q(name__icontains=text))
+    return filter_projects(rows, text)
+
+
+@dataclass
+class ProjectListChoices:
+    """What the project list's filter form offers."""
+
+    fiscal_years: list[FiscalYear]
+    agencies: list[Agency]
+    groups: list[DistrictGroup]
+    districts: list[Agency]
+    statuses: list[tuple[str, str]]
+    kpi_types: list[tuple[str, str]]
+    problem_categories: list[ProblemCategory]
+    sorts: list[Sort] = field(default_factory=lambda: list(SORTS.values()))
+
+
+def project_list_choices(visible: QuerySet[Project], years: list[FiscalYear]) -> ProjectListChoices:
+    agencies = agencies_with(visible)
+    return ProjectListChoices(
+        fiscal_years=years,
+        agencies=agencies,
+        groups=list(DistrictGroup.objects.all()),
+        districts=[a for a in agencies if a.kind == AgencyKind.DISTRICT_OFFICE],
+        statuses=[(s.value, str(s.label)) for s in StandingStatus],
+        kpi_types=[(t.value, str(t.label)) for t in KpiType],
+        problem_categories=list(ProblemCategory.objects.all()),
+    )
 
 
 def years_with(rows: QuerySet[Any]) -> list[FiscalYear]:

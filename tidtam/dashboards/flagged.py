@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -50,15 +50,21 @@ class FlagsPage:
     thresholds: FlagThresholds
 
 
+def chosen_year(query: QueryDict, fiscal_years: list[FiscalYear]) -> int | None:
+    """The year asked for, or the newest with visible projects (the page and its export)."""
+    chosen = int_or_none(query.get("fy"))
+    if chosen is None and fiscal_years:
+        chosen = fiscal_years[0].year
+    return chosen
+
+
 @require_GET
 def flag_list(request: HttpRequest) -> HttpResponse:
     """Counts of each kind of flag across the visible projects of a fiscal year, and the
     projects flagged with one kind, read from the stored standings."""
     visible = projects_for_user(request.user)
     fiscal_years = years_with(visible)
-    chosen = int_or_none(request.GET.get("fy"))
-    if chosen is None and fiscal_years:
-        chosen = fiscal_years[0].year
+    chosen = chosen_year(request.GET, fiscal_years)
     projects = visible.filter(fiscal_year_id=chosen)
     flags = StandingFlag.objects.filter(project__in=projects.values("pk"))
     counts = dict(

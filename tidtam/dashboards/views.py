@@ -5,90 +5,76 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
 from tidtam.dashboards.filters import (
-    ListFilters,
-    ListPage,
-    agencies_with,
+    SORTS,
+    ProjectFilters,
+    ProjectListChoices,
     page_of,
+    project_list_choices,
     years_with,
 )
+from tidtam.dashboards.portfolio import build_dashboard
 from tidtam.dashboards.project_page import build_project_page
+from tidtam.lib.language import current_language
+from tidtam.lib.web import int_or_none
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import Project
 from tidtam.reporting.models import ProgressReport
-from tidtam.standing.models import ProjectStanding, StandingStatus
 
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class StatusCount:
-    status: str
-    label: str
-    count: int
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    projects = projects_for_user(request.user)
-    fiscal_years = years_with(projects)
-    latest = fiscal_years[0].year if fiscal_years else None
-    by_status = (
-        dict(
-            ProjectStanding.objects.filter(
-                fiscal_year=latest,
-                # The year's visible projects only: SQLite lists the subquery's keys first.
-                project__in=projects.filter(fiscal_year_id=latest).values("pk"),
-            )
-            .order_by()
-            .values("status")
-            .annotate(n=Count("pk"))
-            .values_list("status", "n")
-        )
-        if latest is not None
-        else {}
+    """The dashboard of a fiscal year and quarter, over the projects the reader may see."""
+    visible = projects_for_user(request.user)
+    board = build_dashboard(
+        visible,
+        years_with(visible),
+        fiscal_year=int_or_none(request.GET.get("fy")),
+        quarter=int_or_none(request.GET.get("quarter")),
+        plan_code=request.GET.get("plan", "")[:50],
+        lang=current_language(),
+        today=timezone.localdate(),
     )
-    return render(
-        request,
-        "dashboards/home.html",
-        {
-            "project_count": projects.count(),
-            "agency_count": len(agencies_with(projects)),
-            "fiscal_years": fiscal_years,
-            "latest_year": latest,
-            "statuses": [
-                StatusCount(status.value, str(status.label), by_status[status.value])
-                for status in StandingStatus
-                if by_status.get(status.value)
-            ],
-        },
-    )
+    return render(request, "dashboards/home.html", {"view": board})
+
+
+@dataclass
+class ProjectListPage:
+    page: Page
+    filters: ProjectFilters
+    choices: ProjectListChoices
+    total: int
+    # Each sortable column's link: sorted by it, or reversed when it is the order already.
+    sort_urls: dict[str, str]
 
 
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
     visible = projects_for_user(request.user)
     years = years_with(visible)
-    filters = ListFilters.from_request(request, years)
-    projects = filters.apply(visible.for_list().search(filters.query))
+    filters = ProjectFilters.from_request(request, years)
     page = page_of(
-        projects, request.GET.get("page"), size=PAGE_SIZE, related=("agency", "standing")
+        filters.apply(visible.for_list()),
+        request.GET.get("page"),
+        size=PAGE_SIZE,
+        related=("agency", "standing"),
     )
-    context = ListPage(
+    context = ProjectListPage(
         page=page,
-        query=filters.query,
-        fiscal_year=filters.fiscal_year,
-        agency=filters.agency,
-        fiscal_years=years,
-        agencies=agencies_with(visible),
+        filters=filters,
+        choices=project_list_choices(visible, years),
         total=page.paginator.count,
+        sort_urls={key: filters.sort_url(key) for key in SORTS},
     )
     return render(request, "dashboards/project_list.html", {"view": context})
 

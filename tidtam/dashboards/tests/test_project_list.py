@@ -89,12 +89,3 @@ def test_the_list_query_count_does_not_grow_with_rows(client: Client) -> None:
     for n in range(2, 30):
         make_project(code=f"33330000-{n:04d}")
     assert count() == few
-
-
-@pytest.mark.usefixtures("projects")
-def test_the_home_page_links_to_the_list_and_counts_projects(client: Client) -> None:
-    response = client.get("/")
-    text = html.unescape(response.content.decode())
-    assert 'href="/projects/"' in text
-    assert "3" in text and "โครงการ" in text
-    assert response.context["project_count"] == 3

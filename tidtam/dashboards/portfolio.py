@@ -1,0 +1,398 @@
+"""The dashboard: where the projects of one fiscal year stand, by status, agency, district
+group and district office, along a plan tree, by problem category, and which will run past
+the year's end.
+
+Every figure is counted from the stored standings of the year's projects the reader may see
+(the public: published projects), in a fixed number of queries whatever the number of
+projects. Each number carries the project-list URL of exactly the projects it counts, built
+by the list's own filters (`ProjectFilters`), so a number and its list cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from tidtam.dashboards.filters import ProjectFilters
+from tidtam.indicators.models import Kpi, KpiResult
+from tidtam.lib.fiscal import quarter_of
+from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
+from tidtam.projects.models import FiscalYear, PlanLink, Project
+from tidtam.reporting.models import Problem, ProblemCategory
+from tidtam.standing.models import ProjectStanding, StandingStatus
+from tidtam.strategy.models import Plan, PlanNode
+
+HUNDRED = Decimal(100)
+BEHIND = (StandingStatus.BEHIND.value, StandingStatus.CRITICAL.value)
+TOP_PROBLEMS = 10
+TOP_LATE = 10
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number and the list of the projects it counts (None: nothing to list)."""
+
+    value: Decimal | int | None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusSlice:
+    status: str
+    label: str
+    count: Figure
+    percent: Decimal  # of the year's projects, for the chart
+    offset: Decimal  # where the slice starts in the stacked bar
+
+
+@dataclass(frozen=True)
+class Row:
+    """One agency, district group or district office, or the total of a table."""
+
+    key: str
+    label: str
+    projects: Figure
+    progress: Figure  # average reported percent, projects without a report counting 0
+    behind: Figure  # behind plan or critical
+    missing: Figure  # this month's report missing
+    kpi_achievement: Figure  # average of the projects' KPI achievement, where known
+    allocated: Figure
+    released: Figure
+    spent: Figure
+    # KPIs of the agency (or group) with an approved result for the chosen quarter, of all.
+    kpis_reported: int | None = None
+    kpis_total: int | None = None
+    bar: Decimal = Decimal(0)  # chart width: the average progress
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    node_id: int
+    code: str
+    name: str
+    level: str
+    depth: int
+    projects: Figure
+    progress: Figure
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    category: str
+    problems: int
+    projects: Figure
+
+
+@dataclass(frozen=True)
+class LateProject:
+    project: Project
+    forecast_finish: date | None
+    budget: Decimal | None
+
+
+@dataclass
+class Dashboard:
+    fiscal_year: int | None
+    quarter: int
+    fiscal_years: list[FiscalYear]
+    total: Figure
+    sample: Figure
+    statuses: list[StatusSlice] = field(default_factory=list)
+    agencies: list[Row] = field(default_factory=list)
+    agency_total: Row | None = None
+    groups: list[Row] = field(default_factory=list)
+    districts: list[Row] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)
+    plan: Plan | None = None
+    plan_rows: list[NodeRow] = field(default_factory=list)
+    problems: list[ProblemRow] = field(default_factory=list)
+    late_count: Figure = Figure(0)
+    late_budget: Figure = Figure(0)
+    late_projects: list[LateProject] = field(default_factory=list)
+    lang: str = "th"
+
+    @property
+    def quarters(self) -> range:
+        return range(1, 5)
+
+
+def _label(th: str, en: str, lang: str) -> str:
+    return en if lang == "en" and en else th
+
+
+def _average(value: Decimal | float | None) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def _aggregates() -> dict[str, Any]:
+    return {
+        "n": Count("pk"),
+        "progress": Avg(Coalesce("reported_percent", Value(Decimal(0)))),
+        "behind": Count("pk", filter=Q(status__in=BEHIND)),
+        "missing": Count("pk", filter=Q(missing_report=True)),
+        "kpi": Avg("kpi_achievement"),
+        "allocated": Sum("budget_allocated"),
+        "released": Sum("budget_released"),
+        "spent": Sum("budget_spent"),
+    }
+
+
+def _row(
+    key: str,
+    label: str,
+    figures: dict[str, Any],
+    filters: ProjectFilters,
+    kpis: tuple[int, int] | None = None,
+) -> Row:
+    every = filters.url()
+    progress = _average(figures["progress"])
+    return Row(
+        key=key,
+        label=label,
+        projects=Figure(figures["n"], every),
+        progress=Figure(progress, every),
+        behind=Figure(figures["behind"], filters.narrowed(statuses=BEHIND).url()),
+        missing=Figure(figures["missing"], filters.narrowed(missing=True).url()),
+        kpi_achievement=Figure(_average(figures["kpi"]), filters.narrowed(kpis=True).url()),
+        allocated=Figure(figures["allocated"], every),
+        released=Figure(figures["released"], every),
+        spent=Figure(figures["spent"], every),
+        kpis_reported=kpis[0] if kpis else None,
+        kpis_total=kpis[1] if kpis else None,
+        bar=min(progress or Decimal(0), HUNDRED),
+    )
+
+
+def build_dashboard(
+    visible: QuerySet[Project],
+    years: list[FiscalYear],
+    *,
+    fiscal_year: int | None,
+    quarter: int | None,
+    plan_code: str,
+    lang: str,
+    today: date,
+) -> Dashboard:
+    """The dashboard of one fiscal year (default: the current one, else the latest with
+    projects) for the projects in `visible`."""
+    current, current_quarter = quarter_of(today)
+    known = [fy.year for fy in years]
+    if fiscal_year not in known:
+        fiscal_year = current if current in known else (known[0] if known else None)
+    if quarter not in (1, 2, 3, 4):
+        quarter = current_quarter if fiscal_year == current else 4
+    assert quarter is not None
+    if fiscal_year is None:
+        return Dashboard(None, quarter, years, Figure(0), Figure(0), lang=lang)
+
+    year = ProjectFilters(query="", fiscal_year=fiscal_year, agency="")
+    projects = visible.filter(fiscal_year_id=fiscal_year)
+    keys = projects.order_by().values("pk")
+    standings = ProjectStanding.objects.filter(fiscal_year=fiscal_year, project__in=keys).order_by()
+
+    by_status = dict(standings.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    total = sum(by_status.values())
+    board = Dashboard(
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        fiscal_years=years,
+        total=Figure(total, year.url()),
+        sample=Figure(
+            projects.filter(origin=Origin.SAMPLE).count(), year.narrowed(sample=True).url()
+        ),
+        lang=lang,
+    )
+    offset = Decimal(0)
+    for status in StandingStatus:
+        count = by_status.get(status.value, 0)
+        if not count:
+            continue
+        share = (Decimal(count) * HUNDRED / total).quantize(Decimal("0.01"))
+        board.statuses.append(
+            StatusSlice(
+                status.value,
+                str(status.label),
+                Figure(count, year.narrowed(statuses=(status.value,)).url()),
+                share,
+                offset,
+            )
+        )
+        offset += share
+
+    kpis = _kpis_reported(visible, fiscal_year, quarter)
+    by_agency = _by(standings, "project__agency")
+    agencies = Agency.objects.in_bulk({row["project__agency"] for row in by_agency})
+    for figures in sorted(by_agency, key=lambda f: agencies[f["project__agency"]].code):
+        agency = agencies[figures["project__agency"]]
+        district = agency.kind == AgencyKind.DISTRICT_OFFICE
+        filters = (
+            year.narrowed(district=agency.code) if district else year.narrowed(agency=agency.code)
+        )
+        row = _row(
+            agency.code,
+            _label(agency.name_th, agency.name_en, lang),
+            figures,
+            filters,
+            kpis.get(agency.pk, (0, 0)),
+        )
+        (board.districts if district else board.agencies).append(row)
+    totals = standings.aggregate(**_aggregates())
+    board.agency_total = _row("", str(_("All agencies")), totals, year)
+
+    groups = {g.pk: g for g in DistrictGroup.objects.all()}
+    for figures in _by(
+        standings.filter(project__agency__district_group__isnull=False),
+        "project__agency__district_group",
+    ):
+        group = groups[figures["project__agency__district_group"]]
+        board.groups.append(
+            _row(
+                str(group.pk),
+                _label(group.name_th, group.name_en, lang),
+                figures,
+                year.narrowed(group=group.pk),
+            )
+        )
+    board.groups.sort(key=lambda row: row.label)
+
+    _plan_rollup(board, keys, fiscal_year, plan_code, year, lang)
+    _problems(board, keys, year, lang)
+    _late(board, standings, projects, year)
+    return board
+
+
+def _by(standings: QuerySet[ProjectStanding], key: str) -> list[dict[str, Any]]:
+    return list(standings.values(key).annotate(**_aggregates()))
+
+
+def _kpis_reported(
+    visible: QuerySet[Project], fiscal_year: int, quarter: int
+) -> dict[int, tuple[int, int]]:
+    """Per agency: (KPIs with an approved result for the quarter, KPIs) of the year's KPIs
+    that a visible project supports."""
+    supported = Kpi.objects.filter(
+        fiscal_year_id=fiscal_year,
+        supports__project__in=visible.filter(fiscal_year_id=fiscal_year).order_by().values("pk"),
+    ).distinct()
+    reported = KpiResult.objects.official().filter(
+        kpi=OuterRef("pk"), quarter__number=quarter, result__isnull=False
+    )
+    rows = (
+        Kpi.objects.filter(pk__in=supported.values("pk"))
+        .order_by()
+        .values("agency")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(Exists(reported))))
+        .values_list("agency", "done", "n")
+    )
+    return {agency: (done, n) for agency, done, n in rows}
+
+
+def _plan_rollup(
+    board: Dashboard,
+    keys: QuerySet[Any],
+    fiscal_year: int,
+    plan_code: str,
+    year: ProjectFilters,
+    lang: str,
+) -> None:
+    """Counts and average progress at every level of one plan tree: a project linked to a
+    goal counts for the goal, its sub-dimension and its dimension, once each."""
+    links = PlanLink.objects.filter(project__in=keys)
+    board.plans = list(Plan.objects.filter(Exists(links.filter(node__plan=OuterRef("pk")))))
+    plan = next((p for p in board.plans if p.code == plan_code), None) or (
+        board.plans[0] if board.plans else None
+    )
+    board.plan = plan
+    if plan is None:
+        return
+    nodes = list(
+        PlanNode.objects.filter(plan=plan)
+        .select_related("level")
+        .only("pk", "parent_id", "code", "name_th", "name_en", "level__name_th", "level__name_en")
+        .order_by("sort_key")
+    )
+    parent = {node.pk: node.parent_id for node in nodes}
+    progress: dict[int, Decimal] = {}
+    below: dict[int, set[int]] = defaultdict(set)
+    for project_id, node_id, percent in links.filter(node__plan=plan).values_list(
+        "project_id", "node_id", "project__standing__reported_percent"
+    ):
+        progress[project_id] = percent or Decimal(0)
+        at: int | None = node_id
+        while at is not None:
+            below[at].add(project_id)
+            at = parent.get(at)
+    depth: dict[int, int] = {}
+    for node in nodes:  # parents sort before their children
+        depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id in depth else 0
+        counted = below.get(node.pk)
+        if not counted:
+            continue
+        url = year.narrowed(node=node.pk).url()
+        average = sum((progress[p] for p in counted), Decimal(0)) / len(counted)
+        board.plan_rows.append(
+            NodeRow(
+                node_id=node.pk,
+                code=node.code,
+                name=_label(node.name_th, node.name_en, lang),
+                level=_label(node.level.name_th, node.level.name_en, lang),
+                depth=depth[node.pk],
+                projects=Figure(len(counted), url),
+                progress=Figure(_average(average), url),
+            )
+        )
+
+
+def _problems(board: Dashboard, keys: QuerySet[Any], year: ProjectFilters, lang: str) -> None:
+    """The categories of the open problems raised in approved reports, the most first."""
+    rows = list(
+        Problem.objects.official()
+        .open()
+        .filter(project__in=keys)
+        .order_by()
+        .values("category")
+        .annotate(n=Count("pk"), projects=Count("project", distinct=True))
+        .values_list("category", "n", "projects")
+    )
+    categories = {c.pk: c for c in ProblemCategory.objects.filter(pk__in=[r[0] for r in rows])}
+    rows.sort(key=lambda r: (-r[1], categories[r[0]].order))
+    board.problems = [
+        ProblemRow(
+            category=_label(categories[pk].name_th, categories[pk].name_en, lang),
+            problems=n,
+            projects=Figure(projects, year.narrowed(problem_category=pk).url()),
+        )
+        for pk, n, projects in rows[:TOP_PROBLEMS]
+    ]
+
+
+def _late(
+    board: Dashboard,
+    standings: QuerySet[ProjectStanding],
+    projects: QuerySet[Project],
+    year: ProjectFilters,
+) -> None:
+    """Projects forecast to finish after the fiscal year ends, and the budget they hold."""
+    assert board.fiscal_year is not None
+    end = FiscalYear.objects.values_list("end", flat=True).get(pk=board.fiscal_year)
+    late = standings.filter(forecast_finish__gt=end)
+    figures = late.aggregate(n=Count("pk"), budget=Sum("budget_allocated"))
+    url = year.narrowed(late_finish=True).url()
+    board.late_count = Figure(figures["n"], url)
+    board.late_budget = Figure(figures["budget"] or Decimal(0), url)
+    biggest = list(
+        late.order_by(
+            Coalesce("budget_allocated", Value(Decimal(0))).desc(), "project_id"
+        ).values_list("project_id", "forecast_finish", "budget_allocated")[:TOP_LATE]
+    )
+    found = projects.select_related("agency").in_bulk([row[0] for row in biggest])
+    board.late_projects = [
+        LateProject(found[pk], finish, budget) for pk, finish, budget in biggest if pk in found
+    ]
