@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -131,39 +131,88 @@ def _average(value: Decimal | float | None) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
-def _aggregates() -> dict[str, Any]:
+@dataclass
+class Tally:
+    """Sums that add up from agencies to groups and totals; averages are taken at the end."""
+
+    n: int = 0
+    progress: Decimal = Decimal(0)  # sum of reported percents, a project without one 0
+    behind: int = 0
+    missing: int = 0
+    kpi_sum: Decimal = Decimal(0)
+    kpi_n: int = 0
+    allocated: Decimal | None = None
+    released: Decimal | None = None
+    spent: Decimal | None = None
+
+    def add(self, other: Tally) -> None:
+        self.n += other.n
+        self.progress += other.progress
+        self.behind += other.behind
+        self.missing += other.missing
+        self.kpi_sum += other.kpi_sum
+        self.kpi_n += other.kpi_n
+        self.allocated = _plus(self.allocated, other.allocated)
+        self.released = _plus(self.released, other.released)
+        self.spent = _plus(self.spent, other.spent)
+
+
+def _plus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    """A sum where unknown stays unknown only while nothing is known."""
+    return b if a is None else a if b is None else a + b
+
+
+def _tallies(standings: QuerySet[ProjectStanding]) -> dict[tuple[int, str], Tally]:
+    """One grouped read: the figures of each (agency, status)."""
+    rows = standings.values("project__agency", "status").annotate(
+        n=Count("pk"),
+        progress=Sum(Coalesce("reported_percent", Value(Decimal(0)))),
+        missing=Count("pk", filter=Q(missing_report=True)),
+        kpi_sum=Sum("kpi_achievement"),
+        kpi_n=Count("kpi_achievement"),
+        allocated=Sum("budget_allocated"),
+        released=Sum("budget_released"),
+        spent=Sum("budget_spent"),
+    )
     return {
-        "n": Count("pk"),
-        "progress": Avg(Coalesce("reported_percent", Value(Decimal(0)))),
-        "behind": Count("pk", filter=Q(status__in=BEHIND)),
-        "missing": Count("pk", filter=Q(missing_report=True)),
-        "kpi": Avg("kpi_achievement"),
-        "allocated": Sum("budget_allocated"),
-        "released": Sum("budget_released"),
-        "spent": Sum("budget_spent"),
+        (row["project__agency"], row["status"]): Tally(
+            n=row["n"],
+            progress=row["progress"] or Decimal(0),
+            behind=row["n"] if row["status"] in BEHIND else 0,
+            missing=row["missing"],
+            kpi_sum=row["kpi_sum"] or Decimal(0),
+            kpi_n=row["kpi_n"],
+            allocated=row["allocated"],
+            released=row["released"],
+            spent=row["spent"],
+        )
+        for row in rows
     }
 
 
 def _row(
     key: str,
     label: str,
-    figures: dict[str, Any],
+    tally: Tally,
     filters: ProjectFilters,
     kpis: tuple[int, int] | None = None,
 ) -> Row:
     every = filters.url()
-    progress = _average(figures["progress"])
+    progress = _average(tally.progress / tally.n) if tally.n else None
     return Row(
         key=key,
         label=label,
-        projects=Figure(figures["n"], every),
+        projects=Figure(tally.n, every),
         progress=Figure(progress, every),
-        behind=Figure(figures["behind"], filters.narrowed(statuses=BEHIND).url()),
-        missing=Figure(figures["missing"], filters.narrowed(missing=True).url()),
-        kpi_achievement=Figure(_average(figures["kpi"]), filters.narrowed(kpis=True).url()),
-        allocated=Figure(figures["allocated"], every),
-        released=Figure(figures["released"], every),
-        spent=Figure(figures["spent"], every),
+        behind=Figure(tally.behind, filters.narrowed(statuses=BEHIND).url()),
+        missing=Figure(tally.missing, filters.narrowed(missing=True).url()),
+        kpi_achievement=Figure(
+            _average(tally.kpi_sum / tally.kpi_n) if tally.kpi_n else None,
+            filters.narrowed(kpis=True).url(),
+        ),
+        allocated=Figure(tally.allocated, every),
+        released=Figure(tally.released, every),
+        spent=Figure(tally.spent, every),
         kpis_reported=kpis[0] if kpis else None,
         kpis_total=kpis[1] if kpis else None,
         bar=min(progress or Decimal(0), HUNDRED),
@@ -197,7 +246,12 @@ def build_dashboard(
     keys = projects.order_by().values("pk")
     standings = ProjectStanding.objects.filter(fiscal_year=fiscal_year, project__in=keys).order_by()
 
-    by_status = dict(standings.values("status").annotate(n=Count("pk")).values_list("status", "n"))
+    tallies = _tallies(standings)
+    by_status: dict[str, int] = defaultdict(int)
+    by_agency: dict[int, Tally] = defaultdict(Tally)
+    for (agency_id, status), tally in tallies.items():
+        by_status[status] += tally.n
+        by_agency[agency_id].add(tally)
     total = sum(by_status.values())
     board = Dashboard(
         fiscal_year=fiscal_year,
@@ -227,10 +281,15 @@ def build_dashboard(
         offset += share
 
     kpis = _kpis_reported(visible, fiscal_year, quarter)
-    by_agency = _by(standings, "project__agency")
-    agencies = Agency.objects.in_bulk({row["project__agency"] for row in by_agency})
-    for figures in sorted(by_agency, key=lambda f: agencies[f["project__agency"]].code):
-        agency = agencies[figures["project__agency"]]
+    agencies = Agency.objects.in_bulk(list(by_agency))
+    groups = {g.pk: g for g in DistrictGroup.objects.all()}
+    by_group: dict[int, Tally] = defaultdict(Tally)
+    every = Tally()
+    for agency in sorted(agencies.values(), key=lambda a: a.code):
+        tally = by_agency[agency.pk]
+        every.add(tally)
+        if agency.district_group_id is not None:
+            by_group[agency.district_group_id].add(tally)
         district = agency.kind == AgencyKind.DISTRICT_OFFICE
         filters = (
             year.narrowed(district=agency.code) if district else year.narrowed(agency=agency.code)
@@ -238,25 +297,19 @@ def build_dashboard(
         row = _row(
             agency.code,
             _label(agency.name_th, agency.name_en, lang),
-            figures,
+            tally,
             filters,
             kpis.get(agency.pk, (0, 0)),
         )
         (board.districts if district else board.agencies).append(row)
-    totals = standings.aggregate(**_aggregates())
-    board.agency_total = _row("", str(_("All agencies")), totals, year)
-
-    groups = {g.pk: g for g in DistrictGroup.objects.all()}
-    for figures in _by(
-        standings.filter(project__agency__district_group__isnull=False),
-        "project__agency__district_group",
-    ):
-        group = groups[figures["project__agency__district_group"]]
+    board.agency_total = _row("", str(_("All agencies")), every, year)
+    for group_id, tally in by_group.items():
+        group = groups[group_id]
         board.groups.append(
             _row(
                 str(group.pk),
                 _label(group.name_th, group.name_en, lang),
-                figures,
+                tally,
                 year.narrowed(group=group.pk),
             )
         )
@@ -266,10 +319,6 @@ def build_dashboard(
     _problems(board, keys, year, lang)
     _late(board, standings, projects, year)
     return board
-
-
-def _by(standings: QuerySet[ProjectStanding], key: str) -> list[dict[str, Any]]:
-    return list(standings.values(key).annotate(**_aggregates()))
 
 
 def _kpis_reported(
@@ -319,12 +368,12 @@ def _plan_rollup(
         .order_by("sort_key")
     )
     parent = {node.pk: node.parent_id for node in nodes}
-    progress: dict[int, Decimal] = {}
+    progress: dict[int, float] = {}
     below: dict[int, set[int]] = defaultdict(set)
     for project_id, node_id, percent in links.filter(node__plan=plan).values_list(
         "project_id", "node_id", "project__standing__reported_percent"
     ):
-        progress[project_id] = percent or Decimal(0)
+        progress[project_id] = float(percent or 0)
         at: int | None = node_id
         while at is not None:
             below[at].add(project_id)
@@ -336,7 +385,7 @@ def _plan_rollup(
         if not counted:
             continue
         url = year.narrowed(node=node.pk).url()
-        average = sum((progress[p] for p in counted), Decimal(0)) / len(counted)
+        average = sum(progress[p] for p in counted) / len(counted)
         board.plan_rows.append(
             NodeRow(
                 node_id=node.pk,
@@ -345,7 +394,7 @@ def _plan_rollup(
                 level=_label(node.level.name_th, node.level.name_en, lang),
                 depth=depth[node.pk],
                 projects=Figure(len(counted), url),
-                progress=Figure(_average(average), url),
+                progress=Figure(_average(round(average, 2)), url),
             )
         )
 
