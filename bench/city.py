@@ -77,8 +77,43 @@ def pages(fiscal_year: int) -> list[Page]:
         Page("projects all", "project list of every year", "/projects/", {"fy": "all"}, 50),
         Page("projects page", "project list page 100", "/projects/", {"page": "100"}, 50),
         Page("projects search", "project list search ถนน", "/projects/", {"q": "ถนน"}, 50),
+        Page(
+            "projects filtered",
+            f"project list fy {fy} behind or critical, by variance",
+            "/projects/",
+            {"fy": fy, "status": "critical", "sort": "variance"},
+            50,
+        ),
+        Page(
+            "projects many filters",
+            f"project list fy {fy} district group, open problems, missing report, by days late",
+            "/projects/",
+            {"fy": fy, "group": "1", "problems": "1", "missing": "1", "sort": "-days_late"},
+            50,
+        ),
+        Page(
+            "projects plan node",
+            f"project list fy {fy} plan node 1 and below, strategic KPIs",
+            "/projects/",
+            {"fy": fy, "node": "1", "kpi_type": "strategic"},
+            50,
+        ),
+        Page(
+            "projects all sorted",
+            "project list of every year by budget",
+            "/projects/",
+            {"fy": "all", "sort": "-budget"},
+            50,
+        ),
         Page("kpis", "KPI list", "/kpis/", None, 100),
-        Page("home", "home page", "/", None, None),
+        Page("home", f"dashboard fy {fy}", "/", None, 150),
+        Page(
+            "home past",
+            f"dashboard fy {fiscal_year - 1} quarter 4",
+            "/",
+            {"fy": str(fiscal_year - 1), "quarter": "4"},
+            150,
+        ),
     ]
     if project is not None:
         listed.append(

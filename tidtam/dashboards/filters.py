@@ -83,8 +83,9 @@ class ListFilters:
 class Sort:
     key: str
     label: Any  # a lazy translation
-    # The order, ascending; the opposite direction reverses every part. Rows without the
-    # figure (no report yet) come last either way.
+    # The order, ascending; the opposite direction reverses every part, ties broken by the
+    # project's key in the same direction (so that an index of the figure serves the order).
+    # Rows without the figure (no report yet) come last either way.
     fields: tuple[str, ...]
 
 
@@ -92,11 +93,11 @@ SORTS: dict[str, Sort] = {
     sort.key: sort
     for sort in (
         Sort("code", _("Code"), ("code",)),
-        Sort("name", _("Name"), ("name", "code")),
-        Sort("progress", _("Progress"), ("standing__reported_percent", "code")),
-        Sort("variance", _("Variance"), ("standing__variance", "code")),
-        Sort("days_late", _("Days late"), ("standing__days_late", "code")),
-        Sort("budget", _("Budget"), ("standing__budget_allocated", "code")),
+        Sort("name", _("Name"), ("name",)),
+        Sort("progress", _("Progress"), ("standing__reported_percent",)),
+        Sort("variance", _("Variance"), ("standing__variance",)),
+        Sort("days_late", _("Days late"), ("standing__days_late",)),
+        Sort("budget", _("Budget"), ("standing__budget_allocated",)),
     )
 }
 DEFAULT_SORT = "code"
@@ -214,7 +215,7 @@ class ProjectFilters(ListFilters):
         # Projects of every year: the newest year's first, as the list always was.
         if self.fiscal_year is None and self.sort == DEFAULT_SORT and not self.descending:
             return rows.order_by("-fiscal_year_id", "code")
-        return rows.order_by(*parts, "pk")
+        return rows.order_by(*parts, "-pk" if self.descending else "pk")
 
     def params(self) -> list[tuple[str, str]]:
         """The query parameters that ask for these filters (defaults left out)."""

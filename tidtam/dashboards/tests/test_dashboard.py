@@ -103,14 +103,14 @@ def city(db: None) -> dict[str, Project]:
     }
     late, later = date(2020, 12, 1), date(2020, 10, 15)
     stand(p["P1"], "on_track", "40", budget_allocated=D(1000), budget_released=D(400),
-          budget_spent=D(100), kpi_achievement=D(80))  # fmt: skip
+          budget_spent=D(100), kpi_achievement=D(80), open_problems=2)  # fmt: skip
     stand(p["P2"], "behind", "20", budget_allocated=D(2000), missing_report=True,
-          forecast_finish=late)  # fmt: skip
+          forecast_finish=late, open_problems=1)  # fmt: skip
     stand(p["P3"], "critical", None, missing_report=True)
     stand(p["P4"], "completed", "100", budget_allocated=D(500), budget_released=D(500),
           budget_spent=D(500), kpi_achievement=D(100))  # fmt: skip
     stand(p["P5"], "not_reported", "10", budget_allocated=D(300), missing_report=True,
-          forecast_finish=later)  # fmt: skip
+          forecast_finish=later, open_problems=1)  # fmt: skip
     stand(p["P6"], "on_track", "50")
     stand(p["old"], "behind", "5")
 
@@ -265,3 +265,92 @@ def test_the_dashboard_query_count_does_not_grow_with_the_projects(
         extra = make_project(code=f"{70 + n}000000-0001", agency=agency, fiscal_year=year)
         stand(extra, "behind", "30", budget_allocated=D(10))
     assert count() == few
+
+
+def codes(client: Client, query: str) -> list[str]:
+    response = client.get("/projects/" + query)
+    assert response.status_code == 200
+    return [p.code for p in response.context["view"].page.object_list]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?fy=2563&agency=11000000", ["11000000-0001", "11000000-0002", "11000000-0003"]),
+        ("?fy=2563&group={central}", ["50100000-0001", "50200000-0001"]),
+        ("?fy=2563&district=50300000", ["50300000-0001"]),
+        ("?fy=2563&district=11000000", []),  # a department is not a district office
+        ("?fy=2563&status=behind&status=critical", ["11000000-0002", "11000000-0003"]),
+        ("?fy=2563&node={one_one}", ["11000000-0001", "11000000-0002", "50100000-0001"]),
+        ("?fy=2563&problems=1", ["11000000-0001", "11000000-0002", "50200000-0001"]),
+        ("?fy=2563&problem_category={weather}", ["50200000-0001"]),
+        ("?fy=2563&missing=1", ["11000000-0002", "11000000-0003", "50200000-0001"]),
+        ("?fy=2563&sample=1", ["50300000-0001"]),
+        ("?fy=2563&late_finish=1", ["11000000-0002", "50200000-0001"]),
+        ("?fy=2563&kpis=1", ["11000000-0001", "50100000-0001"]),
+        (
+            "?fy=2563&sort=-progress",
+            [
+                "50100000-0001",
+                "50300000-0001",
+                "11000000-0001",
+                "11000000-0002",
+                "50200000-0001",
+                "11000000-0003",  # no report: last either way
+            ],
+        ),  # fmt: skip
+        (
+            "?fy=2563&sort=budget&agency=11000000",
+            [
+                "11000000-0001",
+                "11000000-0002",
+                "11000000-0003",
+            ],
+        ),  # fmt: skip
+        ("?fy=all&agency=11000000&status=behind", ["11000000-0002", "11000000-0009"]),
+    ],
+)
+def test_the_project_list_filters_and_sorts(
+    executive: Client, city: dict[str, Project], query: str, expected: list[str]
+) -> None:
+    keys = {
+        "central": DistrictGroup.objects.get(name_th="กลุ่มเขตกรุงเทพกลาง").pk,
+        "one_one": PlanNode.objects.get(code="1.1").pk,
+        "weather": ProblemCategory.objects.get(name_th="สภาพอากาศ").pk,
+    }
+    assert codes(executive, query.format(**keys)) == expected
+
+
+def test_kpi_type_filter_finds_projects_supporting_such_a_kpi(
+    executive: Client, city: dict[str, Project]
+) -> None:
+    from tidtam.indicators.models import Kpi, KpiSupport
+
+    p1 = city["P1"]
+    kpi = Kpi.objects.create(
+        code="K1",
+        text="ร้อยละของคลองที่ขุดลอก",
+        origin=Origin.MANUAL,
+        agency=p1.agency,
+        fiscal_year=p1.fiscal_year,
+        kpi_type="routine",
+        target=D(80),
+    )
+    KpiSupport.objects.create(kpi=kpi, project=p1)
+    assert codes(executive, "?fy=2563&kpi_type=routine") == ["11000000-0001"]
+    assert codes(executive, "?fy=2563&kpi_type=strategic") == []
+
+
+def test_a_filter_state_is_a_shareable_url_and_pages_keep_it(
+    executive: Client, city: dict[str, Project]
+) -> None:
+    response = executive.get("/projects/?fy=2563&status=on_track&status=behind&sort=-name")
+    filters = response.context["view"].filters
+    assert filters.statuses == ("behind", "on_track")
+    again = executive.get(filters.url())
+    assert again.context["view"].filters == filters
+    page = html.unescape(
+        executive.get("/projects/?fy=2563&status=on_track&status=behind").content.decode()
+    )
+    # The sort links keep every status asked for.
+    assert "status=behind&status=on_track" in page
