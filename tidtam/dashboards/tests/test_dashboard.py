@@ -298,7 +298,7 @@ def codes(client: Client, query: str) -> list[str]:
                 "50200000-0001",
                 "11000000-0003",  # no report: last either way
             ],
-        ),  # fmt: skip
+        ),
         (
             "?fy=2563&sort=budget&agency=11000000",
             [
@@ -306,7 +306,7 @@ def codes(client: Client, query: str) -> list[str]:
                 "11000000-0002",
                 "11000000-0003",
             ],
-        ),  # fmt: skip
+        ),
         ("?fy=all&agency=11000000&status=behind", ["11000000-0002", "11000000-0009"]),
     ],
 )
