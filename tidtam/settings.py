@@ -131,6 +131,21 @@ MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # Report attachments larger than this many megabytes are refused.
 TIDTAM_ATTACHMENT_MAX_MB = int(env_str("TIDTAM_ATTACHMENT_MAX_MB", "10"))
 
+# Background jobs: the database backend needs no other server (`manage.py db_worker` runs
+# them); TASKS_BACKEND names another (RQ on Redis) when the work is spread over machines.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A running job silent (no progress written) for this many seconds lost its worker.
+JOBS_STALE_SECONDS = int(env_str("JOBS_STALE_SECONDS", "600"))
+# Finished jobs and their files are kept this many days (`manage.py purge_jobs`).
+JOBS_KEEP_DAYS = int(env_str("JOBS_KEEP_DAYS", "7"))
+# Exports of up to this many rows are answered at once; larger ones run as a job.
+EXPORT_SYNC_ROWS = int(env_str("EXPORT_SYNC_ROWS", "5000"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

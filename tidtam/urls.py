@@ -1,18 +1,23 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from tidtam.dashboards import flagged, history, kpis
+from tidtam.dashboards import exports, flagged, history, kpis
 from tidtam.dashboards import views as pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("projects/", pages.project_list, name="project-list"),
+    # Before projects/<str:code>/: "export.csv" is not a project code.
+    re_path(r"^projects/export\.(?P<fmt>csv|xlsx)$", exports.project_export, name="project-export"),
     path("projects/", include("tidtam.projects.urls")),
     path("projects/<str:code>/", pages.project_detail, name="project-detail"),
     path("projects/<str:code>/history/", history.project_history, name="project-history"),
     path("kpis/", kpis.kpi_list, name="kpi-list"),
+    re_path(r"^kpis/export\.(?P<fmt>csv|xlsx)$", exports.kpi_export, name="kpi-export"),
     path("", include("tidtam.indicators.urls")),
     path("flags/", flagged.flag_list, name="flags"),
+    re_path(r"^flags/export\.(?P<fmt>csv|xlsx)$", exports.flag_export, name="flag-export"),
+    path("jobs/", include("tidtam.jobs.urls")),
     path("", include("tidtam.reporting.urls")),
     path("me/", pages.my_work, name="my-work"),
     path("agencies/", include("tidtam.accounts.agency_urls")),

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
+from tidtam.jobs.models import Job, JobState
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import BudgetInstalment, Project
 from tidtam.reporting.models import ProgressReport, ReportAttachment, ReportStatus
@@ -137,6 +138,25 @@ def fixed(name: str, *args: str) -> Url:
     return lambda w: reverse(name, args=list(args))
 
 
+def job_url(name: str) -> Url:
+    """A finished export of officer A's: only its requester sees it (and its file)."""
+
+    def url(w: World) -> str:
+        job = Job.objects.create(
+            kind="export",
+            title="ส่งออก",
+            requested_by=w.personas.officer_a,
+            state=JobState.DONE,
+            result_path="jobs/export.csv",
+            result_name="export.csv",
+            result_type="text/csv",
+        )
+        default_storage.save("jobs/export.csv", ContentFile(b"\xef\xbb\xbfcode\n"))
+        return reverse(name, args=[job.pk])
+
+    return url
+
+
 CASES: list[Case] = [
     Case("home", "", fixed("home"), EVERYONE),
     Case("project-list", "", fixed("project-list"), EVERYONE),
@@ -202,6 +222,16 @@ CASES: list[Case] = [
     Case("kpi-detail", "supports a published project", fixed("kpi-detail", "K-A"), EVERYONE),
     Case("kpi-detail", "supports unpublished only", fixed("kpi-detail", "K-A2"), INSIDE_A),
     Case("flags", "", fixed("flags"), EVERYONE),
+    *[
+        Case(name, fmt, fixed(name, fmt), EVERYONE)
+        for name in ("project-export", "kpi-export", "flag-export")
+        for fmt in ("csv", "xlsx")
+    ],
+    Case("job-list", "", fixed("job-list"), SIGNED_IN),
+    *[
+        Case(name, "officer A's", job_url(name), "404 404 200 404 404 404 404 404 404")
+        for name in ("job-detail", "job-status", "job-download")
+    ],
     *[
         Case(name, label, fixed(name, kpi, "2563", "1"), expect)
         for name, label, kpi, expect in (
