@@ -32,8 +32,9 @@ data: migrate
 
 setup: data
 
+# The web server, with a background worker (manage.py db_worker) for exports and other jobs.
 run: setup
-	$(BIN)/python manage.py runserver $(HOST)
+	scripts/run-dev.sh $(BIN)/python $(HOST)
 
 test: install
 	scripts/ensure-chromium.sh
