@@ -26,16 +26,15 @@ from tidtam.legacy.parse_fields import (
     date_at,
     decimal_at,
     decimal_or_none,
-    fiscal_year_of,
     keyword,
-    normalise_thai,
     parse_decimal,
     parse_legacy_date,
     parse_officer,
     read_kpis,
     split_numbered,
-    thai_digits_to_arabic,
 )
+from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.thai import ZERO_WIDTH, normalise_thai, to_arabic_digits
 
 __all__ = [
     "Contact",
@@ -49,11 +48,9 @@ __all__ = [
     "Report",
     "Step",
     "StrategyLine",
-    "normalise_thai",
     "parse_decimal",
     "parse_legacy_date",
     "parse_page",
-    "thai_digits_to_arabic",
 ]
 
 
@@ -148,7 +145,7 @@ def _lines(text: str) -> list[Line]:
     return [(no, s) for no, raw in enumerate(text.split("\n"), 1) if (s := raw.strip())]
 
 
-_UNUSUAL = re.compile("[\u0e4d\u200b-\u200d\ufeff]")
+_UNUSUAL = re.compile(f"[\u0e4d{ZERO_WIDTH}]")
 
 
 def _heading(text: str) -> str | None:
@@ -336,7 +333,7 @@ def _parse_header(lines: list[Line], notes: Notes) -> _Header:
     agency_no, agency_text = before[0] if before else (lines[0][0] if lines else 0, "")
     fiscal_year: int | None = None
     if m := _AGENCY_YEAR.fullmatch(agency_text):
-        agency_text, fiscal_year = m[1], int(thai_digits_to_arabic(m[2]))
+        agency_text, fiscal_year = m[1], int(to_arabic_digits(m[2]))
     notes.scan(agency_no, "agency_name", agency_text)
     return _Header(
         agency_name=agency_text,
@@ -353,7 +350,7 @@ _LATEST_MISMATCH = "ความคืบหน้ารวมไม่ตรง
 
 
 def _evaluation(quarter: str | None, score: str, line: int, notes: Notes) -> Evaluation | None:
-    number = int(thai_digits_to_arabic(quarter)) if quarter else 0
+    number = int(to_arabic_digits(quarter)) if quarter else 0
     if not 1 <= number <= 4:
         notes.warn(line, "evaluation", "invalid_number", "ไตรมาสไม่ถูกต้อง / no valid quarter", score)
         return None
@@ -433,7 +430,7 @@ def _parse_strategy(lines: list[Line], notes: Notes) -> tuple[StrategyLine, ...]
             notes.unknown((no, text), "strategy")
             continue
         level, depth = _LEVELS[m[1]]
-        code = thai_digits_to_arabic(m[2])
+        code = to_arabic_digits(m[2])
         if code.count(".") + 1 != depth:
             notes.warn(no, "strategy", "mismatch", _DEPTH_MISMATCH, text)
         name_th, name_en = m[3], ""

@@ -1,5 +1,5 @@
-"""The parts of a legacy page that parse.py hands over once it has found them: Thai digits,
-dates and numbers, inline numbered lists, officer contacts, the damage the old system left in
+"""The parts of a legacy page that parse.py hands over once it has found them: dates and
+numbers, inline numbered lists, officer contacts, the damage the old system left in
 its text, and KPI blocks; with the error and the records they produce.
 
 Standard library only, so the parser can run (and be tested) without Django.
@@ -12,6 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+
+# Pure helpers, no Django: the parser still runs without it.
+from tidtam.lib.thai import normalise_thai, to_arabic_digits
 
 
 class LegacyParseError(Exception):
@@ -66,26 +69,8 @@ class Kpi:
     line: int
 
 
-_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _ASCII_DIGITS = frozenset("0123456789")
-
-
-def thai_digits_to_arabic(s: str) -> str:
-    return s.translate(_THAI_DIGITS)
-
-
-_NIKHAHIT_AA = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
 _SPACES = re.compile(r"\s+")
-
-
-def normalise_thai(text: str) -> str:
-    """Canonical form for matching only; what is stored and shown keeps the source text."""
-    text = unicodedata.normalize("NFC", text)
-    # NFC leaves NIKHAHIT + SARA AA alone: U+0E33 decomposes to it only under NFKC.
-    text = _NIKHAHIT_AA.sub("\\1\u0e33", text)
-    text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
 
 
 def keyword(word: str) -> str:
@@ -103,7 +88,7 @@ def parse_decimal(s: str) -> Decimal:
     text = s.strip()
     if not _DECIMAL.fullmatch(text):
         raise ValueError(f"not a number: {s!r}")
-    return Decimal(thai_digits_to_arabic(text).replace(",", ""))
+    return Decimal(to_arabic_digits(text).replace(",", ""))
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -158,7 +143,7 @@ def _date_parts(text: str) -> tuple[str, int, int] | None:
 
 def parse_legacy_date(s: str) -> date:
     """ISO, day/month/year (CE or BE) or Thai month names and abbreviations."""
-    parts = _date_parts(s.strip()) or _date_parts(thai_digits_to_arabic(normalise_thai(s)))
+    parts = _date_parts(s.strip()) or _date_parts(to_arabic_digits(normalise_thai(s)))
     if parts is None:
         raise ValueError(f"not a date: {s!r}")
     year, month, day = parts
@@ -166,11 +151,6 @@ def parse_legacy_date(s: str) -> date:
         return date(_ce_year(year), month, day)
     except (ValueError, OverflowError):
         raise ValueError(f"not a date: {s!r}") from None
-
-
-def fiscal_year_of(day: date) -> int:
-    """Buddhist-Era fiscal year: October to September, named by the year it ends in."""
-    return (day.year + 1 if day.month >= 10 else day.year) + _BE_OFFSET
 
 
 # --- inline numbered lists -----------------------------------------------------------------

@@ -70,6 +70,10 @@ _THAI_MARKS = frozenset(
 
 # Typists (and old input methods) put the tone mark between NIKHAHIT and SARA AA.
 _DECOMPOSED_SARA_AM = re.compile(f"{NIKHAHIT}([\u0e48-\u0e4b]?){SARA_AA}")
+# Zero width space, non-joiner, joiner, byte order mark and word joiner: pasted from word
+# processors and web pages, invisible, and enough to make two identical words differ.
+ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 _THAI_LETTER = "[\u0e01-\u0e3a\u0e40-\u0e4e]"
 _QUESTION_MARK_IN_WORD = re.compile(f"{_THAI_LETTER}\\?{_THAI_LETTER}")
 _CUT_BY_BYTE_LIMIT = re.compile(f"{_THAI_LETTER}%\\s*\\Z")
@@ -114,11 +118,25 @@ def format_date(d: date | None, *, style: str = "medium", lang: str = "th") -> s
     raise ValueError(f"unsupported date style {style!r}")
 
 
-def normalise_thai(text: str) -> str:
-    """Fold spellings that look identical so that searching finds both; never for display."""
-    text = unicodedata.normalize("NFC", text)
+def fold_thai(text: str) -> str:
+    """Fold spellings that look identical and keep what a reader sees: NFC, SARA AM typed as
+    NIKHAHIT + SARA AA (a tone mark may sit between), no zero-width characters, single spaces.
+
+    Fit for display; `normalise_thai` builds on it for matching.
+    """
+    # Invisible characters go first: between NIKHAHIT and SARA AA one would hide the pair.
+    text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
     text = _DECOMPOSED_SARA_AM.sub(lambda m: m.group(1) + SARA_AM, text)
     return " ".join(text.split())
+
+
+def normalise_thai(text: str) -> str:
+    """The one matching key of Thai text, for indexing and for querying alike: `fold_thai`,
+    Thai digits as Arabic ones, lower case. Never for display.
+
+    "สํานักงาน ๑๐๑" and "สำนักงาน​ 101" have the same key, "สำนักงาน 101".
+    """
+    return fold_thai(text.translate(_TO_ARABIC).lower())
 
 
 def is_mark(char: str) -> bool:

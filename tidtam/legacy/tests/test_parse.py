@@ -19,14 +19,13 @@ from tidtam.legacy.parse import (
     Contact,
     LegacyPage,
     LegacyParseError,
-    normalise_thai,
     parse_decimal,
     parse_legacy_date,
     parse_page,
-    thai_digits_to_arabic,
 )
 from tidtam.legacy.parse_fields import split_numbered
 from tidtam.legacy.tests.conftest import REPO, SAMPLES
+from tidtam.lib.thai import normalise_thai, to_arabic_digits
 
 Read = Callable[[str], str]
 SEED_CODES = ("03000000-2457", "21000000-3137")
@@ -733,7 +732,7 @@ def test_normalise_thai_is_for_matching_only() -> None:
     assert normalise_thai(f"ส{NIKHAHIT_SARA_AA}นัก  งาน\n") == "สำนัก งาน"
     assert normalise_thai("น\u0e4d\u0e49\u0e32") == "น\u0e49\u0e33"
     assert normalise_thai("ก\u200bข") == "กข"
-    assert thai_digits_to_arabic("๕.๓.๑.๒ (๒๕๖๓)") == "5.3.1.2 (2563)"
+    assert to_arabic_digits("๕.๓.๑.๒ (๒๕๖๓)") == "5.3.1.2 (2563)"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,31 @@
+"""Each project's searchable text, stored as matching keys and kept by the actions that change
+it (see index.py); the database's own text indexes sit on these columns (see store.py)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from tidtam.projects.models import Project
+
+
+class SearchEntry(models.Model):
+    """One project's text in `normalise_thai` form, split by where it ranks: the code, the
+    name, and everything else indexed (agency names, rationale, objectives and targets,
+    approved reports, official problems, KPIs). Never a draft's words."""
+
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    code_key = models.CharField(max_length=30, db_index=True)
+    name_key = models.TextField()
+    body = models.TextField()
+    # The same text segmented into words (PyThaiNLP), one space around each: what query
+    # pieces too short for a trigram index must match whole.
+    words = models.TextField()
+
+    class Meta:
+        verbose_name = "search entry"
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return self.code_key

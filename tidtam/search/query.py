@@ -1,0 +1,193 @@
+"""Finding projects by their words: the one matching rule, for the search page and for the
+project list's text filter.
+
+The rule, identical on SQLite and PostgreSQL:
+
+- The query is normalised like the indexed text (`normalise_thai`: SARA AM, zero-width
+  characters, Thai digits, case) and split on spaces into pieces.
+- A piece of three characters or more matches when it occurs anywhere in a project's indexed
+  text, inside a word or across words: "สร้างสะพ" and "ก่อสร้าง" both find "โครงการก่อสร้าง
+  สะพาน", however PyThaiNLP happened to segment either side.
+- A shorter piece ("ไฟ", "5") is too short for a trigram index: it is segmented, and each of its
+  words must be a whole word of the project's segmented text. "ไฟ" finds "ซ่อมไฟ ทาง", not
+  "ไฟฟ้า".
+- A project matches when every piece does (in any of its texts): more words, fewer projects.
+
+Ranking, computed the same way on both databases (no engine's relevance score): a project
+whose code equals a piece first, then one whose code contains a piece, then one whose name
+contains every piece, then the others; within each, the newest fiscal year first, then the
+code. Pieces shorter than three characters do not rank.
+
+A search lists at most CAP projects. A query matching more is answered without ranking every
+match: each tier is looked up through the text index when it is small, and otherwise read in
+list order until the page is full, which for a common word is after a few rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from tidtam.lib.thai import normalise_thai
+from tidtam.projects.models import Project
+from tidtam.search import store
+from tidtam.search.index import words_of
+
+# Trigram indexes (FTS5's and pg_trgm's) need three characters to look a substring up.
+MIN_SUBSTRING = 3
+CAP = 1000
+ORDER = ("-fiscal_year", "code")
+
+
+@dataclass(frozen=True)
+class Terms:
+    pieces: tuple[str, ...]  # three characters or more: substrings
+    words: tuple[str, ...]  # from shorter pieces: whole words
+
+    def __bool__(self) -> bool:
+        return bool(self.pieces or self.words)
+
+
+def parse(text: str) -> Terms:
+    pieces: list[str] = []
+    words: list[str] = []
+    for piece in normalise_thai(text).split(" "):
+        if len(piece) >= MIN_SUBSTRING:
+            if piece not in pieces:
+                pieces.append(piece)
+        else:
+            words.extend(w for w in words_of(piece) if w not in words)
+    return Terms(tuple(pieces), tuple(words))
+
+
+def _all(conditions: Sequence[Q]) -> Q:
+    return reduce(and_, conditions, Q())
+
+
+def _any(conditions: Sequence[Q]) -> Q:
+    return reduce(or_, conditions)
+
+
+def _anywhere(piece: str) -> Q:
+    return (
+        Q(search_entry__code_key__contains=piece)
+        | Q(search_entry__name_key__contains=piece)
+        | Q(search_entry__body__contains=piece)
+    )
+
+
+def _sqlite(projects: QuerySet[Project]) -> bool:
+    return connections[projects.db].vendor == "sqlite"
+
+
+def _has_words(terms: Terms, *, sqlite: bool) -> Q:
+    return _all([store.has_word(w, sqlite=sqlite) for w in terms.words])
+
+
+def _matches(terms: Terms, *, sqlite: bool) -> Q:
+    """Every term, tested row by row (the text indexes find the same rows faster)."""
+    return _all([_anywhere(p) for p in terms.pieces]) & _has_words(terms, sqlite=sqlite)
+
+
+def _fts_all(pieces: Sequence[str]) -> str | None:
+    return " AND ".join(store.fts_phrase(p) for p in pieces) or None
+
+
+def filter_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
+    """The projects among these whose text has every term of `text` (the rule above); all of
+    them when `text` has no term. No ranking: the caller keeps its own order."""
+    terms = parse(text)
+    if not terms:
+        return projects
+    if _sqlite(projects):
+        return projects.filter(pk__in=store.fts_ids(_fts_all(terms.pieces), terms.words))
+    return projects.filter(_matches(terms, sqlite=False))
+
+
+@dataclass(frozen=True)
+class _Tier:
+    condition: Q  # on the entry's code and name, assuming the earlier tiers failed
+    fts: str | None  # SQLite: the same projects through the trigram table, terms included
+
+
+def _tiers(terms: Terms) -> list[_Tier]:
+    pieces = terms.pieces
+    everything = _fts_all(pieces)
+    if not pieces:
+        return [_Tier(Q(), None)]
+    exact = Q(search_entry__code_key__in=pieces)
+    partial = _any([Q(search_entry__code_key__contains=p) for p in pieces])
+    named = _all([Q(search_entry__name_key__contains=p) for p in pieces])
+    in_code = " OR ".join(f"code_key : {store.fts_phrase(p)}" for p in pieces)
+    in_name = " AND ".join(f"name_key : {store.fts_phrase(p)}" for p in pieces)
+    return [
+        _Tier(exact, None),
+        _Tier(partial & ~exact, f"({in_code}) AND {everything}"),
+        _Tier(named & ~exact & ~partial, in_name),
+        _Tier(~exact & ~partial & ~named, everything),
+    ]
+
+
+def _rank(terms: Terms) -> Case:
+    tiers = _tiers(terms)
+    return Case(
+        *(When(tier.condition, then=Value(n)) for n, tier in enumerate(tiers[:-1])),
+        default=Value(len(tiers) - 1),
+        output_field=IntegerField(),
+    )
+
+
+def _probe(
+    visible: QuerySet[Project], terms: Terms, tier: _Tier | None, exclude: list[int]
+) -> list[int]:
+    """Up to CAP + 1 ids of the visible projects matching the terms (in this tier), found
+    through the text indexes."""
+    sqlite = _sqlite(visible)
+    if not sqlite or (tier is not None and tier.fts is None and terms.pieces):
+        condition = _matches(terms, sqlite=sqlite)
+        found = visible.filter(condition & tier.condition if tier else condition)
+    else:
+        text = tier.fts if tier else _fts_all(terms.pieces)
+        found = store.fts_candidates(visible, text=text, words=() if text else terms.words)
+        if text:
+            found = found.filter(_has_words(terms, sqlite=True))
+    if exclude:
+        found = found.exclude(pk__in=exclude)
+    return list(found.order_by().values_list("pk", flat=True)[: CAP + 1])
+
+
+@dataclass(frozen=True)
+class Ranked:
+    ids: list[int]  # the page's projects, best first
+    total: int | None  # None: more than CAP
+
+
+def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int) -> Ranked:
+    """A page of the visible projects matching the terms, in rank order."""
+    probe = _probe(visible, terms, None, [])
+    if len(probe) <= CAP:
+        order = Project.objects.filter(pk__in=probe).annotate(tier=_rank(terms))
+        ids = order.order_by("tier", *ORDER).values_list("pk", flat=True)
+        return Ranked(list(ids[offset : offset + limit]), len(probe))
+    stop = min(offset + limit, CAP)
+    window: list[int] = []
+    earlier: list[int] = []
+    sqlite = _sqlite(visible)
+    for tier in _tiers(terms):
+        if len(window) >= stop:
+            break
+        found = _probe(visible, terms, tier, earlier)
+        if len(found) <= CAP:
+            order = Project.objects.filter(pk__in=found).order_by(*ORDER)
+            window += order.values_list("pk", flat=True)
+            earlier += found
+            continue
+        # A common tier: the page is among its first rows in list order.
+        rows = visible.filter(_matches(terms, sqlite=sqlite) & tier.condition).order_by(*ORDER)
+        window += rows.values_list("pk", flat=True)[: stop - len(window)]
+    return Ranked(window[offset:stop], None)
