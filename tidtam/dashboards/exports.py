@@ -160,7 +160,7 @@ KPI_COLUMNS = (
     Column("unit", _("Unit"), "text"),
     Column("target", _("Target"), "decimal"),
     Column("achieved", _("Achieved"), "decimal"),
-    Column("percent_of_target", _("Achieved (% of target)"), "percent"),
+    Column("percent_of_target", _("Achieved, percent of target"), "percent"),
     Column("met", _("Target met"), "bool"),
     Column("quarters", _("Quarters reported"), "int"),
 )
