@@ -157,6 +157,22 @@ def _is_boundary(text: str, cut: int) -> bool:
     return text[cut - 1] not in LEADING_VOWELS
 
 
+def grapheme_floor(text: str, at: int) -> int:
+    """The nearest place at or before `at` where text can be cut between graphemes."""
+    at = max(0, min(at, len(text)))
+    while not _is_boundary(text, at):
+        at -= 1
+    return at
+
+
+def grapheme_ceil(text: str, at: int) -> int:
+    """The nearest place at or after `at` where text can be cut between graphemes."""
+    at = max(0, min(at, len(text)))
+    while at < len(text) and not _is_boundary(text, at):
+        at += 1
+    return at
+
+
 def truncate(text: str, limit: int, ellipsis: str = "…") -> str:
     """Shorten text to at most `limit` characters, ellipsis included, between graphemes."""
     if len(text) <= limit:

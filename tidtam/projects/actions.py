@@ -86,7 +86,7 @@ def set_items(
         )
         for n, (label, text) in enumerate(items, 1)
     }
-    return write.sync_rows(
+    result = write.sync_rows(
         ProjectItem,
         existing=[] if new else project.items.all(),
         key=lambda item: (item.kind, item.order),
@@ -95,6 +95,10 @@ def set_items(
         by=by,
         reason=reason,
     )
+    if result.created or result.updated or result.deleted:
+        # Objectives and targets are searched: the project's index entry reads them.
+        write.facts_changed(projects=[project.pk])
+    return result
 
 
 def validate_steps(steps: Sequence[StepInput]) -> None:

@@ -41,6 +41,18 @@ def words_of(key: str) -> tuple[str, ...]:
     return _segment(key) if key else ()
 
 
+def word_spans(key: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, word) of each word of a normalised text, as `words_of` finds them."""
+    at = 0
+    for token in word_tokenize(key, engine="newmm", keep_whitespace=False):
+        start = key.find(token, at)
+        if start < 0:
+            continue
+        at = start + len(token)
+        for m in _WORD.finditer(token):
+            yield start + m.start(), start + m.end(), m.group()
+
+
 def entry_for(project_id: int, texts: ProjectTexts) -> SearchEntry:
     code_key = normalise_thai(texts.code)
     name_key = normalise_thai(texts.name)

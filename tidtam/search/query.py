@@ -33,36 +33,15 @@ from operator import and_, or_
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from tidtam.lib.thai import normalise_thai
 from tidtam.projects.models import Project
 from tidtam.search import store
-from tidtam.search.index import words_of
+from tidtam.search.terms import Terms, parse
 
-# Trigram indexes (FTS5's and pg_trgm's) need three characters to look a substring up.
-MIN_SUBSTRING = 3
 CAP = 1000
-ORDER = ("-fiscal_year", "code")
-
-
-@dataclass(frozen=True)
-class Terms:
-    pieces: tuple[str, ...]  # three characters or more: substrings
-    words: tuple[str, ...]  # from shorter pieces: whole words
-
-    def __bool__(self) -> bool:
-        return bool(self.pieces or self.words)
-
-
-def parse(text: str) -> Terms:
-    pieces: list[str] = []
-    words: list[str] = []
-    for piece in normalise_thai(text).split(" "):
-        if len(piece) >= MIN_SUBSTRING:
-            if piece not in pieces:
-                pieces.append(piece)
-        else:
-            words.extend(w for w in words_of(piece) if w not in words)
-    return Terms(tuple(pieces), tuple(words))
+# Beyond this many rows into a tier of at most BIG projects, the tier is sorted, not read.
+DEEP = 100
+BIG = 10 * CAP
+ORDER = ("-fiscal_year_id", "code")
 
 
 def _all(conditions: Sequence[Q]) -> Q:
@@ -110,16 +89,33 @@ def filter_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]
 
 
 @dataclass(frozen=True)
+class _Index:
+    """SQLite: how to find a tier's projects through an FTS5 table (the rest of the terms are
+    then tested row by row)."""
+
+    table: str
+    expression: str
+    rows: Q
+
+
+@dataclass(frozen=True)
 class _Tier:
     condition: Q  # on the entry's code and name, assuming the earlier tiers failed
-    fts: str | None  # SQLite: the same projects through the trigram table, terms included
+    index: _Index | None  # None: the condition is looked up through a b-tree index
+
+
+def _everything(terms: Terms) -> _Index:
+    if not terms.pieces:
+        return _Index(store.WORDS_FTS, store.words_expression(terms.words), Q())
+    everything = _fts_all(terms.pieces)
+    assert everything is not None
+    return _Index(store.TEXT_FTS, everything, _has_words(terms, sqlite=True))
 
 
 def _tiers(terms: Terms) -> list[_Tier]:
     pieces = terms.pieces
-    everything = _fts_all(pieces)
     if not pieces:
-        return [_Tier(Q(), None)]
+        return [_Tier(Q(), _everything(terms))]
     exact = Q(search_entry__code_key__in=pieces)
     partial = _any([Q(search_entry__code_key__contains=p) for p in pieces])
     named = _all([Q(search_entry__name_key__contains=p) for p in pieces])
@@ -127,9 +123,15 @@ def _tiers(terms: Terms) -> list[_Tier]:
     in_name = " AND ".join(f"name_key : {store.fts_phrase(p)}" for p in pieces)
     return [
         _Tier(exact, None),
-        _Tier(partial & ~exact, f"({in_code}) AND {everything}"),
-        _Tier(named & ~exact & ~partial, in_name),
-        _Tier(~exact & ~partial & ~named, everything),
+        _Tier(
+            partial & ~exact,
+            _Index(store.TITLE_FTS, in_code, _matches(terms, sqlite=True)),
+        ),
+        _Tier(
+            named & ~exact & ~partial,
+            _Index(store.TITLE_FTS, in_name, _has_words(terms, sqlite=True)),
+        ),
+        _Tier(~exact & ~partial & ~named, _everything(terms)),
     ]
 
 
@@ -143,22 +145,24 @@ def _rank(terms: Terms) -> Case:
 
 
 def _probe(
-    visible: QuerySet[Project], terms: Terms, tier: _Tier | None, exclude: list[int]
+    visible: QuerySet[Project],
+    terms: Terms,
+    tier: _Tier | None,
+    exclude: list[int],
+    limit: int = CAP + 1,
 ) -> list[int]:
-    """Up to CAP + 1 ids of the visible projects matching the terms (in this tier), found
+    """Up to `limit` ids of the visible projects matching the terms (in this tier), found
     through the text indexes."""
     sqlite = _sqlite(visible)
-    if not sqlite or (tier is not None and tier.fts is None and terms.pieces):
+    index = _everything(terms) if tier is None else tier.index
+    if sqlite and index is not None:
+        found = store.fts_candidates(visible, index.table, index.expression).filter(index.rows)
+    else:
         condition = _matches(terms, sqlite=sqlite)
         found = visible.filter(condition & tier.condition if tier else condition)
-    else:
-        text = tier.fts if tier else _fts_all(terms.pieces)
-        found = store.fts_candidates(visible, text=text, words=() if text else terms.words)
-        if text:
-            found = found.filter(_has_words(terms, sqlite=True))
     if exclude:
         found = found.exclude(pk__in=exclude)
-    return list(found.order_by().values_list("pk", flat=True)[: CAP + 1])
+    return list(found.order_by().values_list("pk", flat=True)[:limit])
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,16 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
             window += order.values_list("pk", flat=True)
             earlier += found
             continue
+        need = stop - len(window)
+        if need > DEEP:
+            # A page far down a tier of middling size: sorting the whole tier is cheaper
+            # than reading the list until the page.
+            found = _probe(visible, terms, tier, earlier, limit=BIG + 1)
+            if len(found) <= BIG:
+                order = Project.objects.filter(pk__in=found).order_by(*ORDER)
+                window += order.values_list("pk", flat=True)[:need]
+                continue
         # A common tier: the page is among its first rows in list order.
         rows = visible.filter(_matches(terms, sqlite=sqlite) & tier.condition).order_by(*ORDER)
-        window += rows.values_list("pk", flat=True)[: stop - len(window)]
+        window += rows.values_list("pk", flat=True)[:need]
     return Ranked(window[offset:stop], None)

@@ -9,16 +9,18 @@ projects have every term", so both databases find the same projects.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from tidtam.projects.models import Project
+if TYPE_CHECKING:
+    from tidtam.projects.models import Project
 
 ENTRY = "search_searchentry"
 TEXT_FTS = "search_text_fts"
+TITLE_FTS = "search_title_fts"
 WORDS_FTS = "search_words_fts"
 
 _SQLITE = [
@@ -26,6 +28,11 @@ _SQLITE = [
     # (the tokenizer's own case folding is not Python's).
     f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TEXT_FTS} USING fts5(
         code_key, name_key, body, content='{ENTRY}', content_rowid='project_id',
+        tokenize='trigram case_sensitive 1')""",
+    # Code and name alone, for ranking: a word common in reports is looked up in these short
+    # texts without reading its every occurrence in the reports.
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {TITLE_FTS} USING fts5(
+        code_key, name_key, content='{ENTRY}', content_rowid='project_id',
         tokenize='trigram case_sensitive 1')""",
     # The words are split by PyThaiNLP and joined with spaces; every character a word may hold
     # is a token character here, so each word is exactly one token.
@@ -35,21 +42,29 @@ _SQLITE = [
     f"""CREATE TRIGGER IF NOT EXISTS search_entry_inserted AFTER INSERT ON {ENTRY} BEGIN
         INSERT INTO {TEXT_FTS}(rowid, code_key, name_key, body)
             VALUES (new.project_id, new.code_key, new.name_key, new.body);
+        INSERT INTO {TITLE_FTS}(rowid, code_key, name_key)
+            VALUES (new.project_id, new.code_key, new.name_key);
         INSERT INTO {WORDS_FTS}(rowid, words) VALUES (new.project_id, new.words);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_entry_deleted AFTER DELETE ON {ENTRY} BEGIN
         INSERT INTO {TEXT_FTS}({TEXT_FTS}, rowid, code_key, name_key, body)
             VALUES ('delete', old.project_id, old.code_key, old.name_key, old.body);
+        INSERT INTO {TITLE_FTS}({TITLE_FTS}, rowid, code_key, name_key)
+            VALUES ('delete', old.project_id, old.code_key, old.name_key);
         INSERT INTO {WORDS_FTS}({WORDS_FTS}, rowid, words)
             VALUES ('delete', old.project_id, old.words);
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS search_entry_updated AFTER UPDATE ON {ENTRY} BEGIN
         INSERT INTO {TEXT_FTS}({TEXT_FTS}, rowid, code_key, name_key, body)
             VALUES ('delete', old.project_id, old.code_key, old.name_key, old.body);
+        INSERT INTO {TITLE_FTS}({TITLE_FTS}, rowid, code_key, name_key)
+            VALUES ('delete', old.project_id, old.code_key, old.name_key);
         INSERT INTO {WORDS_FTS}({WORDS_FTS}, rowid, words)
             VALUES ('delete', old.project_id, old.words);
         INSERT INTO {TEXT_FTS}(rowid, code_key, name_key, body)
             VALUES (new.project_id, new.code_key, new.name_key, new.body);
+        INSERT INTO {TITLE_FTS}(rowid, code_key, name_key)
+            VALUES (new.project_id, new.code_key, new.name_key);
         INSERT INTO {WORDS_FTS}(rowid, words) VALUES (new.project_id, new.words);
     END""",
 ]
@@ -72,6 +87,7 @@ _SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS search_entry_deleted",
     "DROP TRIGGER IF EXISTS search_entry_updated",
     f"DROP TABLE IF EXISTS {TEXT_FTS}",
+    f"DROP TABLE IF EXISTS {TITLE_FTS}",
     f"DROP TABLE IF EXISTS {WORDS_FTS}",
 ]
 
@@ -100,12 +116,6 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(sql)
 
 
-def uses_fts5(projects: QuerySet[Any]) -> bool:
-    from django.db import connections
-
-    return connections[projects.db].vendor == "sqlite"
-
-
 def fts_phrase(text: str) -> str:
     """An FTS5 string literal: the text as one phrase, quotes doubled."""
     return '"' + text.replace('"', '""') + '"'
@@ -128,20 +138,18 @@ def has_word(word: str, *, sqlite: bool) -> Q:
     )
 
 
-def fts_candidates(
-    projects: QuerySet[Project], *, text: str | None, words: tuple[str, ...]
-) -> QuerySet[Project]:
-    """SQLite: the projects an FTS5 expression over code, name and body finds (`text`), or,
-    without one, those having all the `words`; joined row by row, so a LIMIT stops early."""
-    if text is not None:
-        table, expression = TEXT_FTS, text
-    else:
-        table, expression = WORDS_FTS, " AND ".join(fts_phrase(w) for w in words)
+def fts_candidates(projects: QuerySet[Project], table: str, expression: str) -> QuerySet[Project]:
+    """SQLite: the projects an FTS5 table's expression finds, joined row by row, so that a
+    LIMIT stops the look-up early."""
     return projects.extra(
         tables=[table],
         where=[f"{table}.rowid = projects_project.id", f"{table} MATCH %s"],
         params=[expression],
     )
+
+
+def words_expression(words: tuple[str, ...]) -> str:
+    return " AND ".join(fts_phrase(w) for w in words)
 
 
 def fts_ids(text: str | None, words: tuple[str, ...]) -> RawSQL:
@@ -152,5 +160,14 @@ def fts_ids(text: str | None, words: tuple[str, ...]) -> RawSQL:
         params.append(text)
     if words:
         parts.append(f"SELECT rowid FROM {WORDS_FTS} WHERE {WORDS_FTS} MATCH %s")
-        params.append(" AND ".join(fts_phrase(w) for w in words))
+        params.append(words_expression(words))
     return RawSQL(" INTERSECT ".join(parts), params)
+
+
+def optimize(connection: BaseDatabaseWrapper) -> None:
+    """Merge the FTS5 tables' segments after a bulk write (SQLite; nothing elsewhere)."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for table in (TEXT_FTS, TITLE_FTS, WORDS_FTS):
+            cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
