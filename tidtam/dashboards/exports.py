@@ -57,11 +57,16 @@ CONTENT_TYPES = {
 }
 
 
-def in_chunks(rows: QuerySet[M], related: tuple[str, ...], only: tuple[str, ...]) -> Iterator[M]:
+def in_chunks(
+    rows: QuerySet[M], related: tuple[str, ...], only: tuple[str, ...] = ()
+) -> Iterator[M]:
     """The rows in their order, read CHUNK_KEYS at a time: the keys first (narrow), then
-    each chunk's rows whole with `related`, one query a chunk."""
+    each chunk's rows with `related` (and only the fields `only` names, when it does), one
+    query a chunk."""
     keys = list(rows.values_list("pk", flat=True))
-    chunk_of = rows.model._default_manager.select_related(*related).only(*only)
+    chunk_of = rows.model._default_manager.select_related(*related)
+    if only:
+        chunk_of = chunk_of.only(*only)
     for start in range(0, len(keys), CHUNK_KEYS):
         part = keys[start : start + CHUNK_KEYS]
         found = chunk_of.in_bulk(part)
@@ -170,7 +175,7 @@ def kpi_table(kpis: QuerySet[Kpi], lang: str) -> Table:
     """The KPIs, in their order, with what their approved results achieved."""
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for kpi in in_chunks(kpis, ("agency", "standing"), ()):
+        for kpi in in_chunks(kpis, ("agency", "standing")):
             try:
                 s: KpiStanding | None = kpi.standing
             except KpiStanding.DoesNotExist:
@@ -209,7 +214,7 @@ def flag_table(flags: QuerySet[StandingFlag], lang: str) -> Table:
 
     def rows() -> Iterator[tuple[Any, ...]]:
         related = ("project__agency", "project__standing")
-        for row in in_chunks(flags, related, ()):
+        for row in in_chunks(flags, related):
             project = row.project
             s = _standing(project)
             yield (

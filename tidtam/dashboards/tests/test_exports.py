@@ -216,6 +216,42 @@ def test_an_exports_query_count_does_not_grow_with_rows(
     assert count() == few
 
 
+@pytest.mark.parametrize("url", ["/kpis/export.csv?fy=2563", "/flags/export.xlsx?fy=2563"])
+def test_the_kpi_and_flag_exports_query_count_does_not_grow_with_rows(
+    client: Client, projects: dict[str, Project], url: str
+) -> None:
+    client.force_login(make_member("reader", Role.EXECUTIVE))
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            b"".join(client.get(url).streaming_content)  # type: ignore[attr-defined]
+        return len(queries)
+
+    def add(n: int) -> None:
+        project = make_project(code=f"11000000-{n:04d}", agency=projects["canal"].agency)
+        stand(project)
+        kpi = Kpi.objects.create(
+            code=f"K-{n}",
+            fiscal_year=project.fiscal_year,
+            agency=project.agency,
+            text="ตัวชี้วัด",
+            kpi_type=KpiType.STRATEGIC,
+            origin=Origin.MANUAL,
+        )
+        KpiSupport.objects.create(kpi=kpi, project=project)
+        flag = Flag(
+            FlagKind.COMPLETE_WITH_FUTURE_STEPS,
+            {"date": date(2020, 1, 15), "count": 1, "first_start": date(2020, 3, 1)},
+        )
+        StandingFlag.objects.create(project=project, kind=flag.kind, details=flag_to_json(flag))
+
+    add(10)
+    few = count()
+    for n in range(11, 40):
+        add(n)
+    assert count() == few
+
+
 def test_kpis_export_with_the_lists_filters(client: Client, projects: dict[str, Project]) -> None:
     year = FiscalYear.ensure(2563)
     agency = projects["canal"].agency

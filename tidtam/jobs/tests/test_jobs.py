@@ -260,3 +260,20 @@ def test_the_list_of_jobs_shows_the_users_own_with_a_fixed_number_of_queries(
     assert client.get("/jobs/").status_code == 200
     client.logout()
     assert client.get("/jobs/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_progress_is_written_a_few_times_a_second_not_at_every_row(monkeypatch: Any) -> None:
+    job = make_job(state=JobState.RUNNING)
+    now = [1000.0]
+    monkeypatch.setattr("tidtam.jobs.actions.time.monotonic", lambda: now[0])
+    progress = Progress(job)
+    with CaptureQueriesContext(connection) as writes:
+        progress.total(100)  # always written
+        for _ in range(50):
+            progress.advance()  # within the same instant: kept for later
+    assert len(writes) == 1
+    now[0] += 1
+    progress.advance()
+    job.refresh_from_db()
+    assert (job.done, job.total) == (51, 100)
