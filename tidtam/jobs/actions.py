@@ -10,8 +10,9 @@ any other exception fails the job with a general reason, its traceback going to 
 A worker that dies mid-job (killed, out of memory, the machine restarting) leaves its job
 running with a heartbeat that no longer moves. Such a job is marked failed, saying that the
 work stopped and may be asked for again, once it has been silent for JOBS_STALE_SECONDS:
-when its page asks for its progress, and by `purge_jobs`. It is not re-run by itself: a job
-that killed its worker (an export too large for the memory) would kill the next one too.
+when its page asks for its progress, and by `purge_jobs` (a worker stopped with a second
+Ctrl-C or SIGTERM marks its job so at once). It is not re-run by itself: a job that killed its
+worker (an export too large for the memory) would kill the next one too.
 """
 
 from __future__ import annotations
@@ -163,6 +164,10 @@ def run(job_id: str) -> None:
     except JobFailed as refused:
         _fail(job, refused.message, refused.values)
         return
+    except (SystemExit, KeyboardInterrupt):
+        # The worker was told twice to stop: it abandons the job, saying so at once.
+        _fail(job, WORKER_STOPPED)
+        raise
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         _fail(job, UNEXPECTED)

@@ -27,6 +27,7 @@ from tidtam.jobs.actions import (
     Progress,
     job_kind,
     result_file,
+    run,
     start_job,
 )
 from tidtam.jobs.models import Job, JobState
@@ -55,6 +56,11 @@ def refuse(job: Job, progress: Progress) -> tuple[Path, str, str]:
 @job_kind("test-crash")
 def crash(job: Job, progress: Progress) -> tuple[Path, str, str]:
     raise RuntimeError("secret internal detail")
+
+
+@job_kind("test-stopped")
+def stopped(job: Job, progress: Progress) -> tuple[Path, str, str]:
+    raise SystemExit(1)
 
 
 @pytest.fixture(autouse=True)
@@ -277,3 +283,12 @@ def test_progress_is_written_a_few_times_a_second_not_at_every_row(monkeypatch: 
     progress.advance()
     job.refresh_from_db()
     assert (job.done, job.total) == (51, 100)
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_is_forced_to_stop_says_so_at_once() -> None:
+    job = make_job(kind="test-stopped")
+    with pytest.raises(SystemExit):
+        run(str(job.pk))
+    job.refresh_from_db()
+    assert (job.state, job.error) == (JobState.FAILED, WORKER_STOPPED)
