@@ -348,20 +348,26 @@ def export(request: HttpRequest, list_name: str, fmt: str) -> HttpResponseBase:
             request=request,
         )
         return redirect("job-detail", job.pk)
-    table = kind.table(rows, lang)
-    response: HttpResponseBase
+    return table_response(kind.table(rows, lang), fmt, filename=name, lang=lang)
+
+
+def table_response(table: Table, fmt: str, *, filename: str, lang: str) -> HttpResponseBase:
+    """Any table as a downloaded file: CSV streamed as it is written, XLSX written first (for
+    tables of a few thousand rows at most; longer ones belong in a job)."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("no such format")
     if fmt == "csv":
         response = StreamingHttpResponse(
             csv_chunks(table, lang=lang), content_type=CONTENT_TYPES["csv"]
         )
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     # openpyxl writes a zip, which needs its whole file: a temporary file, not the memory.
     spool = tempfile.TemporaryFile()  # noqa: SIM115  FileResponse closes it
     write_xlsx(table, spool, lang=lang)
     spool.seek(0)
     return FileResponse(
-        spool, as_attachment=True, filename=name, content_type=CONTENT_TYPES["xlsx"]
+        spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"]
     )
 
 

@@ -22,9 +22,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tidtam.accounts.models import Role
+from tidtam.dashboards.exports import table_response
 from tidtam.indicators.models import Kpi, KpiSupport, KpiType
 from tidtam.jobs.models import Job, JobState
-from tidtam.lib.tabular import BOM
+from tidtam.lib.tabular import BOM, Column, Table
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.standing.flags import Flag, FlagKind, flag_to_json
@@ -355,3 +356,12 @@ def test_a_large_export_goes_through_a_job_even_for_a_signed_out_reader(
         rows = xlsx_rows(client, f"/jobs/{job.pk}/download/")
     assert [row[0] for row in rows[1:]] == expected
     assert Client().get(f"/jobs/{job.pk}/download/").status_code == 404
+
+
+def test_any_table_can_be_answered_as_a_file() -> None:
+    table = Table("สรุป", [Column("agency", "Agency"), Column("n", "Projects", "int")], [("=A1", 3)])
+    response = table_response(table, "csv", filename="summary.csv", lang="en")
+    data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert data == BOM + b"Agency,Projects\r\n'=A1,3\r\n"
+    response = table_response(table, "xlsx", filename="summary.xlsx", lang="en")
+    assert response["Content-Disposition"] == 'attachment; filename="summary.xlsx"'
