@@ -6,6 +6,11 @@ from tidtam.dashboards import views as pages
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    re_path(
+        r"^dashboard/(?P<table>[a-z]+)\.(?P<fmt>csv|xlsx)$",
+        pages.dashboard_export,
+        name="dashboard-export",
+    ),
     path("projects/", pages.project_list, name="project-list"),
     # Before projects/<str:code>/: "export.csv" is not a project code.
     re_path(r"^projects/export\.(?P<fmt>csv|xlsx)$", exports.project_export, name="project-export"),
@@ -16,6 +21,7 @@ urlpatterns = [
     re_path(r"^kpis/export\.(?P<fmt>csv|xlsx)$", exports.kpi_export, name="kpi-export"),
     path("", include("tidtam.indicators.urls")),
     path("flags/", flagged.flag_list, name="flags"),
+    path("search/", include("tidtam.search.urls")),
     re_path(r"^flags/export\.(?P<fmt>csv|xlsx)$", exports.flag_export, name="flag-export"),
     path("jobs/", include("tidtam.jobs.urls")),
     path("", include("tidtam.reporting.urls")),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from tidtam.dashboards.filters import ProjectFilters
 from tidtam.indicators.models import Kpi, KpiResult
 from tidtam.lib.fiscal import quarter_of
+from tidtam.lib.tabular import Column, Table
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.models import FiscalYear, PlanLink, Project
 from tidtam.reporting.models import Problem, ProblemCategory
@@ -445,3 +446,111 @@ def _late(
     board.late_projects = [
         LateProject(found[pk], finish, budget) for pk, finish, budget in biggest if pk in found
     ]
+
+
+GROUP_COLUMNS = (
+    Column("projects", _("Projects"), "int"),
+    Column("progress", _("Average progress (%)"), "percent"),
+    Column("behind", _("Behind or critical"), "int"),
+    Column("missing", _("Missing this month's report"), "int"),
+    Column("kpi", _("KPI achievement (%)"), "percent"),
+    Column("allocated", _("Budget allocated"), "baht"),
+    Column("released", _("Released"), "baht"),
+    Column("spent", _("Spent"), "baht"),
+)
+
+
+def _group_rows(rows: list[Row]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            row.label,
+            row.projects.value,
+            row.progress.value,
+            row.behind.value,
+            row.missing.value,
+            row.kpi_achievement.value,
+            row.allocated.value,
+            row.released.value,
+            row.spent.value,
+        )
+        for row in rows
+    ]
+
+
+def dashboard_tables(board: Dashboard) -> dict[str, Table]:
+    """Each table of the dashboard as an export: the same rows and figures as the page."""
+    fy = board.fiscal_year
+    total = [board.agency_total] if board.agency_total else []
+    return (
+        {
+            "status": Table(
+                _("Projects by status"),
+                (
+                    Column("status", _("Status")),
+                    Column("projects", _("Projects"), "int"),
+                    Column("share", _("Share (%)"), "percent"),
+                ),
+                [(s.label, s.count.value, s.percent) for s in board.statuses],
+            ),
+            "agencies": Table(
+                _("Agencies"),
+                (Column("agency", _("Agency")), *GROUP_COLUMNS),
+                _group_rows(board.agencies + total),
+            ),
+            "groups": Table(
+                _("District groups"),
+                (Column("group", _("District group")), *GROUP_COLUMNS),
+                _group_rows(board.groups),
+            ),
+            "districts": Table(
+                _("District offices"),
+                (Column("district", _("District office")), *GROUP_COLUMNS),
+                _group_rows(board.districts),
+            ),
+            "plan": Table(
+                _("Along the plan"),
+                (
+                    Column("level", _("Level")),
+                    Column("code", _("Code")),
+                    Column("node", _("Plan node")),
+                    Column("projects", _("Projects"), "int"),
+                    Column("progress", _("Average progress (%)"), "percent"),
+                ),
+                [
+                    (r.level, r.code, r.name, r.projects.value, r.progress.value)
+                    for r in board.plan_rows
+                ],
+            ),
+            "problems": Table(
+                _("Open problems most often raised"),
+                (
+                    Column("category", _("Category")),
+                    Column("problems", _("Open problems"), "int"),
+                    Column("projects", _("Projects"), "int"),
+                ),
+                [(r.category, r.problems, r.projects.value) for r in board.problems],
+            ),
+            "late": Table(
+                _("Forecast to finish after the fiscal year ends"),
+                (
+                    Column("code", _("Code")),
+                    Column("project", _("Project")),
+                    Column("agency", _("Agency")),
+                    Column("finish", _("Forecast finish"), "date"),
+                    Column("budget", _("Budget (baht)"), "baht"),
+                ),
+                [
+                    (
+                        r.project.code,
+                        r.project.name,
+                        r.project.agency.name_th,
+                        r.forecast_finish,
+                        r.budget,
+                    )
+                    for r in board.late_projects
+                ],
+            ),
+        }
+        if fy is not None
+        else {}
+    )

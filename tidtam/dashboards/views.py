@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership
+from tidtam.dashboards.exports import table_response
 from tidtam.dashboards.filters import (
     SORTS,
     ProjectFilters,
@@ -21,7 +22,7 @@ from tidtam.dashboards.filters import (
     project_list_choices,
     years_with,
 )
-from tidtam.dashboards.portfolio import build_dashboard
+from tidtam.dashboards.portfolio import Dashboard, build_dashboard, dashboard_tables
 from tidtam.dashboards.project_page import build_project_page
 from tidtam.lib.language import current_language
 from tidtam.lib.web import int_or_none
@@ -32,11 +33,9 @@ from tidtam.reporting.models import ProgressReport
 PAGE_SIZE = 50
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard of a fiscal year and quarter, over the projects the reader may see."""
+def _dashboard(request: HttpRequest) -> Dashboard:
     visible = projects_for_user(request.user)
-    board = build_dashboard(
+    return build_dashboard(
         visible,
         years_with(visible),
         fiscal_year=int_or_none(request.GET.get("fy")),
@@ -45,7 +44,27 @@ def home(request: HttpRequest) -> HttpResponse:
         lang=current_language(),
         today=timezone.localdate(),
     )
-    return render(request, "dashboards/home.html", {"view": board})
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The dashboard of a fiscal year and quarter, over the projects the reader may see."""
+    return render(request, "dashboards/home.html", {"view": _dashboard(request)})
+
+
+@require_GET
+def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
+    """One table of the dashboard, for the same year, quarter and plan, as CSV or XLSX."""
+    board = _dashboard(request)
+    tables = dashboard_tables(board)
+    if table not in tables:
+        raise Http404("no such table")
+    return table_response(
+        tables[table],
+        fmt,
+        filename=f"tidtam-dashboard-{board.fiscal_year}-{table}.{fmt}",
+        lang=current_language(),
+    )
 
 
 @dataclass

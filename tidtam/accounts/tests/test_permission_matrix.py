@@ -222,9 +222,15 @@ CASES: list[Case] = [
     Case("kpi-detail", "supports a published project", fixed("kpi-detail", "K-A"), EVERYONE),
     Case("kpi-detail", "supports unpublished only", fixed("kpi-detail", "K-A2"), INSIDE_A),
     Case("flags", "", fixed("flags"), EVERYONE),
+    Case("search", "", fixed("search"), EVERYONE),
     *[
         Case(name, fmt, fixed(name, fmt), EVERYONE)
         for name in ("project-export", "kpi-export", "flag-export")
+        for fmt in ("csv", "xlsx")
+    ],
+    *[
+        Case("dashboard-export", f"{table}.{fmt}", fixed("dashboard-export", table, fmt), EVERYONE)
+        for table in ("agencies", "late")
         for fmt in ("csv", "xlsx")
     ],
     Case("job-list", "", fixed("job-list"), SIGNED_IN),

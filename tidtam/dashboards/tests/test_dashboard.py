@@ -354,3 +354,24 @@ def test_a_filter_state_is_a_shareable_url_and_pages_keep_it(
     )
     # The sort links keep every status asked for.
     assert "status=behind&status=on_track" in page
+
+
+def test_a_dashboard_table_exports_as_csv_and_xlsx_with_the_page_figures(
+    executive: Client,
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    response = executive.get("/dashboard/groups.csv?fy=2563")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:3] == ["กลุ่มเขต", "โครงการ", "ความก้าวหน้าเฉลี่ย (%)"]
+    assert rows[1][:5] == ["กลุ่มเขตกรุงเทพกลาง", "2", "55.00", "0", "1"]
+    response = executive.get("/dashboard/late.xlsx?fy=2563")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active  # type: ignore[attr-defined]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert [row[0] for row in values[1:]] == ["11000000-0002", "50200000-0001"]
+    assert executive.get("/dashboard/nosuch.csv?fy=2563").status_code == 404
