@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import exports
 from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
@@ -206,6 +207,7 @@ def main(small_counts: Path) -> None:
     counts = measure_pages(fiscal_year, REQUESTS)
     small: dict[str, Any] = json.loads(small_counts.read_text())
     compare_counts(small["counts"], counts, (small["projects"], total))
+    exports.figures(fiscal_year)
     bench_import("legacy import into the city-scale database")
 
 
