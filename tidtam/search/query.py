@@ -35,6 +35,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from tidtam.projects.models import Project
 from tidtam.search import store
+from tidtam.search.passages import collect
+from tidtam.search.snippet import Snippet, best_snippet
 from tidtam.search.terms import Terms, parse
 
 CAP = 1000
@@ -179,6 +181,8 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
         ids = order.order_by("tier", *ORDER).values_list("pk", flat=True)
         return Ranked(list(ids[offset : offset + limit]), len(probe))
     stop = min(offset + limit, CAP)
+    if offset >= stop:
+        return Ranked([], None)
     window: list[int] = []
     earlier: list[int] = []
     sqlite = _sqlite(visible)
@@ -204,3 +208,47 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
         rows = visible.filter(_matches(terms, sqlite=sqlite) & tier.condition).order_by(*ORDER)
         window += rows.values_list("pk", flat=True)[:need]
     return Ranked(window[offset:stop], None)
+
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    project: Project  # with its agency, fiscal year and standing
+    snippet: Snippet | None
+
+
+@dataclass(frozen=True)
+class Results:
+    terms: Terms
+    hits: list[Hit]
+    page: int
+    total: int | None  # None: more than CAP match, and the first CAP are listed
+
+    @property
+    def pages(self) -> int:
+        listed = CAP if self.total is None else self.total
+        return max(1, -(-listed // PAGE_SIZE))
+
+
+def search(user: object, text: str, *, page: int = 1) -> Results:
+    """A page of the projects `user` may see whose text has every term, best first, each
+    with the passage that matched. A fixed number of queries, whatever the number of hits."""
+    terms = parse(text)
+    if not terms:
+        return Results(terms, [], 1, 0)
+    visible = Project.objects.visible_to(user)
+    page = max(1, page)
+    found = ranked(visible, terms, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    projects = Project.objects.filter(pk__in=found.ids).select_related(
+        "agency", "fiscal_year", "standing"
+    )
+    by_pk = {p.pk: p for p in projects}
+    texts = collect(found.ids)
+    hits = [
+        Hit(by_pk[pk], best_snippet(texts[pk], terms) if pk in texts else None)
+        for pk in found.ids
+        if pk in by_pk
+    ]
+    return Results(terms, hits, page, found.total)

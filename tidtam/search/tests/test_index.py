@@ -1,0 +1,118 @@
+"""The index follows the actions that change a project's texts, and can be rebuilt whole."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tidtam.indicators import actions as kpi_actions
+from tidtam.indicators.tests.factories import make_kpi
+from tidtam.projects import actions as project_actions
+from tidtam.projects.models import FiscalYear, Project
+from tidtam.reporting import actions as report_actions
+from tidtam.search.models import SearchEntry
+from tidtam.search.tests.conftest import Find, index_all
+from tidtam.test import Personas, add_steps, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def project_input(project: Project, **values: object) -> project_actions.ProjectInput:
+    return project_actions.ProjectInput(
+        values={"name": project.name, "fiscal_year": project.fiscal_year, **values},
+        objectives=["ลดอุบัติเหตุ"],
+        targets=[],
+        links=[],
+        contacts=[],
+    )
+
+
+def test_renaming_a_project_through_its_action_finds_it_by_the_new_name_only(
+    personas: Personas, find: Find
+) -> None:
+    project = make_project(code="99990000-0001", name="โครงการติดตั้งกล้องวงจรปิด")
+    index_all()
+    assert find("วงจรปิด") == ["99990000-0001"]
+    project_actions.update_project(
+        project=project,
+        expected_version=project.version,
+        data=project_input(project, name="โครงการติดตั้งไฟส่องสว่าง"),
+        by=personas.officer_a,
+    )
+    assert find("ส่องสว่าง") == ["99990000-0001"]
+    assert find("วงจรปิด") == []
+    # the objectives the same action set
+    assert find("อุบัติเหตุ") == ["99990000-0001"]
+
+
+def test_a_project_created_through_its_action_is_found_at_once(
+    personas: Personas, find: Find
+) -> None:
+    template = make_project(code="99990000-0009", name="x", published=True)
+    project_actions.create_project(
+        agency=personas.agency_a,
+        code="99990000-0002",
+        data=project_input(template, name="โครงการปลูกต้นไม้", published=True),
+        by=personas.officer_a,
+    )
+    assert find("ปลูกต้นไม้") == ["99990000-0002"]
+
+
+def test_a_report_is_found_once_approved_not_while_a_draft(
+    personas: Personas, find: Find, settings: object
+) -> None:
+    project = make_project(code="99990000-0001", name="โครงการหนึ่ง")
+    add_steps(project, ("100", "2019-10-01", "2020-09-30"))
+    report = report_actions.create_report(
+        project=project,
+        values=report_actions.ReportValues(
+            report_date=date(2020, 1, 31), percent=Decimal(20), narrative="วางท่อระบายน้ำ"
+        ),
+        by=personas.officer_a,
+    )
+    assert find("วางท่อ", personas.executive) == []
+    report = report_actions.submit_report(report=report, by=personas.officer_a)
+    assert find("วางท่อ", personas.executive) == []
+    report_actions.approve_report(report=report, by=personas.approver_a)
+    assert find("วางท่อ") == ["99990000-0001"]
+
+
+def test_changing_a_kpi_through_its_action_refreshes_the_projects_it_supports(
+    personas: Personas, find: Find
+) -> None:
+    project = make_project(code="99990000-0001", name="โครงการหนึ่ง")
+    kpi = make_kpi("9999-0001", agency=personas.agency_a, projects=(project,), text="จำนวนต้นไม้")
+    index_all()
+    kpi_actions.update_kpi(
+        kpi=kpi,
+        expected_version=kpi.version,
+        values={"text": "จำนวนถังขยะ"},
+        projects=[project],
+        by=personas.officer_a,
+    )
+    assert find("ถังขยะ") == ["99990000-0001"]
+    assert find("ต้นไม้") == []
+
+
+def test_a_deleted_project_leaves_nothing_to_find(find: Find) -> None:
+    project = make_project(code="99990000-0001", name="โครงการชั่วคราว")
+    index_all()
+    project.delete()
+    assert not SearchEntry.objects.exists()
+    assert find("ชั่วคราว") == []
+
+
+def test_rebuild_search_index_indexes_every_project_or_one_fiscal_year(find: Find) -> None:
+    make_project(code="99990000-0001", name="โครงการเก่า", fiscal_year=FiscalYear.ensure(2562))
+    make_project(code="99990000-0002", name="โครงการใหม่", fiscal_year=FiscalYear.ensure(2563))
+    out = StringIO()
+    call_command("rebuild_search_index", "--fiscal-year", "2563", stdout=out)
+    assert find("โครงการ") == ["99990000-0002"]
+    assert "1 of 1 projects" in out.getvalue()
+    call_command("rebuild_search_index", stdout=out)
+    assert find("โครงการ") == ["99990000-0002", "99990000-0001"]
+    assert "search index rebuilt: 2 projects" in out.getvalue()
