@@ -28,6 +28,7 @@ data: migrate
 	$(BIN)/python manage.py import_legacy samples/legacy
 	$(BIN)/python manage.py generate_demo --projects 300 --years 1 --seed 1
 	$(BIN)/python manage.py refresh_standings
+	$(BIN)/python manage.py rebuild_search_index
 	$(BIN)/python manage.py load_demo_accounts
 
 setup: data

@@ -18,7 +18,7 @@ from pythainlp.tokenize import word_tokenize
 from tidtam.indicators.models import KpiSupport
 from tidtam.lib.thai import normalise_thai
 from tidtam.projects.models import Project
-from tidtam.search.models import SearchEntry
+from tidtam.search.models import SHORT_WORD_MARK, SearchEntry
 from tidtam.search.passages import ProjectTexts, collect
 
 CHUNK = 1000
@@ -57,15 +57,19 @@ def entry_for(project_id: int, texts: ProjectTexts) -> SearchEntry:
     code_key = normalise_thai(texts.code)
     name_key = normalise_thai(texts.name)
     others = [normalise_thai(p.text) for p in texts.others]
-    words = [w for key in (code_key, name_key, *others) for w in words_of(key)]
+    short = {w for key in (code_key, name_key, *others) for w in words_of(key) if len(w) < 3}
     return SearchEntry(
         project_id=project_id,
         code_key=code_key,
         name_key=name_key,
         # Pieces of a query never hold a space, so none can match across two texts.
         body=" ".join(others),
-        words=f" {' '.join(words)} ",
+        short_words=" ".join(marked_word(w) for w in sorted(short)),
     )
+
+
+def marked_word(word: str) -> str:
+    return f"{SHORT_WORD_MARK}{word}{SHORT_WORD_MARK}"
 
 
 def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:

@@ -7,6 +7,8 @@ from django.db import models
 
 from tidtam.projects.models import Project
 
+SHORT_WORD_MARK = "\x1f"
+
 
 class SearchEntry(models.Model):
     """One project's text in `normalise_thai` form, split by where it ranks: the code, the
@@ -19,9 +21,11 @@ class SearchEntry(models.Model):
     code_key = models.CharField(max_length=30, db_index=True)
     name_key = models.TextField()
     body = models.TextField()
-    # The same text segmented into words (PyThaiNLP), one space around each: what query
-    # pieces too short for a trigram index must match whole.
-    words = models.TextField()
+    # The distinct words of one or two characters in all of the above, as PyThaiNLP segments
+    # them, each between two SHORT_WORD_MARK: a query piece too short for a trigram index
+    # must be one of them. Marked this way, "\x1fไฟ\x1f" is itself a trigram-searchable
+    # substring, found only where the whole word is.
+    short_words = models.TextField()
 
     class Meta:
         verbose_name = "search entry"

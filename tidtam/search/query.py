@@ -67,7 +67,7 @@ def _sqlite(projects: QuerySet[Project]) -> bool:
 
 
 def _has_words(terms: Terms, *, sqlite: bool) -> Q:
-    return _all([store.has_word(w, sqlite=sqlite) for w in terms.words])
+    return _all([store.has_short_word(w, sqlite=sqlite) for w in terms.words])
 
 
 def _matches(terms: Terms, *, sqlite: bool) -> Q:
@@ -75,8 +75,14 @@ def _matches(terms: Terms, *, sqlite: bool) -> Q:
     return _all([_anywhere(p) for p in terms.pieces]) & _has_words(terms, sqlite=sqlite)
 
 
-def _fts_all(pieces: Sequence[str]) -> str | None:
-    return " AND ".join(store.fts_phrase(p) for p in pieces) or None
+def _fts_all(terms: Terms) -> str:
+    """SQLite: every term, as one FTS5 expression over the whole text."""
+    return " AND ".join(
+        [
+            *(f"{store.TEXT_COLUMNS} : {store.fts_phrase(p)}" for p in terms.pieces),
+            *(store.fts_short_word(w) for w in terms.words),
+        ]
+    )
 
 
 def filter_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
@@ -86,7 +92,7 @@ def filter_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]
     if not terms:
         return projects
     if _sqlite(projects):
-        return projects.filter(pk__in=store.fts_ids(_fts_all(terms.pieces), terms.words))
+        return projects.filter(pk__in=store.fts_ids(_fts_all(terms)))
     return projects.filter(_matches(terms, sqlite=False))
 
 
@@ -107,11 +113,7 @@ class _Tier:
 
 
 def _everything(terms: Terms) -> _Index:
-    if not terms.pieces:
-        return _Index(store.WORDS_FTS, store.words_expression(terms.words), Q())
-    everything = _fts_all(terms.pieces)
-    assert everything is not None
-    return _Index(store.TEXT_FTS, everything, _has_words(terms, sqlite=True))
+    return _Index(store.TEXT_FTS, _fts_all(terms), Q())
 
 
 def _tiers(terms: Terms) -> list[_Tier]:
@@ -123,16 +125,17 @@ def _tiers(terms: Terms) -> list[_Tier]:
     named = _all([Q(search_entry__name_key__contains=p) for p in pieces])
     in_code = " OR ".join(f"code_key : {store.fts_phrase(p)}" for p in pieces)
     in_name = " AND ".join(f"name_key : {store.fts_phrase(p)}" for p in pieces)
+    if terms.words:
+        # The short words are only in the large table: one expression there beats testing
+        # every named project's row for them.
+        short = " AND ".join(store.fts_short_word(w) for w in terms.words)
+        by_name = _Index(store.TEXT_FTS, f"{in_name} AND {short}", Q())
+    else:
+        by_name = _Index(store.TITLE_FTS, in_name, Q())
     return [
         _Tier(exact, None),
-        _Tier(
-            partial & ~exact,
-            _Index(store.TITLE_FTS, in_code, _matches(terms, sqlite=True)),
-        ),
-        _Tier(
-            named & ~exact & ~partial,
-            _Index(store.TITLE_FTS, in_name, _has_words(terms, sqlite=True)),
-        ),
+        _Tier(partial & ~exact, _Index(store.TITLE_FTS, in_code, _matches(terms, sqlite=True))),
+        _Tier(named & ~exact & ~partial, by_name),
         _Tier(~exact & ~partial & ~named, _everything(terms)),
     ]
 
@@ -177,8 +180,11 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
     """A page of the visible projects matching the terms, in rank order."""
     probe = _probe(visible, terms, None, [])
     if len(probe) <= CAP:
-        order = Project.objects.filter(pk__in=probe).annotate(tier=_rank(terms))
-        ids = order.order_by("tier", *ORDER).values_list("pk", flat=True)
+        order = Project.objects.filter(pk__in=probe).order_by(*ORDER)
+        if terms.pieces:
+            # Short pieces do not rank: without a long one every match is of one tier.
+            order = order.annotate(tier=_rank(terms)).order_by("tier", *ORDER)
+        ids = order.values_list("pk", flat=True)
         return Ranked(list(ids[offset : offset + limit]), len(probe))
     stop = min(offset + limit, CAP)
     if offset >= stop:

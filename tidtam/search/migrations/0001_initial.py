@@ -3,17 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from tidtam.search import store
-
-
-def install_text_indexes(apps, schema_editor):
-    # FTS5 tables and triggers on SQLite, pg_trgm and a tsvector column on PostgreSQL.
-    store.install(schema_editor.connection)
-
-
-def drop_text_indexes(apps, schema_editor):
-    store.uninstall(schema_editor.connection)
-
 
 class Migration(migrations.Migration):
 
@@ -38,5 +27,4 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'search entries',
             },
         ),
-        migrations.RunPython(install_text_indexes, drop_text_indexes),
     ]
