@@ -8,7 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tidtam.accounts.models import Role
-from tidtam.projects.models import FiscalYear
+from tidtam.projects.models import FiscalYear, Project
+from tidtam.search.index import refresh_projects
 from tidtam.test import make_agency, make_member, make_project
 
 
@@ -24,6 +25,8 @@ def projects(db: None) -> None:
     )
     make_project(code="50120000-0001", name="โครงการปลูกต้นไม้ล้านต้น")
     make_project(code="50120000-0002", name="โครงการที่ยังไม่เผยแพร่", published=False)
+    # Made with the plain factory: indexed the way the actions' refresher does it.
+    refresh_projects(Project.objects.values_list("pk", flat=True))
 
 
 def listed(client: Client, query: str = "") -> str:
