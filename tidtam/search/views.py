@@ -33,7 +33,7 @@ def found_in(snippet: Snippet) -> str:
         Source.AGENCY: _("Agency"),
         Source.RATIONALE: _("Rationale"),
         Source.OBJECTIVE: _("Objective"),
-        Source.TARGET: _("Target"),
+        Source.TARGET: _("Project target"),
         Source.REPORT: _("Monthly report"),
         Source.PROBLEM: _("Problem"),
         Source.KPI: _("KPI"),

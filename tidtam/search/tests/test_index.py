@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tidtam.indicators import actions as kpi_actions
 from tidtam.indicators.tests.factories import make_kpi
 from tidtam.projects import actions as project_actions
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.reporting import actions as report_actions
+from tidtam.search.index import refresh_projects
 from tidtam.search.models import SearchEntry
 from tidtam.search.tests.conftest import Find, index_all
 from tidtam.test import Personas, add_steps, make_project
@@ -116,3 +120,26 @@ def test_rebuild_search_index_indexes_every_project_or_one_fiscal_year(find: Fin
     call_command("rebuild_search_index", stdout=out)
     assert find("โครงการ") == ["99990000-0002", "99990000-0001"]
     assert "search index rebuilt: 2 projects" in out.getvalue()
+
+
+def test_imported_pages_are_indexed_in_bulk_with_their_batch(find: Find) -> None:
+    from django.conf import settings
+
+    from tidtam.legacy.load import import_paths
+
+    summary = import_paths([Path(settings.BASE_DIR) / "samples" / "legacy"])
+    assert not summary.rejected
+    assert find("เปิดทางน้ำไหล") == ["11000000-0215"]
+
+
+def count_refresh_queries(ids: list[int]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        refresh_projects(ids)
+    return len(captured.captured_queries)
+
+
+def test_a_refresh_makes_as_many_queries_for_one_project_as_for_many() -> None:
+    projects = [make_project(code=f"99990000-{n:04d}", name=f"โครงการ {n}") for n in range(1, 41)]
+    one = count_refresh_queries([projects[0].pk])
+    many = count_refresh_queries([p.pk for p in projects])
+    assert many == one
