@@ -32,11 +32,12 @@ from operator import and_, or_
 
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.safestring import SafeString
 
 from tidtam.projects.models import Project
 from tidtam.search import store
 from tidtam.search.passages import collect
-from tidtam.search.snippet import Snippet, best_snippet
+from tidtam.search.snippet import Snippet, best_snippet, marked
 from tidtam.search.terms import Terms, parse
 
 CAP = 1000
@@ -222,7 +223,9 @@ PAGE_SIZE = 20
 @dataclass(frozen=True)
 class Hit:
     project: Project  # with its agency, fiscal year and standing
-    snippet: Snippet | None
+    code: SafeString  # the terms marked
+    name: SafeString
+    snippet: Snippet | None  # the passage with the terms the code and name lack
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,12 @@ def search(user: object, text: str, *, page: int = 1) -> Results:
     by_pk = {p.pk: p for p in projects}
     texts = collect(found.ids)
     hits = [
-        Hit(by_pk[pk], best_snippet(texts[pk], terms) if pk in texts else None)
+        Hit(
+            project=by_pk[pk],
+            code=marked(by_pk[pk].code, terms),
+            name=marked(by_pk[pk].name, terms),
+            snippet=best_snippet(texts[pk], terms) if pk in texts else None,
+        )
         for pk in found.ids
         if pk in by_pk
     ]

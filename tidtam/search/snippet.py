@@ -27,37 +27,52 @@ class Snippet:
     html: SafeString
 
 
-def _spans(key: str, terms: Terms) -> tuple[list[tuple[int, int]], int]:
-    """Where the terms occur in the key, merged, and how many distinct terms occur."""
+def _spans(key: str, terms: Terms) -> tuple[list[tuple[int, int]], set[str]]:
+    """Where the terms occur in the key, merged, and which terms occur."""
     found: list[tuple[int, int]] = []
-    hits = 0
+    present: set[str] = set()
     for piece in terms.pieces:
         at = key.find(piece)
-        hits += at >= 0
+        if at >= 0:
+            present.add(piece)
         while at >= 0:
             found.append((at, at + len(piece)))
             at = key.find(piece, at + 1)
     if terms.words:
         wanted = set(terms.words)
-        spans = [(s, e) for s, e, word in word_spans(key) if word in wanted]
-        hits += len({key[s:e] for s, e in spans})
-        found += spans
+        for start, end, word in word_spans(key):
+            if word in wanted:
+                present.add(word)
+                found.append((start, end))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
-    return merged, hits
+    return merged, present
 
 
-def _render(text: str, spans: list[tuple[int, int]]) -> SafeString:
-    start = grapheme_floor(text, spans[0][0] - LEAD) if spans[0][0] > LEAD else 0
-    # Start at a word break when one is near, rather than inside a word.
-    space = text.rfind(" ", start, spans[0][0])
-    if start and space >= 0 and space - start < LEAD // 2:
-        start = space + 1
-    end = grapheme_ceil(text, start + WIDTH)
+def _shown(text: str, terms: Terms) -> tuple[str, list[tuple[int, int]], set[str]]:
+    """The text as shown, where the terms are in it, and which terms it has."""
+    key = normalise_thai(text)
+    spans, present = _spans(key, terms)
+    display = fold_thai(text)
+    # Case and Thai digits fold character for character; when a rare letter's lower case is
+    # longer, the key itself is shown, so that the marks fall right.
+    return (display if len(display) == len(key) else key), spans, present
+
+
+def _render(text: str, spans: list[tuple[int, int]], width: int | None = WIDTH) -> SafeString:
+    if width is None:
+        start, end = 0, len(text)
+    else:
+        start = grapheme_floor(text, spans[0][0] - LEAD) if spans[0][0] > LEAD else 0
+        # Start at a word break when one is near, rather than inside a word.
+        space = text.rfind(" ", start, spans[0][0])
+        if start and space >= 0 and space - start < LEAD // 2:
+            start = space + 1
+        end = grapheme_ceil(text, start + width)
     parts = ["…"] if start else []
     at = start
     for span_start, span_end in spans:
@@ -76,22 +91,29 @@ def _render(text: str, spans: list[tuple[int, int]]) -> SafeString:
     return mark_safe("".join(parts))
 
 
+def marked(text: str, terms: Terms) -> SafeString:
+    """The whole text with the terms marked (a project's code or name)."""
+    shown, spans, _ = _shown(text, terms)
+    return _render(shown, spans, width=None) if spans else escape(shown)
+
+
 def best_snippet(texts: ProjectTexts, terms: Terms) -> Snippet | None:
-    """The passage with the most distinct terms, the first of them in the order a reader
-    expects (code, name, agency, rationale, objectives, targets, reports newest first,
-    problems, KPIs)."""
-    wanted = len(terms.pieces) + len(terms.words)
+    """The passage that shows the terms a result's code and name (marked anyway) lack: the
+    one with most of them, the first of those in the order a reader expects (agency,
+    rationale, objectives, targets, reports newest first, problems, KPIs). None when the
+    code and the name hold every term."""
+    missing = {*terms.pieces, *terms.words}
+    for title in (texts.code, texts.name):
+        missing -= _shown(title, terms)[2]
     best: tuple[int, Source, date | None, str, list[tuple[int, int]]] | None = None
-    for passage in texts.passages():
-        key = normalise_thai(passage.text)
-        spans, hits = _spans(key, terms)
-        if spans and (best is None or hits > best[0]):
-            display = fold_thai(passage.text)
-            # Case and Thai digits fold character for character; when a rare letter's lower
-            # case is longer, the key itself is shown, so that the marks fall right.
-            text = display if len(display) == len(key) else key
+    for passage in texts.others:
+        if not missing:
+            break
+        text, spans, present = _shown(passage.text, terms)
+        hits = len(present & missing)
+        if hits and (best is None or hits > best[0]):
             best = (hits, passage.source, passage.month, text, spans)
-            if hits >= wanted:
+            if hits == len(missing):
                 break
     if best is None:
         return None

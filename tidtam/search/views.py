@@ -44,6 +44,8 @@ def found_in(snippet: Snippet) -> str:
 @dataclass(frozen=True)
 class HitRow:
     project: Project
+    code: SafeString  # the query's terms marked
+    name: SafeString
     status: str  # the standing's status, "" before the first refresh
     status_label: str
     found_in: str
@@ -92,6 +94,8 @@ def _row(hit: Hit) -> HitRow:
     standing = getattr(hit.project, "standing", None)
     return HitRow(
         project=hit.project,
+        code=hit.code,
+        name=hit.name,
         status=standing.status if standing else "",
         status_label=status_label(standing.status) if standing else "",
         found_in=found_in(hit.snippet) if hit.snippet else "",

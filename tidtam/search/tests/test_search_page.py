@@ -115,3 +115,15 @@ def test_the_number_of_queries_does_not_grow_with_the_results(
     index_all()
     many = count_queries(client, "ถนน")
     assert many == one
+
+
+def test_terms_in_the_name_are_marked_there_and_the_passage_shows_the_others(
+    client: Client,
+) -> None:
+    make_project(code="99990000-0001", name="โครงการขุดลอกคลอง", rationale="คลองตื้นเขิน")
+    index_all()
+    only_name = client.get("/search/", {"q": "ขุดลอก"}).content.decode()
+    assert "โครงการ<mark>ขุดลอก</mark>คลอง" in only_name
+    assert 'class="hit-passage"' not in only_name
+    both = client.get("/search/", {"q": "ขุดลอก ตื้นเขิน"}).content.decode()
+    assert "คลอง<mark>ตื้นเขิน</mark>" in both and 'class="hit-passage"' in both
