@@ -28,8 +28,6 @@ def found_in(snippet: Snippet) -> str:
         month = format_date(snippet.month, style="month", lang=current_language())
         return _("Report of %(month)s") % {"month": month}
     labels = {
-        Source.CODE: _("Project code"),
-        Source.NAME: _("Project name"),
         Source.AGENCY: _("Agency"),
         Source.RATIONALE: _("Rationale"),
         Source.OBJECTIVE: _("Objective"),
