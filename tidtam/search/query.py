@@ -193,10 +193,15 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
     window: list[int] = []
     earlier: list[int] = []
     sqlite = _sqlite(visible)
-    for tier in _tiers(terms):
+    tiers = _tiers(terms)
+    for tier in tiers:
         if len(window) >= stop:
             break
-        found = _probe(visible, terms, tier, earlier)
+        if tier is tiers[-1] and not earlier:
+            # The earlier tiers are empty: the last is every match, more than CAP already.
+            found = probe
+        else:
+            found = _probe(visible, terms, tier, earlier)
         if len(found) <= CAP:
             order = Project.objects.filter(pk__in=found).order_by(*ORDER)
             window += order.values_list("pk", flat=True)
