@@ -15,7 +15,7 @@ def test_the_language_switch_keeps_english_for_the_reader(client: Client) -> Non
     assert response.status_code == 302 and response["Location"] == "/projects/"
     page = client.get("/")
     assert page["Content-Language"] == "en"
-    assert "Browse projects" in page.content.decode()
+    assert "The city's projects" in page.content.decode()
 
 
 @pytest.mark.django_db
