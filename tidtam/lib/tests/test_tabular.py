@@ -57,7 +57,7 @@ def test_csv_starts_with_a_bom_and_has_thai_headers():
         "Planned",
         "Budget",
         "Reported on",
-        "Reported on (ISO)",
+        "Reported on (ISO, ค.ศ.)",
         "ข้อมูลตัวอย่าง",
     ]
 
@@ -108,7 +108,7 @@ def test_xlsx_has_numbers_dates_and_neutralised_text():
         "Planned",
         "Budget",
         "Reported on",
-        "Reported on (ISO)",
+        "Reported on (ISO, ค.ศ.)",
         "ข้อมูลตัวอย่าง",
     )
     first = rows[1]
