@@ -37,8 +37,10 @@ def _segment(key: str) -> tuple[str, ...]:
 
 
 def words_of(key: str) -> tuple[str, ...]:
-    """The words of a normalised text, as PyThaiNLP's newmm splits them."""
-    return _segment(key) if key else ()
+    """The words of a normalised text, as PyThaiNLP's newmm splits them. A space always ends a
+    word, so each space-separated run is segmented (and remembered) on its own: phrases recur
+    across reports and projects far more often than whole texts do."""
+    return tuple(word for run in key.split(" ") if run for word in _segment(run))
 
 
 def word_spans(key: str) -> Iterator[tuple[int, int, str]]:

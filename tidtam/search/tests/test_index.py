@@ -143,3 +143,26 @@ def test_a_refresh_makes_as_many_queries_for_one_project_as_for_many() -> None:
     one = count_refresh_queries([projects[0].pk])
     many = count_refresh_queries([p.pk for p in projects])
     assert many == one
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ดำเนินการก่อสร้างสะพานข้ามคลองแสนแสบ แล้วเสร็จร้อยละ 45 ตามแผน",
+        "ติดตั้งไฟฟ้าส่องสว่าง 120 จุด  เขตบางกะปิ (ระยะที่ 2)",
+        "road repair ซ่อมถนน phase-2 ไฟ ทาง",
+    ],
+)
+def test_segmenting_run_by_run_gives_the_words_of_the_whole_text(text: str) -> None:
+    from pythainlp.tokenize import word_tokenize
+
+    from tidtam.lib.thai import normalise_thai
+    from tidtam.search.index import _WORD, words_of
+
+    key = normalise_thai(text)
+    whole = [
+        word
+        for token in word_tokenize(key, engine="newmm", keep_whitespace=False)
+        for word in _WORD.findall(token)
+    ]
+    assert list(words_of(key)) == whole
