@@ -9,13 +9,14 @@ numbers can link to exactly the projects behind them (`ProjectFilters.url`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from typing import Any, Self
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest, QueryDict
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.models import KpiSupport, KpiType
@@ -243,7 +244,7 @@ class ProjectFilters(ListFilters):
         return out
 
     def url(self, name: str = "project-list") -> str:
-        return f"{reverse(name)}?{urlencode(self.params())}"
+        return f"{_path(name, get_script_prefix())}?{urlencode(self.params())}"
 
     def narrowed(self, **changes: Any) -> Self:
         return replace(self, **changes)
@@ -262,6 +263,12 @@ class ProjectFilters(ListFilters):
             for f in fields(self)
             if f.name not in ("sort", "descending")
         )
+
+
+@lru_cache(maxsize=16)
+def _path(name: str, prefix: str) -> str:
+    """A list's path, looked up once: the dashboard links to it a few hundred times."""
+    return reverse(name)
 
 
 def _links_below(node_id: int) -> QuerySet[PlanLink]:

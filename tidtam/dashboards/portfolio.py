@@ -16,8 +16,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.dashboards.filters import ProjectFilters
@@ -368,17 +368,28 @@ def _plan_rollup(
         .only("pk", "parent_id", "code", "name_th", "name_en", "level__name_th", "level__name_en")
         .order_by("sort_key")
     )
-    parent = {node.pk: node.parent_id for node in nodes}
-    progress: dict[int, float] = {}
-    below: dict[int, set[int]] = defaultdict(set)
-    for project_id, node_id, percent in links.filter(node__plan=plan).values_list(
-        "project_id", "node_id", "project__standing__reported_percent"
+    # Read as whole hundredths of a percent: integers, no Decimal made per link.
+    hundredths = Cast(
+        Round(Coalesce("project__standing__reported_percent", Value(Decimal(0))) * 100),
+        IntegerField(),
+    )
+    direct: dict[int, set[int]] = defaultdict(set)
+    progress: dict[int, int] = {}
+    for project_id, node_id, percent in (
+        links.filter(node__plan=plan).order_by().values_list("project_id", "node_id", hundredths)
     ):
-        progress[project_id] = float(percent or 0)
-        at: int | None = node_id
-        while at is not None:
-            below[at].add(project_id)
-            at = parent.get(at)
+        direct[node_id].add(project_id)
+        progress[project_id] = percent
+    children: dict[int, list[int]] = defaultdict(list)
+    for node in nodes:
+        if node.parent_id is not None:
+            children[node.parent_id].append(node.pk)
+    below: dict[int, set[int]] = {}
+    for node in reversed(nodes):  # children sort after their parents: each is done first
+        counted = set(direct.get(node.pk, ()))
+        for child in children[node.pk]:
+            counted |= below[child]
+        below[node.pk] = counted
     depth: dict[int, int] = {}
     for node in nodes:  # parents sort before their children
         depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id in depth else 0
@@ -386,7 +397,7 @@ def _plan_rollup(
         if not counted:
             continue
         url = year.narrowed(node=node.pk).url()
-        average = sum(progress[p] for p in counted) / len(counted)
+        average = Decimal(sum(progress[p] for p in counted)) / len(counted) / 100
         board.plan_rows.append(
             NodeRow(
                 node_id=node.pk,
@@ -395,7 +406,7 @@ def _plan_rollup(
                 level=_label(node.level.name_th, node.level.name_en, lang),
                 depth=depth[node.pk],
                 projects=Figure(len(counted), url),
-                progress=Figure(_average(round(average, 2)), url),
+                progress=Figure(_average(average), url),
             )
         )
 
