@@ -393,9 +393,9 @@ def _plan_rollup(
     depth: dict[int, int] = {}
     for node in nodes:  # parents sort before their children
         depth[node.pk] = depth[node.parent_id] + 1 if node.parent_id in depth else 0
-        counted = below.get(node.pk)
-        if not counted:
+        if not below[node.pk]:
             continue
+        counted = below[node.pk]
         url = year.narrowed(node=node.pk).url()
         average = Decimal(sum(progress[p] for p in counted)) / len(counted) / 100
         board.plan_rows.append(
