@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 
-from django.db import transaction
+from django.db import connection, transaction
 from pythainlp.tokenize import word_tokenize
 
 from tidtam.indicators.models import KpiSupport
 from tidtam.lib.thai import normalise_thai
 from tidtam.projects.models import Project
+from tidtam.search import store
 from tidtam.search.models import SHORT_WORD_MARK, SearchEntry
 from tidtam.search.passages import ProjectTexts, collect
 
@@ -106,16 +107,40 @@ def refresh_changed(project_ids: set[int], kpi_ids: set[int]) -> None:
 def rebuild(
     *, fiscal_year: int | None = None, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Rewrite the entries of every project (of one fiscal year), a chunk per transaction;
-    `progress(done, total)` after each. Returns the entries written."""
+    """Rewrite the entries of every project (of one fiscal year); `progress(done, total)`
+    after each chunk. Returns the entries written.
+
+    One fiscal year is rewritten a chunk per transaction through the text indexes' triggers.
+    Every project at once is one transaction: on SQLite the FTS5 tables are dropped, the
+    entries written plainly and the tables built whole at the end (readers see the old index
+    until it commits; writers wait for it)."""
     projects = Project.objects.order_by("pk")
     if fiscal_year is not None:
         projects = projects.filter(fiscal_year_id=fiscal_year)
     ids = list(projects.values_list("pk", flat=True))
     done = 0
+    if fiscal_year is None:
+        with transaction.atomic():
+            bulk = store.without_text_indexes(connection)
+            if bulk:
+                SearchEntry.objects.all()._raw_delete(connection.alias)
+            for chunk in _chunks(ids, CHUNK * 5):
+                done += refresh_projects(chunk) if not bulk else _write_new(chunk)
+                if progress:
+                    progress(done, len(ids))
+            if bulk:
+                store.rebuild_text_indexes(connection)
+        return done
     for chunk in _chunks(ids, CHUNK * 5):
         with transaction.atomic():
             done += refresh_projects(chunk)
         if progress:
             progress(done, len(ids))
     return done
+
+
+def _write_new(chunk: list[int]) -> int:
+    """Entries of projects that have none (the table was emptied)."""
+    entries = [entry_for(pk, t) for pk, t in collect(chunk).items()]
+    SearchEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)

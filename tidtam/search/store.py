@@ -162,3 +162,33 @@ def fts_candidates(projects: QuerySet[Project], table: str, expression: str) -> 
 def fts_ids(expression: str) -> RawSQL:
     """SQLite: every project id the expression over all the text finds, as a subquery."""
     return RawSQL(f"SELECT rowid FROM {TEXT_FTS} WHERE {TEXT_FTS} MATCH %s", [expression])
+
+
+# A full rebuild's page cache, in KiB: an FTS5 'rebuild' of 120,000 projects' text takes
+# 4.5 minutes with SQLite's default 2 MB cache and under 2 with this.
+REBUILD_CACHE_KIB = 400_000
+
+
+def without_text_indexes(connection: BaseDatabaseWrapper) -> bool:
+    """SQLite, before rewriting every entry: drop the FTS5 tables and their triggers (each
+    row kept in step one by one costs more than building the tables whole afterwards). Returns
+    whether it did; `rebuild_text_indexes` then builds them."""
+    if connection.vendor != "sqlite":
+        return False
+    uninstall(connection)
+    return True
+
+
+def rebuild_text_indexes(connection: BaseDatabaseWrapper) -> None:
+    """SQLite: create the FTS5 tables and triggers again and fill them from every entry in
+    one pass each, with a large page cache for the duration."""
+    install(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (cache,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{REBUILD_CACHE_KIB}")
+        try:
+            for table in (TITLE_FTS, TEXT_FTS):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
