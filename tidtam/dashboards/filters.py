@@ -208,11 +208,10 @@ class ProjectFilters(ListFilters):
         parts = []
         for name in SORTS[self.sort].fields:
             expression = F(name)
-            parts.append(
-                expression.desc(nulls_last=True)
-                if self.descending
-                else expression.asc(nulls_last=True)
-            )
+            # Only a standing's figures can be missing (code and name never are): asking for
+            # NULLS LAST on those would keep an index from serving the order.
+            nulls = {"nulls_last": True} if name.startswith("standing__") else {}
+            parts.append(expression.desc(**nulls) if self.descending else expression.asc(**nulls))
         # Projects of every year: the newest year's first, as the list always was.
         if self.fiscal_year is None and self.sort == DEFAULT_SORT and not self.descending:
             return rows.order_by("-fiscal_year_id", "code")
