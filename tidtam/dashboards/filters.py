@@ -24,6 +24,7 @@ from tidtam.lib.web import int_or_none
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.models import FiscalYear, PlanLink, Project
 from tidtam.reporting.models import Problem, ProblemCategory
+from tidtam.search.query import filter_projects
 from tidtam.standing.models import StandingStatus
 from tidtam.strategy.models import PlanNode
 
@@ -63,11 +64,15 @@ class ListFilters:
     agency: str
 
     @classmethod
-    def from_request(cls, request: HttpRequest, years: list[FiscalYear]) -> ListFilters:
+    def from_request(cls, request: HttpRequest, years: list[FiscalYear]) -> Self:
+        return cls.from_query(request.GET, _year_asked(request, years))
+
+    @classmethod
+    def from_query(cls, query: QueryDict, fiscal_year: int | None) -> Self:
         return cls(
-            query=request.GET.get("q", "").strip()[:100],
-            fiscal_year=_year_asked(request, years),
-            agency=request.GET.get("agency", "").strip()[:8],
+            query=query.get("q", "").strip()[:100],
+            fiscal_year=fiscal_year,
+            agency=query.get("agency", "").strip()[:8],
         )
 
     def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
@@ -134,20 +139,17 @@ class ProjectFilters(ListFilters):
     descending: bool = False
 
     @classmethod
-    def from_request(cls, request: HttpRequest, years: list[FiscalYear]) -> ProjectFilters:
-        return cls.from_query(request.GET, _year_asked(request, years))
-
-    @classmethod
-    def from_query(cls, query: QueryDict, fiscal_year: int | None) -> ProjectFilters:
+    def from_query(cls, query: QueryDict, fiscal_year: int | None) -> Self:
+        common = ListFilters.from_query(query, fiscal_year)
         sort = query.get("sort", "")
         descending = sort.startswith("-")
         sort = sort.removeprefix("-")
         statuses = tuple(s for s in query.getlist("status") if s in StandingStatus.values)
         kpi_type = query.get("kpi_type", "")
         return cls(
-            query=query.get("q", "").strip()[:100],
+            query=common.query,
             fiscal_year=fiscal_year,
-            agency=query.get("agency", "").strip()[:8],
+            agency=common.agency,
             group=int_or_none(query.get("group")),
             district=query.get("district", "").strip()[:8],
             node=int_or_none(query.get("node")),
@@ -166,7 +168,7 @@ class ProjectFilters(ListFilters):
     def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         rows = super().apply(rows)
         if self.query:
-            rows = _text_filter(rows, self.query)
+            rows = filter_projects(rows, self.query)
         if self.group:
             rows = rows.filter(agency__district_group_id=self.group)
         if self.district:
@@ -279,14 +281,6 @@ def _links_below(node_id: int) -> QuerySet[PlanLink]:
         Q(node__sort_key=node["sort_key"]) | Q(node__sort_key__startswith=node["sort_key"] + "."),
         node__plan_id=node["plan_id"],
     )
-
-
-def _text_filter(rows: QuerySet[Any], text: str) -> QuerySet[Any]:
-    try:
-        from tidtam.search.query import filter_projects
-    except ImportError:  # the search index is being built in parallel; see tidtam/search
-        return rows.filter(Q(code__icontains=text) | Q(name__icontains=text))
-    return filter_projects(rows, text)
 
 
 @dataclass
