@@ -9,7 +9,7 @@ numbers can link to exactly the projects behind them (`ProjectFilters.url`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Self
 from urllib.parse import urlencode
 
@@ -24,7 +24,7 @@ from tidtam.lib.web import int_or_none
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.models import FiscalYear, PlanLink, Project
 from tidtam.reporting.models import Problem, ProblemCategory
-from tidtam.search.query import filter_projects
+from tidtam.search.query import CAP, filter_projects
 from tidtam.standing.models import StandingStatus
 from tidtam.strategy.models import PlanNode
 
@@ -168,7 +168,7 @@ class ProjectFilters(ListFilters):
     def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         rows = super().apply(rows)
         if self.query:
-            rows = filter_projects(rows, self.query)
+            rows = filter_projects(rows, self.query, scan=self.scans)
         if self.group:
             rows = rows.filter(agency__district_group_id=self.group)
         if self.district:
@@ -218,6 +218,19 @@ class ProjectFilters(ListFilters):
         if self.fiscal_year is None and self.sort == DEFAULT_SORT and not self.descending:
             return rows.order_by("-fiscal_year_id", "code")
         return rows.order_by(*parts, "-pk" if self.descending else "pk")
+
+    @property
+    def capped(self) -> int | None:
+        """Words over every fiscal year: at most this many matches are listed (the search
+        page's cap), and more are counted as "more than": a common word's every project of
+        twenty years is not counted on each page view."""
+        return CAP if self.query and self.fiscal_year is None else None
+
+    @property
+    def scans(self) -> bool:
+        """Words within one fiscal year are tested on that year's rows (see `filter_projects`):
+        its matches are then listed from one pass over them, counted and paged in Python."""
+        return bool(self.query) and self.fiscal_year is not None
 
     def params(self) -> list[tuple[str, str]]:
         """The query parameters that ask for these filters (defaults left out)."""
@@ -327,13 +340,49 @@ def agencies_with(rows: QuerySet[Any]) -> list[Agency]:
     )
 
 
+class CappedPaginator(Paginator):
+    """Pages through the first `cap` rows, counting no further than one beyond them."""
+
+    def __init__(self, rows: QuerySet[Any], per_page: int, cap: int) -> None:
+        super().__init__(rows[:cap], per_page)
+        self.rows = rows
+        self.cap = cap
+
+    @cached_property
+    def counted(self) -> int:
+        return self.rows[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def more(self) -> bool:
+        """More rows than the pages hold."""
+        return self.counted > self.cap
+
+
 def page_of(
-    rows: QuerySet[Any], number: str | None, *, size: int, related: tuple[str, ...]
+    rows: QuerySet[Any],
+    number: str | None,
+    *,
+    size: int,
+    related: tuple[str, ...],
+    one_pass: bool = False,
+    cap: int | None = None,
 ) -> Page:
     """One page of the rows, in their order: the keys are sorted and counted narrow, and only
     the page's rows are read whole with `related` (sorting wide rows to skip thousands of
-    them spilled to disk on PostgreSQL)."""
-    page = Paginator(rows.values_list("pk", flat=True), size).get_page(number)
+    them spilled to disk on PostgreSQL). `one_pass`: every key is read at once, counted and
+    sliced here, when testing the rows is the cost and a count would test them twice. `cap`:
+    only the first `cap` rows are paged (see `CappedPaginator`)."""
+    keys_of = rows.values_list("pk", flat=True)
+    paginator = (
+        CappedPaginator(keys_of, size, cap)
+        if cap is not None
+        else Paginator(list(keys_of) if one_pass else keys_of, size)
+    )
+    page = paginator.get_page(number)
     keys = list(page.object_list)
     found = rows.model._default_manager.select_related(*related).in_bulk(keys)
     page.object_list = [found[key] for key in keys]

@@ -16,6 +16,7 @@ from tidtam.accounts.models import Membership
 from tidtam.dashboards.exports import table_response
 from tidtam.dashboards.filters import (
     SORTS,
+    CappedPaginator,
     ProjectFilters,
     ProjectListChoices,
     page_of,
@@ -75,6 +76,7 @@ class ProjectListPage:
     total: int
     # Each sortable column's link: sorted by it, or reversed when it is the order already.
     sort_urls: dict[str, str]
+    more: bool = False  # words over every year: more than `total` match, the first are listed
 
 
 @require_GET
@@ -87,13 +89,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"),
         size=PAGE_SIZE,
         related=("agency", "standing"),
+        one_pass=filters.scans,
+        cap=filters.capped,
     )
+    paginator = page.paginator
     context = ProjectListPage(
         page=page,
         filters=filters,
         choices=project_list_choices(visible, years),
         total=page.paginator.count,
         sort_urls={key: filters.sort_url(key) for key in SORTS},
+        more=isinstance(paginator, CappedPaginator) and paginator.more,
     )
     return render(request, "dashboards/project_list.html", {"view": context})
 

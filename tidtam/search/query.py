@@ -31,11 +31,24 @@ from functools import reduce
 from operator import and_, or_
 
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.safestring import SafeString
 
 from tidtam.projects.models import Project
 from tidtam.search import store
+from tidtam.search.index import marked_word
+from tidtam.search.models import SearchEntry
 from tidtam.search.passages import collect
 from tidtam.search.snippet import Snippet, best_snippet, marked
 from tidtam.search.terms import Terms, parse
@@ -67,13 +80,33 @@ def _sqlite(projects: QuerySet[Project]) -> bool:
     return connections[projects.db].vendor == "sqlite"
 
 
-def _has_words(terms: Terms, *, sqlite: bool) -> Q:
-    return _all([store.has_short_word(w, sqlite=sqlite) for w in terms.words])
+def _row_test(terms: Terms, *, sqlite: bool) -> Q:
+    """Every term, tested on each project's own entry in a subquery per project row: the
+    projects' other filters and their order come first, whatever the planner makes of the
+    text tests (joined, PostgreSQL may choose to test every entry of every year first)."""
+
+    def has(column: str, text: str) -> Q:
+        return store.row_contains(column, text, sqlite=sqlite)
+
+    tests = _all(
+        [
+            *(_any([has(c, p) for c in ("code_key", "name_key", "body")]) for p in terms.pieces),
+            *(has("short_words", marked_word(w)) for w in terms.words),
+        ]
+    )
+    entry = SearchEntry.objects.filter(project=OuterRef("pk")).values(
+        ok=ExpressionWrapper(tests, output_field=BooleanField())
+    )
+    return Q(Subquery(entry[:1], output_field=BooleanField()))
 
 
-def _matches(terms: Terms, *, sqlite: bool) -> Q:
-    """Every term, tested row by row (the text indexes find the same rows faster)."""
-    return _all([_anywhere(p) for p in terms.pieces]) & _has_words(terms, sqlite=sqlite)
+def _matches(terms: Terms, *, sqlite: bool, row_test: bool = False) -> Q:
+    """Every term: on PostgreSQL through the text indexes, or with `row_test` row by row
+    (SQLite's text indexes are reached through `store.fts_*` instead)."""
+    if row_test:
+        return _row_test(terms, sqlite=sqlite)
+    words = [store.has_short_word(w, sqlite=sqlite) for w in terms.words]
+    return _all([_anywhere(p) for p in terms.pieces]) & _all(words)
 
 
 def _fts_all(terms: Terms) -> str:
@@ -86,13 +119,22 @@ def _fts_all(terms: Terms) -> str:
     )
 
 
-def filter_projects(projects: QuerySet[Project], text: str) -> QuerySet[Project]:
+def filter_projects(
+    projects: QuerySet[Project], text: str, *, scan: bool = False
+) -> QuerySet[Project]:
     """The projects among these whose text has every term of `text` (the rule above); all of
-    them when `text` has no term. No ranking: the caller keeps its own order."""
+    them when `text` has no term. No ranking: the caller keeps its own order.
+
+    `scan`: the projects are few (one fiscal year's, a few thousand), so testing each of
+    their rows is cheaper than finding a common word's projects of every year through the
+    text index and keeping these among them."""
     terms = parse(text)
     if not terms:
         return projects
-    if _sqlite(projects):
+    sqlite = _sqlite(projects)
+    if scan:
+        return projects.filter(_matches(terms, sqlite=sqlite, row_test=True))
+    if sqlite:
         return projects.filter(pk__in=store.fts_ids(_fts_all(terms)))
     return projects.filter(_matches(terms, sqlite=False))
 
@@ -111,6 +153,10 @@ class _Index:
 class _Tier:
     condition: Q  # on the entry's code and name, assuming the earlier tiers failed
     index: _Index | None  # None: the condition is looked up through a b-tree index
+    # The condition finds the tier's projects by itself (through the code's or the name's
+    # index): on PostgreSQL the terms are then tested on those rows only, never through the
+    # larger text's index as well.
+    narrow: bool = True
 
 
 def _everything(terms: Terms) -> _Index:
@@ -137,7 +183,7 @@ def _tiers(terms: Terms) -> list[_Tier]:
         _Tier(exact, None),
         _Tier(partial & ~exact, _Index(store.TITLE_FTS, in_code, _matches(terms, sqlite=True))),
         _Tier(named & ~exact & ~partial, by_name),
-        _Tier(~exact & ~partial & ~named, _everything(terms)),
+        _Tier(~exact & ~partial & ~named, _everything(terms), narrow=False),
     ]
 
 
@@ -163,12 +209,22 @@ def _probe(
     index = _everything(terms) if tier is None else tier.index
     if sqlite and index is not None:
         found = store.fts_candidates(visible, index.table, index.expression).filter(index.rows)
+    elif tier is None:
+        found = visible.filter(_matches(terms, sqlite=sqlite))
     else:
-        condition = _matches(terms, sqlite=sqlite)
-        found = visible.filter(condition & tier.condition if tier else condition)
+        matches = _matches(terms, sqlite=sqlite, row_test=tier.narrow)
+        found = visible.filter(tier.condition & matches)
     if exclude:
         found = found.exclude(pk__in=exclude)
     return list(found.order_by().values_list("pk", flat=True)[:limit])
+
+
+def _walk(visible: QuerySet[Project], terms: Terms, tier: _Tier, need: int) -> list[int]:
+    """The first `need` projects of a common tier, read in list order and tested row by row:
+    the page is among the first rows read."""
+    matches = _matches(terms, sqlite=_sqlite(visible), row_test=True)
+    rows = visible.filter(matches & tier.condition).order_by(*ORDER)
+    return list(rows.values_list("pk", flat=True)[:need])
 
 
 @dataclass(frozen=True)
@@ -192,22 +248,22 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
         return Ranked([], None)
     window: list[int] = []
     earlier: list[int] = []
-    sqlite = _sqlite(visible)
     tiers = _tiers(terms)
     for tier in tiers:
-        if len(window) >= stop:
+        need = stop - len(window)
+        if need <= 0:
             break
-        if tier is tiers[-1] and not earlier:
-            # The earlier tiers are empty: the last is every match, more than CAP already.
-            found = probe
-        else:
-            found = _probe(visible, terms, tier, earlier)
+        if tier is tiers[-1] and (not earlier or (need <= DEEP and len(earlier) <= CAP // 2)):
+            # More than CAP match, and the earlier tiers hold at most half of them: the last
+            # tier is common enough for its first rows in list order to come soon.
+            window += _walk(visible, terms, tier, need)
+            continue
+        found = _probe(visible, terms, tier, earlier)
         if len(found) <= CAP:
             order = Project.objects.filter(pk__in=found).order_by(*ORDER)
             window += order.values_list("pk", flat=True)
             earlier += found
             continue
-        need = stop - len(window)
         if need > DEEP:
             # A page far down a tier of middling size: sorting the whole tier is cheaper
             # than reading the list until the page.
@@ -216,9 +272,7 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
                 order = Project.objects.filter(pk__in=found).order_by(*ORDER)
                 window += order.values_list("pk", flat=True)[:need]
                 continue
-        # A common tier: the page is among its first rows in list order.
-        rows = visible.filter(_matches(terms, sqlite=sqlite) & tier.condition).order_by(*ORDER)
-        window += rows.values_list("pk", flat=True)[:need]
+        window += _walk(visible, terms, tier, need)
     return Ranked(window[offset:stop], None)
 
 

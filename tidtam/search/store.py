@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 from tidtam.search.models import SHORT_WORD_MARK
 
@@ -136,8 +138,21 @@ def _tsquery_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+def row_contains(field: str, text: str, *, sqlite: bool) -> Q:
+    """The field holds the text, tested row by row, never looked up through a text index.
+
+    SQLite's LIKE is already a row test. On PostgreSQL LIKE is answered through the pg_trgm
+    index, which for a text in most projects rechecks nearly every one of them; a page of
+    such projects in list order is found sooner by testing the rows in that order, and
+    strpos() is not an operator the index serves."""
+    if sqlite:
+        return Q(**{f"{field}__contains": text})
+    return Q(GreaterThan(StrIndex(field, Value(text)), 0))
+
+
 def has_short_word(word: str, *, sqlite: bool) -> Q:
-    """The project's text has this whole word of one or two characters (a row test)."""
+    """The project's text has this whole word of one or two characters (through the word
+    index on PostgreSQL; a row test on SQLite, whose FTS5 expressions ask it themselves)."""
     if sqlite:
         marked = SHORT_WORD_MARK + word + SHORT_WORD_MARK
         return Q(search_entry__short_words__contains=marked)

@@ -74,6 +74,41 @@ def test_the_search_box_matches_code_and_thai_name(client: Client) -> None:
 
 
 @pytest.mark.usefixtures("projects")
+def test_words_within_one_year_are_listed_counted_and_paged(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3, 6):
+        make_project(code=f"50120000-000{n}", name=f"โครงการปลูกต้นไม้ริมคลอง {n}")
+    refresh_projects(Project.objects.values_list("pk", flat=True))
+    monkeypatch.setattr("tidtam.dashboards.views.PAGE_SIZE", 2)
+    first = client.get("/projects/?fy=2563&q=ต้นไม้")
+    view = first.context["view"]
+    assert view.total == 4 and not view.more
+    assert view.page.paginator.num_pages == 2
+    rest = client.get("/projects/?fy=2563&q=ต้นไม้&page=2").context["view"]
+    listed = [p.code for p in view.page.object_list] + [p.code for p in rest.page.object_list]
+    assert listed == ["50120000-0001", "50120000-0003", "50120000-0004", "50120000-0005"]
+
+
+@pytest.mark.usefixtures("projects")
+def test_words_over_every_year_list_the_first_matches_and_say_there_are_more(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tidtam.dashboards.filters.CAP", 2)
+    response = client.get("/projects/?fy=all&q=โครงการ")
+    view = response.context["view"]
+    # Three published projects match; two are listed, newest year first, and a third is
+    # known to exist without every match being counted.
+    assert view.total == 2 and view.more
+    assert [p.code for p in view.page.object_list] == ["11000000-0002", "11000000-0001"]
+    assert "มากกว่า 2 โครงการ" in html.unescape(response.content.decode())
+    # Exactly as many as the cap: counted, not "more".
+    monkeypatch.setattr("tidtam.dashboards.filters.CAP", 3)
+    view = client.get("/projects/?fy=all&q=โครงการ").context["view"]
+    assert view.total == 3 and not view.more
+
+
+@pytest.mark.usefixtures("projects")
 def test_bad_filter_values_are_ignored_not_errors(client: Client) -> None:
     # An unreadable year is the default one, the newest.
     assert "11000000-0002" in listed(client, "?fy=abc&page=zz")
