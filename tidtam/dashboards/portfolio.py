@@ -16,12 +16,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.dashboards.filters import ProjectFilters
-from tidtam.indicators.models import Kpi, KpiResult
+from tidtam.indicators.models import Kpi, KpiResult, KpiSupport
 from tidtam.lib.fiscal import quarter_of
 from tidtam.lib.tabular import Column, Table
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
@@ -316,7 +326,7 @@ def build_dashboard(
         )
     board.groups.sort(key=lambda row: row.label)
 
-    _plan_rollup(board, keys, fiscal_year, plan_code, year, lang)
+    _plan_rollup(board, keys, standings, plan_code, year, lang)
     _problems(board, keys, year, lang)
     _late(board, standings, projects, year)
     return board
@@ -327,15 +337,19 @@ def _kpis_reported(
 ) -> dict[int, tuple[int, int]]:
     """Per agency: (KPIs with an approved result for the quarter, KPIs) of the year's KPIs
     that a visible project supports."""
-    supported = Kpi.objects.filter(
-        fiscal_year_id=fiscal_year,
-        supports__project__in=visible.filter(fiscal_year_id=fiscal_year).order_by().values("pk"),
-    ).distinct()
+    # Each of the year's KPIs looks its own supports up (by the KPI's index) in a subquery
+    # the planner keeps per row: as a semi-join it would read every support of every year.
+    supporter = KpiSupport.objects.filter(
+        kpi=OuterRef("pk"),
+        project__in=visible.filter(fiscal_year_id=fiscal_year).order_by().values("pk"),
+    ).order_by().values("pk")[:1]
     reported = KpiResult.objects.official().filter(
         kpi=OuterRef("pk"), quarter__number=quarter, result__isnull=False
     )
     rows = (
-        Kpi.objects.filter(pk__in=supported.values("pk"))
+        Kpi.objects.filter(fiscal_year_id=fiscal_year)
+        .alias(supporter=Subquery(supporter))
+        .filter(supporter__isnull=False)
         .order_by()
         .values("agency")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(Exists(reported))))
@@ -347,7 +361,7 @@ def _kpis_reported(
 def _plan_rollup(
     board: Dashboard,
     keys: QuerySet[Any],
-    fiscal_year: int,
+    standings: QuerySet[ProjectStanding],
     plan_code: str,
     year: ProjectFilters,
     lang: str,
@@ -368,18 +382,15 @@ def _plan_rollup(
         .only("pk", "parent_id", "code", "name_th", "name_en", "level__name_th", "level__name_en")
         .order_by("sort_key")
     )
-    # Read as whole hundredths of a percent: integers, no Decimal made per link.
-    hundredths = Cast(
-        Round(Coalesce("project__standing__reported_percent", Value(Decimal(0))) * 100),
-        IntegerField(),
-    )
+    # Read as whole hundredths of a percent: integers, no Decimal made per project. A
+    # project without a standing counts as 0, as everywhere on the dashboard.
+    hundredths = Cast(Round(Coalesce("reported_percent", Value(Decimal(0))) * 100), IntegerField())
+    progress: dict[int, int] = dict(standings.values_list("project_id", hundredths))
     direct: dict[int, set[int]] = defaultdict(set)
-    progress: dict[int, int] = {}
-    for project_id, node_id, percent in (
-        links.filter(node__plan=plan).order_by().values_list("project_id", "node_id", hundredths)
+    for project_id, node_id in (
+        links.filter(node__plan=plan).order_by().values_list("project_id", "node_id")
     ):
         direct[node_id].add(project_id)
-        progress[project_id] = percent
     children: dict[int, list[int]] = defaultdict(list)
     for node in nodes:
         if node.parent_id is not None:
@@ -397,7 +408,7 @@ def _plan_rollup(
             continue
         counted = below[node.pk]
         url = year.narrowed(node=node.pk).url()
-        average = Decimal(sum(progress[p] for p in counted)) / len(counted) / 100
+        average = Decimal(sum(progress.get(p, 0) for p in counted)) / len(counted) / 100
         board.plan_rows.append(
             NodeRow(
                 node_id=node.pk,
