@@ -290,10 +290,13 @@ def _links_below(node_id: int) -> QuerySet[PlanLink]:
     node = PlanNode.objects.filter(pk=node_id).values("plan_id", "sort_key").first()
     if node is None:
         return PlanLink.objects.none()
-    return PlanLink.objects.filter(
-        Q(node__sort_key=node["sort_key"]) | Q(node__sort_key__startswith=node["sort_key"] + "."),
-        node__plan_id=node["plan_id"],
+    # The nodes first (a plan has tens of them), so that the links are looked up by node id:
+    # joined, PostgreSQL read every link of every year to find them.
+    nodes = PlanNode.objects.filter(
+        Q(sort_key=node["sort_key"]) | Q(sort_key__startswith=node["sort_key"] + "."),
+        plan_id=node["plan_id"],
     )
+    return PlanLink.objects.filter(node_id__in=list(nodes.values_list("pk", flat=True)))
 
 
 @dataclass

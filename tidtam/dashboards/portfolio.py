@@ -23,7 +23,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
 )
@@ -337,19 +336,14 @@ def _kpis_reported(
 ) -> dict[int, tuple[int, int]]:
     """Per agency: (KPIs with an approved result for the quarter, KPIs) of the year's KPIs
     that a visible project supports."""
-    # Each of the year's KPIs looks its own supports up (by the KPI's index) in a subquery
-    # the planner keeps per row: as a semi-join it would read every support of every year.
-    supporter = KpiSupport.objects.filter(
-        kpi=OuterRef("pk"),
-        project__in=visible.filter(fiscal_year_id=fiscal_year).order_by().values("pk"),
-    ).order_by().values("pk")[:1]
+    supporters = KpiSupport.objects.filter(
+        project__in=visible.filter(fiscal_year_id=fiscal_year).order_by().values("pk")
+    )
     reported = KpiResult.objects.official().filter(
         kpi=OuterRef("pk"), quarter__number=quarter, result__isnull=False
     )
     rows = (
-        Kpi.objects.filter(fiscal_year_id=fiscal_year)
-        .alias(supporter=Subquery(supporter))
-        .filter(supporter__isnull=False)
+        Kpi.objects.filter(fiscal_year_id=fiscal_year, pk__in=supporters.values("kpi_id"))
         .order_by()
         .values("agency")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(Exists(reported))))
