@@ -227,9 +227,36 @@ def _history_table(model: type[models.Model]) -> _Table:
     return _tables[history]
 
 
-def _record(objs: list[M], *, kind: str, by: Actor, reason: str) -> None:
+def _mirror(model: type[models.Model]) -> list[int]:
+    """Where each history value is in [key, *the record's prepared row].
+
+    Each historical field but the key is the record's field of the same name and type (a
+    one-to-one becomes a foreign key to the same model), so a new record's values, prepared
+    once for its insert, serve its history row as they are."""
+    if model not in _mirrors:
+        record = [model._meta.pk, *_table(model).fields]
+        history = _history_table(model).fields
+        names = [f.name for f in record]
+        for field in history:
+            own = record[names.index(field.name)]
+            if own.primary_key:
+                continue  # an integer either way
+            if field.get_internal_type() != own.get_internal_type() and not (
+                field.is_relation and own.is_relation and field.related_model == own.related_model
+            ):
+                raise TypeError(f"{model.__name__}.{field.name}: history field of another type")
+        _mirrors[model] = [names.index(f.name) for f in history]
+    return _mirrors[model]
+
+
+_mirrors: dict[type[models.Model], list[int]] = {}
+
+
+def _record(
+    objs: list[M], *, kind: str, by: Actor, reason: str, rows: list[list[Any]] | None = None
+) -> None:
     """Write the history rows django-simple-history itself would write ("+" created,
-    "~" changed), in the caller's transaction."""
+    "~" changed), in the caller's transaction. `rows`: the new records' prepared values."""
     table = _history_table(type(objs[0]))
     user = user_of(by)
     extra = [
@@ -238,24 +265,34 @@ def _record(objs: list[M], *, kind: str, by: Actor, reason: str) -> None:
         user.pk if user else None,
         reason or None,
     ]
-    # The historical fields mirror the record's own: read the record's attributes.
-    prepared = [table.values(obj, add=False) + extra for obj in objs]
+    if rows is None:
+        # The historical fields mirror the record's own: read the record's attributes.
+        prepared = [table.values(obj, add=False) + extra for obj in objs]
+    else:
+        mirror = _mirror(type(objs[0]))
+        prepared = []
+        for obj, row in zip(objs, rows, strict=True):
+            full = [obj.pk, *row]
+            prepared.append([full[i] for i in mirror] + extra)
     table.insert(prepared, returning=False)
 
 
-def _create(objs: list[M]) -> None:
+def _create(objs: list[M]) -> list[list[Any]]:
+    """Insert new records; their prepared values, for their history rows."""
     table = _table(type(objs[0]))
-    keys = table.insert([table.values(obj, add=True) for obj in objs], returning=True)
+    rows = [table.values(obj, add=True) for obj in objs]
+    keys = table.insert(rows, returning=True)
     for obj, key in zip(objs, keys, strict=True):
         obj.pk = key
         obj._state.adding = False
         obj._state.db = connection.alias
+    return rows
 
 
 def save(obj: M, *, by: Actor, reason: str = "") -> M:
     if obj._state.adding and obj.pk is None:
-        _create([obj])
-        _record([obj], kind="+", by=by, reason=reason)
+        rows = _create([obj])
+        _record([obj], kind="+", by=by, reason=reason, rows=rows)
         return obj
     obj.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
@@ -275,8 +312,8 @@ def delete(obj: models.Model, *, by: Actor, reason: str = "") -> None:
 def create_many(model: type[M], objs: list[M], *, by: Actor, reason: str = "") -> list[M]:
     if not objs:
         return []
-    _create(objs)
-    _record(objs, kind="+", by=by, reason=reason)
+    rows = _create(objs)
+    _record(objs, kind="+", by=by, reason=reason, rows=rows)
     return objs
 
 

@@ -89,3 +89,27 @@ def test_a_failed_action_leaves_neither_the_change_nor_its_history() -> None:
     assert not PlanStep.objects.exists()
     assert not PlanStep.history.exists()
     assert Project.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_created_record_s_history_row_holds_each_of_its_values() -> None:
+    template = make_project()
+    project = write.save(
+        Project(
+            code="99990000-0002",
+            name="โครงการ ๒",
+            agency=template.agency,
+            fiscal_year=template.fiscal_year,
+            rationale="เหตุผล",
+            published=True,
+            origin=template.origin,
+        ),
+        by=make_user(),
+        reason="created",
+    )
+    (created,) = project.history.all()
+    record = Project.objects.get(pk=project.pk)
+    fields = Project._meta.concrete_fields
+    assert [getattr(created, f.attname) for f in fields] == [
+        getattr(record, f.attname) for f in fields
+    ]
