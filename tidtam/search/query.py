@@ -105,7 +105,7 @@ def _matches(terms: Terms, *, sqlite: bool, row_test: bool = False) -> Q:
     (SQLite's text indexes are reached through `store.fts_*` instead)."""
     if row_test:
         return _row_test(terms, sqlite=sqlite)
-    words = [store.has_short_word(w, sqlite=sqlite) for w in terms.words]
+    words = [store.has_short_word(w) for w in terms.words]
     return _all([_anywhere(p) for p in terms.pieces]) & _all(words)
 
 

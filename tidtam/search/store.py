@@ -9,15 +9,15 @@ and a stored tsvector of the short words with a GIN index. Both answer the same 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Lookup, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 
-from tidtam.search.models import SHORT_WORD_MARK
+from tidtam.search.models import SHORT_WORD_MARK, SearchEntry
 
 if TYPE_CHECKING:
     from tidtam.projects.models import Project
@@ -62,14 +62,16 @@ _SQLITE += [
     f"BEGIN {_FORGET} {_LEARN} END",
 ]
 
+# The short words as a tsvector, for PostgreSQL's word index: each is a letter and digit
+# run the parser keeps whole (the marks between them become spaces); strip(): whole words
+# are asked for, never their positions. `HasShortWord` writes the same expression, which is
+# how the planner finds this index for it.
+WORDS_TSVECTOR = "strip(to_tsvector('simple'::regconfig, translate({column}, E'\\x1f', ' ')))"
+
 _POSTGRES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # strip(): whole words are asked for, never their positions. Each short word is a letter
-    # and digit run the parser keeps whole (the marks between them become spaces).
-    f"""ALTER TABLE {ENTRY} ADD COLUMN IF NOT EXISTS words_tsv tsvector GENERATED ALWAYS AS
-        (strip(to_tsvector('simple'::regconfig, translate(short_words, E'\\x1f', ' '))))
-        STORED""",
-    f"CREATE INDEX IF NOT EXISTS search_entry_words ON {ENTRY} USING gin (words_tsv)",
+    f"CREATE INDEX IF NOT EXISTS search_entry_short_words ON {ENTRY} "
+    f"USING gin (({WORDS_TSVECTOR.format(column='short_words')}))",
     *(
         f"CREATE INDEX IF NOT EXISTS search_entry_{column}_trgm ON {ENTRY} "
         f"USING gin ({column} gin_trgm_ops)"
@@ -89,6 +91,8 @@ _SQLITE_DROP = [
 
 _POSTGRES_DROP = [
     *(f"DROP INDEX IF EXISTS search_entry_{c}_trgm" for c in ("code_key", "name_key", "body")),
+    "DROP INDEX IF EXISTS search_entry_short_words",
+    # the first version's stored column of the same tsvector, and its index
     "DROP INDEX IF EXISTS search_entry_words",
     f"ALTER TABLE {ENTRY} DROP COLUMN IF EXISTS words_tsv",
 ]
@@ -138,6 +142,23 @@ def _tsquery_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+class HasShortWord(Lookup):
+    """`short_words__has_short_word=w`: the entry has this whole word of one or two
+    characters. On PostgreSQL through the word index (its very expression, so that the
+    planner can combine it with the trigram indexes in one bitmap); on SQLite a row test (its
+    FTS5 expressions ask for the word themselves)."""
+
+    lookup_name = "has_short_word"
+
+    def as_sql(self, compiler: Any, connection: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+        column, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            tsvector = WORDS_TSVECTOR.format(column=column)
+            return f"{tsvector} @@ (%s)::tsquery", [*params, _tsquery_lexeme(self.rhs)]
+        marked = SHORT_WORD_MARK + self.rhs + SHORT_WORD_MARK
+        return f"instr({column}, %s) > 0", [*params, marked]
+
+
 def row_contains(field: str, text: str, *, sqlite: bool) -> Q:
     """The field holds the text, tested row by row, never looked up through a text index.
 
@@ -150,18 +171,12 @@ def row_contains(field: str, text: str, *, sqlite: bool) -> Q:
     return Q(GreaterThan(StrIndex(field, Value(text)), 0))
 
 
-def has_short_word(word: str, *, sqlite: bool) -> Q:
-    """The project's text has this whole word of one or two characters (through the word
-    index on PostgreSQL; a row test on SQLite, whose FTS5 expressions ask it themselves)."""
-    if sqlite:
-        marked = SHORT_WORD_MARK + word + SHORT_WORD_MARK
-        return Q(search_entry__short_words__contains=marked)
-    return Q(
-        pk__in=RawSQL(
-            f"SELECT project_id FROM {ENTRY} WHERE words_tsv @@ %s::tsquery",
-            [_tsquery_lexeme(word)],
-        )
-    )
+SearchEntry._meta.get_field("short_words").register_lookup(HasShortWord)
+
+
+def has_short_word(word: str) -> Q:
+    """The project's text has this whole word of one or two characters."""
+    return Q(search_entry__short_words__has_short_word=word)
 
 
 def fts_candidates(projects: QuerySet[Project], table: str, expression: str) -> QuerySet[Project]:
