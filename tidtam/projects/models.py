@@ -95,12 +95,6 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def for_list(self) -> ProjectQuerySet:
         return self.select_related("agency", "fiscal_year").order_by("-fiscal_year_id", "code")
 
-    def search(self, text: str) -> ProjectQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(code__icontains=text) | Q(name__icontains=text))
-
 
 class Project(models.Model):
     code = models.CharField(
