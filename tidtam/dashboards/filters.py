@@ -8,9 +8,10 @@ numbers can link to exactly the projects behind them (`ProjectFilters.url`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
-from typing import Any, Self
+from typing import Any, Self, overload
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
@@ -219,6 +220,20 @@ class ProjectFilters(ListFilters):
             return rows.order_by("-fiscal_year_id", "code")
         return rows.order_by(*parts, "-pk" if self.descending else "pk")
 
+    def by_figure(self, rows: QuerySet[Any]) -> ByFigure | None:
+        """The keys of these rows in this order, for paging, when they are sorted by a
+        standing's figure (see `ByFigure`); None for the other orders."""
+        field = SORTS[self.sort].fields[0]
+        if not field.startswith("standing__"):
+            return None
+        sign = "-" if self.descending else ""
+        valued = Q(**{f"{field}__isnull": False})
+        return ByFigure(
+            total=rows,
+            valued=rows.filter(valued).order_by(f"{sign}{field}", f"{sign}standing__project_id"),
+            rest=rows.exclude(valued).order_by(f"{sign}pk"),
+        )
+
     @property
     def capped(self) -> int | None:
         """Words over every fiscal year: at most this many matches are listed (the search
@@ -343,6 +358,48 @@ def agencies_with(rows: QuerySet[Any]) -> list[Agency]:
     )
 
 
+class ByFigure(Sequence[int]):
+    """The keys of rows sorted by a standing's figure, as a paginator reads them: the rows
+    with the figure in its order (the index of the figure and the project serves it, however
+    many years are listed), then those without it (no standing yet, or no such figure) by key.
+    The same order as `ProjectFilters.order`, whose NULLS LAST sorts every row of every year
+    for each page."""
+
+    def __init__(self, *, total: QuerySet[Any], valued: QuerySet[Any], rest: QuerySet[Any]) -> None:
+        self.total = total
+        self.valued = valued.values_list("pk", flat=True)
+        self.rest = rest.values_list("pk", flat=True)
+
+    @cached_property
+    def _count(self) -> int:
+        return self.total.count()
+
+    def __len__(self) -> int:  # what the paginator counts by
+        return self._count
+
+    @overload
+    def __getitem__(self, where: int) -> int: ...
+
+    @overload
+    def __getitem__(self, where: slice) -> list[int]: ...
+
+    def __getitem__(self, where: int | slice) -> int | list[int]:
+        if isinstance(where, int):
+            return self._slice(where, where + 1)[0]
+        return self._slice(where.start or 0, where.stop)
+
+    def _slice(self, start: int, stop: int) -> list[int]:
+        keys = list(self.valued[start:stop])
+        wanted = stop - start
+        if len(keys) == wanted:
+            return keys
+        # The page reaches past the rows with the figure: how many there are tells where
+        # the rest begin.
+        valued = start + len(keys) if keys else self.valued.count()
+        after = max(0, start - valued)
+        return keys + list(self.rest[after : after + wanted - len(keys)])
+
+
 class CappedPaginator(Paginator):
     """Pages through the first `cap` rows, counting no further than one beyond them."""
 
@@ -373,20 +430,26 @@ def page_of(
     related: tuple[str, ...],
     one_pass: bool = False,
     cap: int | None = None,
+    keys: ByFigure | None = None,
 ) -> Page:
     """One page of the rows, in their order: the keys are sorted and counted narrow, and only
     the page's rows are read whole with `related` (sorting wide rows to skip thousands of
     them spilled to disk on PostgreSQL). `one_pass`: every key is read at once, counted and
     sliced here, when testing the rows is the cost and a count would test them twice. `cap`:
-    only the first `cap` rows are paged (see `CappedPaginator`)."""
+    only the first `cap` rows are paged (see `CappedPaginator`). `keys`: the rows' keys in
+    their order, read some other way (see `ByFigure`)."""
     keys_of = rows.values_list("pk", flat=True)
-    paginator = (
-        CappedPaginator(keys_of, size, cap)
-        if cap is not None
-        else Paginator(list(keys_of) if one_pass else keys_of, size)
-    )
+    paginator: Paginator[Any]
+    if cap is not None:
+        paginator = CappedPaginator(keys_of, size, cap)
+    elif one_pass:
+        paginator = Paginator(list(keys_of), size)
+    elif keys is not None:
+        paginator = Paginator(keys, size)
+    else:
+        paginator = Paginator(keys_of, size)
     page = paginator.get_page(number)
-    keys = list(page.object_list)
-    found = rows.model._default_manager.select_related(*related).in_bulk(keys)
-    page.object_list = [found[key] for key in keys]
+    listed = list(page.object_list)
+    found = rows.model._default_manager.select_related(*related).in_bulk(listed)
+    page.object_list = [found[key] for key in listed]
     return page

@@ -84,13 +84,15 @@ def project_list(request: HttpRequest) -> HttpResponse:
     visible = projects_for_user(request.user)
     years = years_with(visible)
     filters = ProjectFilters.from_request(request, years)
+    rows = filters.apply(visible.for_list())
     page = page_of(
-        filters.apply(visible.for_list()),
+        rows,
         request.GET.get("page"),
         size=PAGE_SIZE,
         related=("agency", "standing"),
         one_pass=filters.scans,
         cap=filters.capped,
+        keys=filters.by_figure(rows),
     )
     paginator = page.paginator
     context = ProjectListPage(

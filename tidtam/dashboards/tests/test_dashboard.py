@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -319,6 +320,34 @@ def test_the_project_list_filters_and_sorts(
         "weather": ProblemCategory.objects.get(name_th="สภาพอากาศ").pk,
     }
     assert codes(executive, query.format(**keys)) == expected
+
+
+@pytest.mark.parametrize("sort", ["progress", "-progress", "budget", "-budget", "variance"])
+def test_pages_sorted_by_a_figure_follow_the_one_order_across_the_projects_without_it(
+    executive: Client, city: dict[str, Project], sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two more projects of every year: one standing without a budget or progress, one not
+    # standing at all (not refreshed yet). Pages of two cross from the projects with the
+    # figure to those without it, and must follow the list's order (NULLS LAST, then the key).
+    extra = make_project(code="11000000-0010", agency=city["P1"].agency)
+    stand(extra, "on_track", None)
+    make_project(code="11000000-0011", agency=city["P1"].agency)
+    monkeypatch.setattr("tidtam.dashboards.views.PAGE_SIZE", 2)
+    query = f"?fy=all&sort={sort}"
+    paged: list[str] = []
+    for number in range(1, 8):
+        paged += codes(executive, f"{query}&page={number}")
+        if executive.get(f"/projects/{query}&page={number}").context["view"].page.has_next():
+            continue
+        break
+    from tidtam.dashboards.filters import ProjectFilters
+    from tidtam.projects.access import projects_for_user
+
+    user = executive.get("/projects/").wsgi_request.user
+    filters = ProjectFilters.from_query(QueryDict(query[1:]), None)
+    ordered = [p.code for p in filters.apply(projects_for_user(user).for_list())]
+    assert paged == ordered
+    assert len(paged) == Project.objects.count()
 
 
 def test_kpi_type_filter_finds_projects_supporting_such_a_kpi(
