@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -30,6 +33,51 @@ from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
+
+
+@dataclass
+class ScaleLoaded:
+    levels: int = 0  # rating levels created
+    criteria: int = 0  # evaluation criteria created
+
+
+@action
+def load_default_scale(scale: Path, criteria: Path, *, by: Actor = None) -> ScaleLoaded:
+    """The default rating scale and KPI evaluation criteria of the reference data, so that
+    evaluators can score on a fresh install. Only where there are none: a scale or criteria
+    the administrator has set are never replaced (running it again changes nothing)."""
+    loaded = ScaleLoaded()
+    reason = f"reference data: {scale.name}"
+    if not RatingLevel.objects.exists():
+        with scale.open(encoding="utf-8-sig", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    value = Decimal((row.get("value") or "").strip())
+                except ArithmeticError:
+                    value = Decimal(-1)
+                label = (row.get("label_th") or "").strip()
+                if not value.is_finite() or value < 0 or not label:
+                    raise ValidationError(
+                        _(
+                            "%(file)s, line %(line)s: a level needs a score of 0 or more "
+                            "(value) and a Thai label (label_th)."
+                        )
+                        % {"file": scale.name, "line": line},
+                        code="bad_scale",
+                    )
+                level = RatingLevel(
+                    value=value,
+                    label_th=label,
+                    label_en=(row.get("label_en") or "").strip(),
+                    meaning=(row.get("meaning_th") or "").strip(),
+                )
+                write.save(level, by=by, reason=reason)
+                loaded.levels += 1
+    if not EvaluationCriterion.objects.exists():
+        with criteria.open(encoding="utf-8-sig", newline="") as handle:
+            codes = {row["code"].strip() for row in csv.DictReader(handle) if row["code"].strip()}
+        loaded.criteria = len(criteria_by_code(codes))
+    return loaded
 
 
 def criteria_by_code(codes: set[str]) -> dict[str, EvaluationCriterion]:

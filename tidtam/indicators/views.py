@@ -68,6 +68,7 @@ class EntryPage:
     kpi: Kpi | None = None
     # Why the entry can no longer be changed, when it is on its way through review.
     locked: str = ""
+    scores: bool = False  # a score on the rating scale is asked for
 
     @property
     def closed(self) -> bool:
@@ -139,7 +140,9 @@ def kpi_score_entry(request: HttpRequest, code: str, year: int, number: int) -> 
             )
             return redirect(_kpi_url(kpi))
     title = _("Evaluate the indicator") + f" · {_('Quarter')} {number}/{year}"
-    page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), levels, kpi)
+    page = EntryPage(
+        title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), levels, kpi, scores=True
+    )
     return _entry(request, page)
 
 
@@ -172,7 +175,9 @@ def project_score_entry(request: HttpRequest, code: str, number: int) -> HttpRes
             )
             return redirect(back)
     title = _("Evaluate the project") + f" · {_('Quarter')} {number}/{project.fiscal_year_id}"
-    page = EntryPage(title, f"{project.code} {project.name}", quarter, form, back, levels)
+    page = EntryPage(
+        title, f"{project.code} {project.name}", quarter, form, back, levels, scores=True
+    )
     return _entry(request, page)
 
 

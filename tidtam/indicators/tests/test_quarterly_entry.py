@@ -215,7 +215,14 @@ def test_without_a_rating_scale_nothing_can_be_scored(
     response = client.post(PROJECT_SCORE_URL.format(code="99990000-0001"), {"score": "100"})
     assert response.status_code == 200
     text = html.unescape(response.content.decode())
-    assert "กรุณาเลือกระดับคะแนนตามเกณฑ์" in text
+    # The page says why, and offers no form to fill in vain.
+    assert "ยังไม่ได้กำหนดเกณฑ์ระดับคะแนน จึงยังประเมินไม่ได้" in text
+    assert "ขอให้ผู้ดูแลระบบกำหนดระดับคะแนน" in text and 'name="score"' not in text
+    # An evaluator who is also a staff member is taken to where the levels are set.
+    personas.evaluator.is_staff = True
+    personas.evaluator.save()
+    text = html.unescape(client.get(SCORE_URL.format(code="9999-0001")).content.decode())
+    assert 'href="/admin/indicators/ratinglevel/"' in text
     with pytest.raises(ValidationError, match="ยังไม่ได้กำหนดเกณฑ์ระดับคะแนน"):
         actions.score_project(
             project=world["published"].projects.get(),

@@ -67,3 +67,39 @@ def test_load_reference_takes_over_an_agency_first_met_in_an_import() -> None:
 def test_load_reference_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"agencies\.csv"):
         call_command("load_reference", "--dir", str(tmp_path), stdout=StringIO())
+
+
+def _scale_rows() -> list[dict[str, str]]:
+    return rows("rating_scale.csv")
+
+
+@pytest.mark.django_db
+def test_a_fresh_install_gets_the_default_rating_scale_and_criteria_once() -> None:
+    from tidtam.indicators.models import EvaluationCriterion, RatingLevel
+
+    call_command("load_reference", stdout=StringIO())
+    levels = {f"{level.value:.0f}": level.label_th for level in RatingLevel.objects.all()}
+    assert levels == {r["value"]: r["label_th"] for r in _scale_rows()}
+    assert RatingLevel.history.filter(history_change_reason__contains="rating_scale.csv").exists()
+    assert sorted(EvaluationCriterion.objects.values_list("code", flat=True)) == ["2.1", "2.2"]
+    # The administrator's own scale is kept: loading again adds nothing and changes nothing.
+    RatingLevel.objects.filter(value=75).delete()
+    RatingLevel.objects.filter(value=100).update(label_th="ดีเยี่ยม")
+    call_command("load_reference", stdout=StringIO())
+    assert RatingLevel.objects.count() == len(_scale_rows()) - 1
+    assert RatingLevel.objects.get(value=100).label_th == "ดีเยี่ยม"
+
+
+@pytest.mark.django_db
+def test_a_bad_rating_scale_names_its_line_and_loads_nothing(tmp_path: Path) -> None:
+    from tidtam.indicators.models import RatingLevel
+
+    for name in ("agencies.csv", "bma_plan_2556_2575.csv", "evaluation_criteria.csv"):
+        (tmp_path / name).write_bytes((REFERENCE / name).read_bytes())
+    (tmp_path / "rating_scale.csv").write_text(
+        "value,label_th,label_en,meaning_th\n100,ดี,Good,\nมาก,ดีมาก,Very good,\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match=r"rating_scale\.csv บรรทัดที่ 3"):
+        call_command("load_reference", "--dir", str(tmp_path), stdout=StringIO())
+    assert not RatingLevel.objects.exists()
+    assert not Agency.objects.exists()  # one transaction: nothing half loaded
