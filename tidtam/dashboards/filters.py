@@ -221,10 +221,11 @@ class ProjectFilters(ListFilters):
         return rows.order_by(*parts, "-pk" if self.descending else "pk")
 
     def by_figure(self, rows: QuerySet[Any]) -> ByFigure | None:
-        """The keys of these rows in this order, for paging, when they are sorted by a
-        standing's figure (see `ByFigure`); None for the other orders."""
+        """The keys of these rows in this order, for paging, when the projects of every year
+        are sorted by a standing's figure (see `ByFigure`); None otherwise: one year's few
+        thousand are sorted sooner than the figure's index of every year is walked."""
         field = SORTS[self.sort].fields[0]
-        if not field.startswith("standing__"):
+        if not field.startswith("standing__") or self.fiscal_year is not None:
             return None
         sign = "-" if self.descending else ""
         valued = Q(**{f"{field}__isnull": False})

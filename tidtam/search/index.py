@@ -130,6 +130,7 @@ def rebuild(
                     progress(done, len(ids))
             if bulk:
                 store.rebuild_text_indexes(connection)
+            store.analyze(connection)
         return done
     for chunk in _chunks(ids, CHUNK * 5):
         with transaction.atomic():

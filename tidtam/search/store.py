@@ -128,6 +128,14 @@ def optimize(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
+def analyze(connection: BaseDatabaseWrapper) -> None:
+    """The planner's statistics of the entries, after every one was rewritten: without them
+    PostgreSQL takes the table for empty (its autovacuum comes later) and looks a common word
+    up row by row, and SQLite has none until an ANALYZE."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {ENTRY}")
+
+
 def fts_phrase(text: str) -> str:
     """An FTS5 string literal: the text as one phrase, quotes doubled."""
     return '"' + text.replace('"', '""') + '"'
