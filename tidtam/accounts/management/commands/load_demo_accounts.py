@@ -13,11 +13,11 @@ from tidtam.accounts.models import Role
 from tidtam.orgs.models import Agency
 
 PASSWORD = "tidtam-demo"
-# (username, role, agency code or None, full name)
+# (username, role, agency code or None, full name: "{agency}" is the agency's name as loaded)
 DEMO = [
-    ("officer", Role.OFFICER, "03000000", "เจ้าหน้าที่ สำนักการโยธา"),
-    ("approver", Role.APPROVER, "03000000", "ผู้อนุมัติ สำนักการโยธา"),
-    ("officer2", Role.OFFICER, "21000000", "เจ้าหน้าที่ หน่วยงานที่สอง"),
+    ("officer", Role.OFFICER, "03000000", "เจ้าหน้าที่ {agency}"),
+    ("approver", Role.APPROVER, "03000000", "ผู้อนุมัติ {agency}"),
+    ("officer2", Role.OFFICER, "21000000", "เจ้าหน้าที่ {agency}"),
     ("evaluator", Role.EVALUATOR, None, "ผู้ประเมิน สำนักยุทธศาสตร์และประเมินผล"),
     ("executive", Role.EXECUTIVE, None, "ผู้บริหาร"),
     ("admin", Role.ADMINISTRATOR, None, "ผู้ดูแลระบบ"),
@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 continue
             user = users.objects.filter(username=username).first()
             if user is None:
+                full_name = full_name.format(agency=agency.name_th if agency else "")
                 first, _sep, last = full_name.partition(" ")
                 user = users.objects.create_user(
                     username=username,
