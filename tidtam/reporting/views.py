@@ -59,6 +59,8 @@ def _and_submit(request: HttpRequest, report: ProgressReport) -> None:
 
 
 def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
+    # The submit action writes the status on a copy of its own: read what it wrote.
+    report.refresh_from_db(fields=["status"])
     if report.status == ReportStatus.SUBMITTED:
         messages.success(request, SUBMITTED)
     else:

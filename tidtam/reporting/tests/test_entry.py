@@ -206,10 +206,13 @@ def test_save_and_submit_submits_in_one_step(
     client: Client, project: Project, personas: Personas
 ) -> None:
     client.force_login(personas.officer_a)
-    post_new(client, project, and_submit="1")
+    response = post_new(client, project, and_submit="1")
     report = ProgressReport.objects.get()
     assert report.status == ReportStatus.SUBMITTED
     assert report.submitted_by == personas.officer_a
+    # The banner says what happened: submitted, not saved as a draft.
+    detail = html.unescape(client.get(response["Location"]).content.decode())
+    assert "ส่งรายงานแล้ว" in detail and "บันทึกรายงานเป็นฉบับร่างแล้ว" not in detail
 
 
 @pytest.mark.parametrize(
