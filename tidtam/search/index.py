@@ -19,7 +19,7 @@ from tidtam.indicators.models import KpiSupport
 from tidtam.lib.thai import normalise_thai
 from tidtam.projects.models import Project
 from tidtam.search import store
-from tidtam.search.models import SHORT_WORD_MARK, SearchEntry
+from tidtam.search.models import SearchEntry, marked_word
 from tidtam.search.passages import ProjectTexts, collect
 
 CHUNK = 1000
@@ -69,10 +69,6 @@ def entry_for(project_id: int, texts: ProjectTexts) -> SearchEntry:
         body=" ".join(others),
         short_words=" ".join(marked_word(w) for w in sorted(short)),
     )
-
-
-def marked_word(word: str) -> str:
-    return f"{SHORT_WORD_MARK}{word}{SHORT_WORD_MARK}"
 
 
 def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:

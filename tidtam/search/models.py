@@ -10,6 +10,12 @@ from tidtam.projects.models import Project
 SHORT_WORD_MARK = "\x1f"
 
 
+def marked_word(word: str) -> str:
+    """A short word as `short_words` holds it: between two marks, so that it is found only
+    whole."""
+    return f"{SHORT_WORD_MARK}{word}{SHORT_WORD_MARK}"
+
+
 class SearchEntry(models.Model):
     """One project's text in `normalise_thai` form, split by where it ranks: the code, the
     name, and everything else indexed (agency names, rationale, objectives and targets,

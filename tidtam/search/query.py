@@ -47,8 +47,7 @@ from django.utils.safestring import SafeString
 
 from tidtam.projects.models import Project
 from tidtam.search import store
-from tidtam.search.index import marked_word
-from tidtam.search.models import SearchEntry
+from tidtam.search.models import SearchEntry, marked_word
 from tidtam.search.passages import collect
 from tidtam.search.snippet import Snippet, best_snippet, marked
 from tidtam.search.terms import Terms, parse

@@ -17,7 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 
-from tidtam.search.models import SHORT_WORD_MARK, SearchEntry
+from tidtam.search.models import SearchEntry, marked_word
 
 if TYPE_CHECKING:
     from tidtam.projects.models import Project
@@ -142,7 +142,7 @@ def fts_phrase(text: str) -> str:
 
 
 def fts_short_word(word: str) -> str:
-    return f"short_words : {fts_phrase(SHORT_WORD_MARK + word + SHORT_WORD_MARK)}"
+    return f"short_words : {fts_phrase(marked_word(word))}"
 
 
 def _tsquery_lexeme(word: str) -> str:
@@ -163,8 +163,7 @@ class HasShortWord(Lookup):
         if connection.vendor == "postgresql":
             tsvector = WORDS_TSVECTOR.format(column=column)
             return f"{tsvector} @@ (%s)::tsquery", [*params, _tsquery_lexeme(self.rhs)]
-        marked = SHORT_WORD_MARK + self.rhs + SHORT_WORD_MARK
-        return f"instr({column}, %s) > 0", [*params, marked]
+        return f"instr({column}, %s) > 0", [*params, marked_word(self.rhs)]
 
 
 def row_contains(field: str, text: str, *, sqlite: bool) -> Q:
