@@ -236,17 +236,25 @@ class ProjectFilters(ListFilters):
         )
 
     @property
-    def capped(self) -> int | None:
-        """Words over every fiscal year: at most this many matches are listed (the search
-        page's cap), and more are counted as "more than": a common word's every project of
-        twenty years is not counted on each page view."""
-        return CAP if self.query and self.fiscal_year is None else None
-
-    @property
     def scans(self) -> bool:
         """Words within one fiscal year are tested on that year's rows (see `filter_projects`):
         its matches are then listed from one pass over them, counted and paged in Python."""
         return bool(self.query) and self.fiscal_year is not None
+
+    def paginator(self, rows: QuerySet[Any], size: int) -> Paginator[Any]:
+        """Pages of these rows' keys in their order, read the cheapest way for these filters:
+        words over every fiscal year list the first `CAP` matches (the search page's cap: a
+        common word's every project of twenty years is not counted on each page view, see
+        `CappedPaginator`); words within one year read every key at once, counted and sliced
+        here (testing the rows is the cost, and a count would test them twice); every year
+        sorted by a standing's figure walks the figure's index (see `ByFigure`)."""
+        keys = rows.values_list("pk", flat=True)
+        if self.query and self.fiscal_year is None:
+            return CappedPaginator(keys, size, CAP)
+        if self.scans:
+            return Paginator(list(keys), size)
+        by_figure = self.by_figure(rows)
+        return Paginator(by_figure if by_figure is not None else keys, size)
 
     def params(self) -> list[tuple[str, str]]:
         """The query parameters that ask for these filters (defaults left out)."""
@@ -424,31 +432,11 @@ class CappedPaginator(Paginator):
 
 
 def page_of(
-    rows: QuerySet[Any],
-    number: str | None,
-    *,
-    size: int,
-    related: tuple[str, ...],
-    one_pass: bool = False,
-    cap: int | None = None,
-    keys: ByFigure | None = None,
+    rows: QuerySet[Any], paginator: Paginator[Any], number: str | None, *, related: tuple[str, ...]
 ) -> Page:
-    """One page of the rows, in their order: the keys are sorted and counted narrow, and only
-    the page's rows are read whole with `related` (sorting wide rows to skip thousands of
-    them spilled to disk on PostgreSQL). `one_pass`: every key is read at once, counted and
-    sliced here, when testing the rows is the cost and a count would test them twice. `cap`:
-    only the first `cap` rows are paged (see `CappedPaginator`). `keys`: the rows' keys in
-    their order, read some other way (see `ByFigure`)."""
-    keys_of = rows.values_list("pk", flat=True)
-    paginator: Paginator[Any]
-    if cap is not None:
-        paginator = CappedPaginator(keys_of, size, cap)
-    elif one_pass:
-        paginator = Paginator(list(keys_of), size)
-    elif keys is not None:
-        paginator = Paginator(keys, size)
-    else:
-        paginator = Paginator(keys_of, size)
+    """One page of the rows: the paginator's keys are sorted and counted narrow, and only the
+    page's rows are read whole with `related` (sorting wide rows to skip thousands of them
+    spilled to disk on PostgreSQL)."""
     page = paginator.get_page(number)
     listed = list(page.object_list)
     found = rows.model._default_manager.select_related(*related).in_bulk(listed)

@@ -87,12 +87,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     rows = filters.apply(visible.for_list())
     page = page_of(
         rows,
+        filters.paginator(rows, PAGE_SIZE),
         request.GET.get("page"),
-        size=PAGE_SIZE,
         related=("agency", "standing"),
-        one_pass=filters.scans,
-        cap=filters.capped,
-        keys=filters.by_figure(rows),
     )
     paginator = page.paginator
     context = ProjectListPage(
