@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.paginator import Page
 from django.forms import BaseFormSet
@@ -136,6 +137,9 @@ class ReportFormPage:
     raised: list[Problem] = field(default_factory=list)
     attachments: list[ReportAttachment] = field(default_factory=list)
     previous: ProgressReport | None = None
+    # The project's planned progress on the report date (today for a new report).
+    planned: Decimal | None = None
+    planned_on: date | None = None
     # After a refused stale edit: the report as someone else saved it.
     current: ProgressReport | None = None
     # Files cannot be sent back to the browser: say so when a refused form carried some.

@@ -4,6 +4,7 @@ and the problems across projects."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,15 +23,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.web import show_refusal
 from tidtam.projects.access import get_project_for_user, projects_for_user
-from tidtam.reporting import actions
+from tidtam.projects.models import Project
+from tidtam.reporting import actions, monthly
 from tidtam.reporting.access import (
     get_agency_for_compliance,
+    get_agency_for_entry,
     get_attachment_for_user,
     get_report_for_user,
     require_reviewer,
 )
-from tidtam.reporting.compliance import agency_compliance, reporting_month
-from tidtam.reporting.forms import NewProblemFormSet, ReportForm, ReviewForm, problem_changes
+from tidtam.reporting.compliance import ReportingMonth, agency_compliance, reporting_month
+from tidtam.reporting.forms import (
+    NewProblemFormSet,
+    ReportForm,
+    ReviewForm,
+    add_rule_errors,
+    problem_changes,
+)
 from tidtam.reporting.models import Problem, ProblemCategory, ProgressReport, ReportStatus
 from tidtam.reporting.pages import (
     CompliancePage,
@@ -58,14 +68,35 @@ def _and_submit(request: HttpRequest, report: ProgressReport) -> None:
         actions.submit_report(report=report, by=request.user)
 
 
+def _saved_message(report: ProgressReport) -> str:
+    if report.status == ReportStatus.SUBMITTED:
+        return str(SUBMITTED)
+    return _("The report is saved as a draft. Submit it when it is ready.")
+
+
 def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     # The submit action writes the status on a copy of its own: read what it wrote.
     report.refresh_from_db(fields=["status"])
-    if report.status == ReportStatus.SUBMITTED:
-        messages.success(request, SUBMITTED)
-    else:
-        messages.success(request, _("The report is saved as a draft. Submit it when it is ready."))
+    messages.success(request, _saved_message(report))
     return _detail(report)
+
+
+def _check_rules(form: ReportForm, project: Project, report: ProgressReport | None) -> None:
+    """A refused form still shows what the report's rules say of the values it read, so the
+    officer corrects everything in one pass."""
+    add_rule_errors(form, actions.report_errors(project, report=report, **form.known_values()))
+
+
+def _starting_text(request: HttpRequest, previous: ProgressReport | None) -> dict[str, str]:
+    """ "Start from last month's text": the previous report's narrative, when asked for."""
+    if request.method == "GET" and request.GET.get("start") == "previous" and previous:
+        return {"narrative": previous.narrative}
+    return {}
+
+
+def _planned_on(form: ReportForm, default: date) -> date:
+    day = form.cleaned_data.get("report_date") if form.is_bound else None
+    return day if isinstance(day, date) else default
 
 
 @login_required
@@ -73,15 +104,17 @@ def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
 def report_new(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     problems = carried_problems(project, None)
+    previous = previous_report(project, request.user)
     post = request.method == "POST"
+    today = timezone.localdate()
     form = ReportForm(
         request.POST if post else None,
         request.FILES if post else None,
         problems=problems,
-        initial={"report_date": timezone.localdate()},
+        initial={"report_date": today, **_starting_text(request, previous)},
     )
     formset = NewProblemFormSet(request.POST if post else None, prefix="problem")
-    if post and form.is_valid() and formset.is_valid():
+    if post and all([form.is_valid(), formset.is_valid()]):
         try:
             with transaction.atomic():
                 report = actions.create_report(
@@ -96,12 +129,17 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
             show_refusal(form, error)
         else:
             return _saved(request, report)
+    elif post:
+        _check_rules(form, project, None)
+    planned_on = _planned_on(form, today)
     page = ReportFormPage(
         project=project,
         form=form,
         formset=formset,
         problems=problems,
-        previous=previous_report(project, request.user),
+        previous=previous,
+        planned=project.planned_progress(planned_on),
+        planned_on=planned_on,
         files_dropped=post and bool(request.FILES),
     )
     return render(request, "reporting/report_form.html", {"view": page})
@@ -113,6 +151,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, write=True)
     problems = carried_problems(report.project, report)
     raised = raised_problems(report)
+    previous = previous_report(report.project, request.user, report)
     post = request.method == "POST"
     form = ReportForm(
         request.POST if post else None,
@@ -127,11 +166,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "decrease_reason": report.decrease_reason,
             "resolved": [p.pk for p in problems if p.resolved_in_id == report.pk],
             "version": report.version,
+            **_starting_text(request, previous),
         },
     )
     formset = NewProblemFormSet(request.POST if post else None, prefix="problem")
     current = None
-    if post and form.is_valid() and formset.is_valid():
+    if post and all([form.is_valid(), formset.is_valid()]):
         try:
             with transaction.atomic():
                 saved = actions.update_report(
@@ -156,6 +196,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(form, error)
         else:
             return _saved(request, saved)
+    elif post:
+        _check_rules(form, report.project, report)
+    planned_on = _planned_on(form, report.report_date)
     page = ReportFormPage(
         project=report.project,
         form=form,
@@ -164,7 +207,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         report=report,
         raised=raised,
         attachments=list(report.attachments.all()),
-        previous=previous_report(report.project, request.user, report),
+        previous=previous,
+        planned=report.project.planned_progress(planned_on),
+        planned_on=planned_on,
         current=current,
         files_dropped=post and bool(request.FILES),
     )
@@ -298,6 +343,41 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
         _("The file “%(name)s” is removed.") % {"name": attachment.original_name},
         lambda: actions.remove_attachment(attachment=attachment, by=request.user),
     )
+
+
+def _monthly_period() -> ReportingMonth:
+    return reporting_month(timezone.localdate())
+
+
+@login_required
+@require_GET
+def monthly_entry(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_agency_for_entry(request.user, code)
+    page = monthly.monthly_page(agency, _monthly_period())
+    return render(request, "reporting/monthly.html", {"view": page})
+
+
+@login_required
+@require_POST
+def monthly_row(request: HttpRequest, code: str, project_code: str) -> HttpResponse:
+    """Save one row of the monthly entry page: with HTMX the row alone comes back; without
+    JavaScript, a saved row redirects back to the page and a refused one shows the page with
+    the row's errors."""
+    agency = get_agency_for_entry(request.user, code)
+    project = get_project_for_user(request.user, project_code, write=True)
+    if project.agency_id != agency.pk:
+        raise Http404("the project is of another agency")
+    period = _monthly_period()
+    row = monthly.load_row(project, period)
+    saved = monthly.save_row(row, request.POST, period=period, by=request.user)
+    if getattr(request, "htmx", False):
+        return render(request, "reporting/_monthly_row.html", {"row": row, "agency": agency})
+    if saved is not None:
+        messages.success(request, _saved_message(saved))
+        return redirect(reverse("agency-monthly", args=[agency.code]) + f"#row-{project.code}")
+    page = monthly.monthly_page(agency, period)
+    page.rows = [row if r.project.pk == project.pk else r for r in page.rows]
+    return render(request, "reporting/monthly.html", {"view": page})
 
 
 @login_required
