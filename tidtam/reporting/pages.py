@@ -142,6 +142,8 @@ class ReportFormPage:
     planned_on: date | None = None
     # After a refused stale edit: the report as someone else saved it.
     current: ProgressReport | None = None
+    # Problems ticked for removal, whose deletion the officer is asked to confirm.
+    confirm_removal: list[Problem] = field(default_factory=list)
     # Files cannot be sent back to the browser: say so when a refused form carried some.
     files_dropped: bool = False
 

@@ -21,7 +21,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tidtam.lib.fiscal import fiscal_year_of
-from tidtam.lib.web import show_refusal
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
+from tidtam.lib.web import Confirmation, confirm_page, show_refusal
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import Project
 from tidtam.reporting import actions, monthly
@@ -145,6 +147,17 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reporting/report_form.html", {"view": page})
 
 
+def _removal_to_confirm(
+    request: HttpRequest, form: ReportForm, raised: list[Problem]
+) -> list[Problem]:
+    """Removing problems deletes them: a save with problems ticked for removal first asks,
+    and removes them only when saved again with the confirmation."""
+    if request.POST.get("confirm_removal") == "1":
+        return []
+    ticked = set(form.cleaned_data["removed"])
+    return [problem for problem in raised if problem.pk in ticked]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -171,7 +184,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     formset = NewProblemFormSet(request.POST if post else None, prefix="problem")
     current = None
-    if post and all([form.is_valid(), formset.is_valid()]):
+    valid = post and all([form.is_valid(), formset.is_valid()])
+    to_remove = _removal_to_confirm(request, form, raised) if valid else []
+    if valid and not to_remove:
         try:
             with transaction.atomic():
                 saved = actions.update_report(
@@ -196,7 +211,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(form, error)
         else:
             return _saved(request, saved)
-    elif post:
+    elif post and not valid:
         _check_rules(form, report.project, report)
     planned_on = _planned_on(form, report.report_date)
     page = ReportFormPage(
@@ -211,6 +226,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         planned=report.project.planned_progress(planned_on),
         planned_on=planned_on,
         current=current,
+        confirm_removal=to_remove,
         files_dropped=post and bool(request.FILES),
     )
     return render(request, "reporting/report_form.html", {"view": page})
@@ -300,10 +316,24 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, delete=True)
     project = report.project
+    if request.method == "GET":
+        month = format_date(report.report_date, style="month", lang=current_language())
+        return confirm_page(
+            request,
+            Confirmation(
+                question=_("Delete the draft report of %(month)s?") % {"month": month},
+                consequence=_(
+                    "The draft, its files and the problems it raised are deleted for good; "
+                    "problems it resolved are open again."
+                ),
+                action=_("Delete the draft"),
+                cancel_url=reverse("report-detail", args=[report.pk]),
+            ),
+        )
     try:
         with transaction.atomic():
             actions.delete_report(report=report, by=request.user)
@@ -333,10 +363,21 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = get_attachment_for_user(request.user, pk, attachment_pk, write=True)
     report = attachment.report
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            Confirmation(
+                question=_("Remove the file “%(name)s” from the report?")
+                % {"name": attachment.original_name},
+                consequence=_("The file is deleted for good."),
+                action=_("Remove the file"),
+                cancel_url=reverse("report-detail", args=[report.pk]),
+            ),
+        )
     return _act(
         request,
         report,

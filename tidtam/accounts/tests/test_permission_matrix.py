@@ -204,6 +204,15 @@ CASES: list[Case] = [
         WRITE_A_PUBLISHED.format(ok="302"),
         "POST",
     ),
+    Case(
+        "instalment-delete",
+        "confirmation",
+        lambda w: reverse(
+            "instalment-delete",
+            args=[w.projects["A_pub"].code, w.instalment.pk],  # type: ignore[union-attr]
+        ),
+        WRITE_A_PUBLISHED.format(ok="200"),
+    ),
     Case("review-queue", "", fixed("review-queue"), "L 403 403 403 200 200 403 403 403"),
     Case(
         "agency-compliance",
@@ -370,6 +379,19 @@ for state in STATES:
             {"comment": "กรุณาแนบภาพถ่าย"},
         ),
         Case("report-delete", state, report_url("report-delete", key), delete, "POST"),
+        # The confirmation step, on the same URL: the same people, the same refusals.
+        Case(
+            "report-delete",
+            f"{state}, confirmation",
+            report_url("report-delete", key),
+            delete.replace("302", "200"),
+        ),
+        Case(
+            "report-attachment-delete",
+            f"{state}, confirmation",
+            attachment_url("report-attachment-delete", key),
+            write,
+        ),
         Case(
             "report-attachment-delete",
             state,
