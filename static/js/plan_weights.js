@@ -16,6 +16,11 @@
       if (!WEIGHT.test(input.name)) {
         return;
       }
+      // A number field holding something that is not a number reads as empty: say "?".
+      if (input.validity && input.validity.badInput) {
+        valid = false;
+        return;
+      }
       var text = input.value.trim();
       if (text === "") {
         return;
