@@ -77,3 +77,28 @@ def test_an_officer_saves_two_rows_of_the_monthly_page_without_a_page_load(
         box = row(phone, project).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     screenshot(phone, "monthly-entry-390")
+
+
+def test_the_report_form_starts_from_last_months_text_on_a_phone(
+    phone: Any, live_server: Any, personas: Personas
+) -> None:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    project = due_this_month(3, "โครงการซ่อมผิวจราจรถนนรามคำแหง")
+    ProgressReport.objects.create(
+        project=project,
+        report_date=timezone.localdate().replace(day=1) - timedelta(days=3),
+        percent=Decimal(20),
+        narrative="ซ่อมผิวจราจรแล้ว 2 กิโลเมตร",
+        status=ReportStatus.APPROVED,
+        origin="manual",
+    )
+    sign_in(phone, live_server.url, "officer_a")
+    phone.goto(f"{live_server.url}/projects/{project.code}/reports/new/")
+    assert "ความก้าวหน้าตามแผน" in phone.inner_text("main")
+    assert phone.input_value("textarea[name=narrative]") == ""
+    phone.click("text=เริ่มจากข้อความของรายงานครั้งก่อน")
+    phone.wait_for_url("**?start=previous")
+    assert phone.input_value("textarea[name=narrative]") == "ซ่อมผิวจราจรแล้ว 2 กิโลเมตร"
+    screenshot(phone, "report-form-from-previous-390")
