@@ -1,9 +1,14 @@
-"""Small helpers every app's views share: query parameters and an action's refusal on a form."""
+"""Small helpers every app's views share: query parameters, an action's refusal on a form and
+the confirmation step of a deletion."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def int_or_none(value: str | None) -> int | None:
@@ -22,3 +27,18 @@ def show_refusal(form: BaseForm, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A deletion's confirmation step: the page a delete button leads to, whose button posts
+    the deletion (it works without JavaScript)."""
+
+    question: str
+    consequence: str
+    action: str
+    cancel_url: str
+
+
+def confirm_page(request: HttpRequest, confirmation: Confirmation) -> HttpResponse:
+    return render(request, "confirm_delete.html", {"view": confirmation})

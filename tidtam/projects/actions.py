@@ -9,9 +9,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
@@ -102,6 +103,12 @@ def set_items(
 
 
 def validate_steps(steps: Sequence[StepInput]) -> None:
+    errors = _step_errors(steps)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _step_errors(steps: Sequence[StepInput]) -> list[str]:
     errors = []
     for step in steps:
         if step.end < step.start:
@@ -110,8 +117,7 @@ def validate_steps(steps: Sequence[StepInput]) -> None:
             errors.append(_("Step %(order)s has a weight outside 0–100.") % {"order": step.order})
     if len({s.order for s in steps}) != len(steps):
         errors.append(_("Two steps have the same order."))
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @action
@@ -258,17 +264,38 @@ def validate_code(code: str, agency: Agency) -> None:
         raise ValidationError({"code": _("Another project already has this code.")})
 
 
-def validate_plan(steps: Sequence[StepInput]) -> None:
-    """The rules a plan entered by hand must meet (imported plans are kept as printed)."""
-    validate_steps(steps)
-    if not steps:
-        raise ValidationError(_("The operating plan needs at least one step."))
-    total = sum((s.weight for s in steps), Decimal(0))
+def weight_total_error(weights: Sequence[Decimal]) -> str | None:
+    """What is wrong with a plan's weights taken together: they must add up to 100."""
+    total = sum(weights, Decimal(0))
     if abs(total - Decimal(100)) > WEIGHT_TOLERANCE:
-        raise ValidationError(
-            _("The step weights add up to %(total)s; they must add up to 100.")
-            % {"total": f"{total:.2f}"}
-        )
+        return _("The step weights add up to %(total)s; they must add up to 100.") % {
+            "total": f"{total:.2f}"
+        }
+    return None
+
+
+def plan_errors(steps: Sequence[StepInput]) -> list[str]:
+    """Every rule a plan entered by hand breaks (imported plans are kept as printed)."""
+    if not steps:
+        return [_("The operating plan needs at least one step.")]
+    total = weight_total_error([s.weight for s in steps])
+    return _step_errors(steps) + ([total] if total else [])
+
+
+def validate_plan(steps: Sequence[StepInput]) -> None:
+    errors = plan_errors(steps)
+    if errors:
+        raise ValidationError(errors)
+
+
+def needs_rebaseline_reason(project: Project, reason: str) -> bool:
+    """Changing a plan a report was approved against is a re-baseline: it needs a reason."""
+    return not reason.strip() and project.steps.exists() and project.plan_is_baselined()
+
+
+REBASELINE_REASON = gettext_lazy(
+    "A report on this plan has been approved: say why the plan changes (re-baselining)."
+)
 
 
 def steps_outside_year(project: Project, steps: Sequence[StepInput]) -> list[int]:
@@ -370,24 +397,21 @@ def replace_plan(
     Once a report has been approved against the plan, changing it is a re-baseline: it needs
     a reason and the plan as it stood is kept, so the original can still be shown.
     """
-    validate_plan(steps)
     current = _lock(project, expected_version)
+    errors: dict[str, list[str]] = {}
+    if broken := plan_errors(steps):
+        errors[NON_FIELD_ERRORS] = broken
     existing = list(current.steps.all())
     unchanged = [(s.order, s.text, s.weight, s.start, s.end) for s in existing] == [
         (s.order, s.text, s.weight, s.start, s.end) for s in steps
     ]
-    if unchanged:
+    if unchanged and not errors:
         return current
+    if needs_rebaseline_reason(current, reason):
+        errors["reason"] = [str(REBASELINE_REASON)]
+    if errors:
+        raise ValidationError(errors)
     if existing and current.plan_is_baselined():
-        if not reason.strip():
-            raise ValidationError(
-                {
-                    "reason": _(
-                        "A report on this plan has been approved: say why the plan changes "
-                        "(re-baselining)."
-                    )
-                }
-            )
         write.save(
             PlanBaseline(
                 project=current,

@@ -95,6 +95,11 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def for_list(self) -> ProjectQuerySet:
         return self.select_related("agency", "fiscal_year").order_by("-fiscal_year_id", "code")
 
+    def missing_this_month(self) -> ProjectQuerySet:
+        """Projects still owing this month's report, as their stored standing says (the
+        reporting calendar's rule, refreshed daily and by every report action)."""
+        return self.filter(standing__missing_report=True)
+
 
 class Project(models.Model):
     code = models.CharField(

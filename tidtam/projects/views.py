@@ -10,11 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tidtam.accounts.access import access_for
-from tidtam.lib.web import show_refusal
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
+from tidtam.lib.web import Confirmation, confirm_page, show_refusal
 from tidtam.orgs.models import Agency
 from tidtam.projects import actions
 from tidtam.projects.access import get_project_for_user
@@ -52,6 +55,16 @@ def _contacts_initial(project: Project) -> list[dict[str, Any]]:
     ]
 
 
+def _code_errors_anyway(form: ProjectForm) -> None:
+    """A refused new project still says what is wrong with its code, in the same pass."""
+    code, agency = form.cleaned_data.get("code"), form.cleaned_data.get("agency")
+    if code and agency is not None:
+        try:
+            actions.validate_code(code, agency)
+        except ValidationError as error:
+            show_refusal(form, error)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
@@ -60,7 +73,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("officers only")
     form = ProjectForm(request.POST or None, agencies=agencies)
     contacts = ContactFormSet(request.POST or None, prefix="contact", initial=[{}, {}])
-    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+    if request.method == "POST" and not all([form.is_valid(), contacts.is_valid()]):
+        _code_errors_anyway(form)
+    elif request.method == "POST":
         try:
             project = actions.create_project(
                 agency=form.cleaned_data["agency"],
@@ -88,7 +103,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     contacts = ContactFormSet(
         request.POST or None, prefix="contact", initial=[*_contacts_initial(project), {}]
     )
-    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+    if request.method == "POST" and all([form.is_valid(), contacts.is_valid()]):
         try:
             actions.update_project(
                 project=project,
@@ -122,18 +137,40 @@ def _rows(data: Any) -> list[dict[str, str]]:
 
 
 def _apply(op: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Add, remove or move a row without saving: the editor's buttons."""
+    """Add, remove or move a row without saving: the editor's buttons. "remove-N" only asks
+    (see `_asked`); "drop-N" is the confirmed removal."""
     name, _sep, arg = op.partition("-")
     index = int(arg) if arg.isdigit() else -1
     if name == "add":
         rows.append({"text": "", "weight": "", "start": "", "end": ""})
-    elif name == "remove" and 0 <= index < len(rows):
+    elif name == "drop" and 0 <= index < len(rows):
         rows.pop(index)
     elif name == "up" and 0 < index < len(rows):
         rows[index - 1], rows[index] = rows[index], rows[index - 1]
     elif name == "down" and 0 <= index < len(rows) - 1:
         rows[index + 1], rows[index] = rows[index], rows[index + 1]
     return rows
+
+
+def _asked(op: str, rows: list[dict[str, str]]) -> int | None:
+    """The row whose removal the officer is asked to confirm, if the button pressed was a
+    row's remove button."""
+    name, _sep, arg = op.partition("-")
+    index = int(arg) if arg.isdigit() else -1
+    return index if name == "remove" and 0 <= index < len(rows) else None
+
+
+def _plan_errors_anyway(project: Project, steps: Any, meta: PlanMetaForm, baselined: bool) -> None:
+    """A plan refused for its rows still says what its rules say of what was read: the
+    weights' total and the re-baselining reason, so every error shows in one pass."""
+    weights = [form.cleaned_data.get("weight") for form in steps.forms]
+    if steps.forms and None not in weights:
+        total = actions.weight_total_error(weights)
+        if total:
+            meta.add_error(None, total)
+    reason = meta.cleaned_data.get("reason", "") if meta.is_valid() else ""
+    if baselined and actions.needs_rebaseline_reason(project, reason):
+        meta.add_error("reason", str(actions.REBASELINE_REASON))
 
 
 def _bound(rows: list[dict[str, str]]) -> dict[str, str]:
@@ -149,6 +186,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     baselined = project.plan_is_baselined()
     op = request.POST.get("op", "save")
+    asked = None
     if request.method == "GET":
         steps = StepFormSet(
             prefix="step",
@@ -161,14 +199,18 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
         meta = PlanMetaForm(initial={"version": project.version})
     elif op != "save":
         # An editing button: re-draw the rows as posted, changed, and save nothing.
-        steps = StepFormSet(prefix="step", initial=_apply(op, _rows(request.POST)))
+        rows = _rows(request.POST)
+        asked = _asked(op, rows)
+        steps = StepFormSet(prefix="step", initial=_apply(op, rows))
         meta = PlanMetaForm(
             initial={"version": request.POST.get("version"), "reason": request.POST.get("reason")}
         )
     else:
         steps = StepFormSet(_bound(_rows(request.POST)), prefix="step")
         meta = PlanMetaForm(request.POST)
-        if steps.is_valid() and meta.is_valid():
+        if not all([steps.is_valid(), meta.is_valid()]):
+            _plan_errors_anyway(project, steps, meta, baselined)
+        else:
             inputs = step_inputs(steps)
             try:
                 actions.replace_plan(
@@ -196,6 +238,7 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
         "meta": meta,
         "baselined": baselined,
         "total": _total_weight(steps),
+        "asked": asked,
     }
     partial = getattr(request, "htmx", False) and op != "save"
     return render(
@@ -232,10 +275,24 @@ def budget_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def instalment_delete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     instalment = get_object_or_404(project.instalments, pk=pk)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            Confirmation(
+                question=_("Remove the instalment of %(amount)s baht released on %(date)s?")
+                % {
+                    "amount": f"{instalment.amount:,.2f}",
+                    "date": format_date(instalment.released_on, lang=current_language()),
+                },
+                consequence=_("The instalment is removed from the project's budget."),
+                action=_("Remove the instalment"),
+                cancel_url=reverse("project-budget", args=[project.code]),
+            ),
+        )
     actions.remove_instalment(instalment=instalment, by=request.user)
     messages.success(request, _("The instalment was removed."))
     return redirect("project-budget", project.code)

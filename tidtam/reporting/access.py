@@ -111,6 +111,17 @@ def get_agency_for_compliance(user: object, code: str) -> Agency:
     return agency
 
 
+def get_agency_for_entry(user: object, code: str) -> Agency:
+    """The agency whose monthly reports the user enters: its officers only. That an agency
+    exists is public, so anyone else signed in is refused (403); an unknown code is a 404."""
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise Http404("no such agency")
+    if not access_for(user).edits_agency(agency.pk):
+        raise PermissionDenied(_("Only the agency's officers enter its monthly reports."))
+    return agency
+
+
 def require_reviewer(user: object) -> None:
     if not access_for(user).approver_of:
         raise PermissionDenied(_("The review queue is for the approvers of an agency."))

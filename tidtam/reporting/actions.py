@@ -165,10 +165,21 @@ def _report_window(project: Project) -> tuple[date, date]:
     return first, last + LATE_REPORTING
 
 
-def validate_report(
-    project: Project, values: ReportValues, *, report: ProgressReport | None = None
-) -> None:
-    """The rules a report entered by hand must meet; every broken rule, by field."""
+def report_errors(
+    project: Project,
+    *,
+    report_date: date | None,
+    percent: Decimal | None,
+    narrative: str | None,
+    spent: Decimal | None = None,
+    decrease_reason: str = "",
+    report: ProgressReport | None = None,
+) -> dict[str, list[str]]:
+    """Every rule a report entered by hand breaks, by field.
+
+    A value given as None could not be read (the form says why): the rules that need it are
+    left out, so a form shows its own errors and the rules' in one pass.
+    """
     errors: dict[str, list[str]] = {}
 
     def fail(field: str, message: str) -> None:
@@ -176,15 +187,17 @@ def validate_report(
 
     today = timezone.localdate()
     others = project.reports.exclude(pk=report.pk) if report else project.reports.all()
-    if values.report_date > today:
+    if report_date is None:
+        pass
+    elif report_date > today:
         fail("report_date", _("The report date cannot be in the future."))
-    elif values.report_date < (window := _report_window(project))[0]:
+    elif report_date < (window := _report_window(project))[0]:
         fail(
             "report_date",
             _("The report date cannot be before %(date)s, when the project's plan begins.")
             % {"date": _day(window[0])},
         )
-    elif values.report_date > window[1]:
+    elif report_date > window[1]:
         fail(
             "report_date",
             _(
@@ -194,7 +207,7 @@ def validate_report(
             % {"date": _day(window[1])},
         )
     else:
-        same_month = others.in_month(values.report_date).first()
+        same_month = others.in_month(report_date).first()
         if same_month is not None:
             fail(
                 "report_date",
@@ -202,45 +215,60 @@ def validate_report(
                     "This project already has a report for %(month)s (dated %(date)s): there "
                     "is one report a month, so edit that report instead."
                 )
-                % {"month": _month(values.report_date), "date": _day(same_month.report_date)},
+                % {"month": _month(report_date), "date": _day(same_month.report_date)},
             )
-    if not Decimal(0) <= values.percent <= Decimal(100):
+    if percent is not None and not Decimal(0) <= percent <= Decimal(100):
         fail("percent", _("Progress is a percentage from 0 to 100."))
-    if values.spent is not None:
-        if values.spent < 0:
+    if spent is not None:
+        if spent < 0:
             fail("spent", _("Spending cannot be negative."))
-        elif project.budget is not None and values.spent > project.budget:
+        elif project.budget is not None and spent > project.budget:
             fail(
                 "spent",
                 _("Spending is more than the project's budget of %(budget)s baht.")
                 % {"budget": f"{project.budget:,.2f}"},
             )
-    if not values.narrative.strip():
+    if narrative is not None and not narrative.strip():
         fail("narrative", _("Describe the progress made this month."))
-    previous = others.filter(report_date__lt=values.report_date).newest_first().first()
-    if previous is not None and not values.decrease_reason.strip():
-        if values.percent < previous.percent:
-            fail(
-                "decrease_reason",
-                _(
-                    "Progress is lower than in the previous report (%(percent)s percent on "
-                    "%(date)s): give the reason."
-                )
-                % {"percent": f"{previous.percent:.2f}", "date": _day(previous.report_date)},
+    if report_date is None or decrease_reason.strip():
+        return errors
+    previous = others.filter(report_date__lt=report_date).newest_first().first()
+    if previous is None:
+        return errors
+    if percent is not None and percent < previous.percent:
+        fail(
+            "decrease_reason",
+            _(
+                "Progress is lower than in the previous report (%(percent)s percent on "
+                "%(date)s): give the reason."
             )
-        if (
-            values.spent is not None
-            and previous.spent is not None
-            and values.spent < previous.spent
-        ):
-            fail(
-                "decrease_reason",
-                _(
-                    "Spending is lower than in the previous report (%(spent)s baht on "
-                    "%(date)s): give the reason."
-                )
-                % {"spent": f"{previous.spent:,.2f}", "date": _day(previous.report_date)},
+            % {"percent": f"{previous.percent:.2f}", "date": _day(previous.report_date)},
+        )
+    if spent is not None and previous.spent is not None and spent < previous.spent:
+        fail(
+            "decrease_reason",
+            _(
+                "Spending is lower than in the previous report (%(spent)s baht on "
+                "%(date)s): give the reason."
             )
+            % {"spent": f"{previous.spent:,.2f}", "date": _day(previous.report_date)},
+        )
+    return errors
+
+
+def validate_report(
+    project: Project, values: ReportValues, *, report: ProgressReport | None = None
+) -> None:
+    """The rules a report entered by hand must meet; every broken rule, by field."""
+    errors = report_errors(
+        project,
+        report_date=values.report_date,
+        percent=values.percent,
+        narrative=values.narrative,
+        spent=values.spent,
+        decrease_reason=values.decrease_reason,
+        report=report,
+    )
     if errors:
         raise ValidationError(errors)
 
@@ -314,10 +342,12 @@ def update_report(
     expected_version: int | None,
     values: ReportValues,
     by: Actor,
-    problems: ProblemChanges = ProblemChanges(),
+    problems: ProblemChanges | None = ProblemChanges(),
     files: Sequence[File] = (),
     reason: str = "",
 ) -> ProgressReport:
+    """Change an editable report; with `problems` None, its problems are left as they are
+    (a page that does not show them, like the monthly entry page)."""
     Project.objects.select_for_update().filter(pk=report.project_id).first()
     current = _lock(report)
     _check_version(current, expected_version)
@@ -326,7 +356,8 @@ def update_report(
     write.assign(current, _report_values(values))
     current.version += 1
     write.save(current, by=by, reason=reason)
-    _apply_problems(current, problems, by=by)
+    if problems is not None:
+        _apply_problems(current, problems, by=by)
     for upload in files:
         add_attachment(report=current, upload=upload, by=by)
     write.facts_changed(projects=[current.project_id])

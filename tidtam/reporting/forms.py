@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -141,12 +144,78 @@ class ReportForm(forms.Form):
             raise ValidationError(errors)
         return files
 
+    def known_values(self) -> dict[str, Any]:
+        """What was read of the report's values, None for a value that could not be: for
+        `actions.report_errors` when the form is refused."""
+        data = self.cleaned_data
+        return {
+            "report_date": data.get("report_date"),
+            "percent": data.get("percent"),
+            "narrative": data.get("narrative"),
+            "spent": data.get("spent"),
+            "decrease_reason": data.get("decrease_reason") or "",
+        }
+
     def values(self) -> ReportValues:
         data = self.cleaned_data
         return ReportValues(
             report_date=data["report_date"],
             percent=data["percent"],
             spent=data["spent"],
+            narrative=data["narrative"],
+            decrease_reason=data["decrease_reason"],
+        )
+
+
+def add_rule_errors(form: forms.BaseForm, errors: dict[str, list[str]]) -> None:
+    """The report's rules (`actions.report_errors`) beside the form's own errors: on the
+    fields that have none yet, or at the top for a value the form does not show."""
+    for name, messages in errors.items():
+        field = name if name in form.fields else None
+        if field is None or not form.has_error(field):
+            form.add_error(field, messages)
+
+
+def _report_field(name: str, **attrs: str) -> forms.Field:
+    """A field of the report form, for a smaller form asking the same thing."""
+    field = copy.deepcopy(ReportForm.base_fields[name])
+    field.widget.attrs.update(attrs)
+    return field
+
+
+class MonthlyRowForm(forms.Form):
+    """One project's row on the monthly entry page: its progress and a short narrative. The
+    date is the row's (today, or that of the month's draft); spending is left as it is."""
+
+    percent = _report_field("percent")
+    narrative = _report_field("narrative", rows="3")
+    decrease_reason = _report_field("decrease_reason")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(
+        self, *args: Any, report_date: date, spent: Decimal | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.report_date = report_date
+        self.spent = spent
+        self.fields["percent"].help_text = ""
+
+    def known_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "report_date": self.report_date,
+            "percent": data.get("percent"),
+            "narrative": data.get("narrative"),
+            "spent": self.spent,
+            "decrease_reason": data.get("decrease_reason") or "",
+        }
+
+    def values(self) -> ReportValues:
+        data = self.cleaned_data
+        return ReportValues(
+            report_date=self.report_date,
+            percent=data["percent"],
+            spent=self.spent,
             narrative=data["narrative"],
             decrease_reason=data["decrease_reason"],
         )

@@ -64,6 +64,10 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
     def in_month(self, day: date) -> ProgressReportQuerySet:
         return self.filter(report_date__gte=month_start(day), report_date__lt=next_month(day))
 
+    def editable(self) -> ProgressReportQuerySet:
+        """Drafts and returned reports: those an officer may still change."""
+        return self.filter(status__in=EDITABLE)
+
     def for_list(self) -> ProgressReportQuerySet:
         return self.select_related("project__agency", "submitted_by", "created_by")
 
@@ -433,7 +437,7 @@ def with_month_report(projects: models.QuerySet[Project], day: date) -> models.Q
     month = ProgressReport.objects.filter(project=OuterRef("pk")).in_month(day)
     return projects.annotate(
         reported=Exists(month.filter(status__in=REPORTED)),
-        month_draft=Subquery(month.filter(status__in=EDITABLE).values("pk")[:1]),
+        month_draft=Subquery(month.editable().values("pk")[:1]),
         # A project whose 100 percent is approved is done and reports no more.
         completed=Exists(
             ProgressReport.objects.filter(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.core.paginator import Page
 from django.forms import BaseFormSet
@@ -136,8 +137,13 @@ class ReportFormPage:
     raised: list[Problem] = field(default_factory=list)
     attachments: list[ReportAttachment] = field(default_factory=list)
     previous: ProgressReport | None = None
+    # The project's planned progress on the report date (today for a new report).
+    planned: Decimal | None = None
+    planned_on: date | None = None
     # After a refused stale edit: the report as someone else saved it.
     current: ProgressReport | None = None
+    # Problems ticked for removal, whose deletion the officer is asked to confirm.
+    confirm_removal: list[Problem] = field(default_factory=list)
     # Files cannot be sent back to the browser: say so when a refused form carried some.
     files_dropped: bool = False
 

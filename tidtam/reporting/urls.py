@@ -22,5 +22,11 @@ urlpatterns = [
     ),
     path("review/", views.review_queue, name="review-queue"),
     path("agencies/<str:code>/compliance/", views.compliance, name="agency-compliance"),
+    path("agencies/<str:code>/monthly/", views.monthly_entry, name="agency-monthly"),
+    path(
+        "agencies/<str:code>/monthly/<str:project_code>/",
+        views.monthly_row,
+        name="agency-monthly-row",
+    ),
     path("problems/", views.problems, name="problems"),
 ]

@@ -4,6 +4,7 @@ and the problems across projects."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,23 +14,34 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tidtam.lib.fiscal import fiscal_year_of
-from tidtam.lib.web import show_refusal
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
+from tidtam.lib.web import Confirmation, confirm_page, show_refusal
 from tidtam.projects.access import get_project_for_user, projects_for_user
-from tidtam.reporting import actions
+from tidtam.projects.models import Project
+from tidtam.reporting import actions, monthly
 from tidtam.reporting.access import (
     get_agency_for_compliance,
+    get_agency_for_entry,
     get_attachment_for_user,
     get_report_for_user,
     require_reviewer,
 )
-from tidtam.reporting.compliance import agency_compliance, reporting_month
-from tidtam.reporting.forms import NewProblemFormSet, ReportForm, ReviewForm, problem_changes
+from tidtam.reporting.compliance import ReportingMonth, agency_compliance, reporting_month
+from tidtam.reporting.forms import (
+    NewProblemFormSet,
+    ReportForm,
+    ReviewForm,
+    add_rule_errors,
+    problem_changes,
+)
 from tidtam.reporting.models import Problem, ProblemCategory, ProgressReport, ReportStatus
 from tidtam.reporting.pages import (
     CompliancePage,
@@ -58,14 +70,35 @@ def _and_submit(request: HttpRequest, report: ProgressReport) -> None:
         actions.submit_report(report=report, by=request.user)
 
 
+def _saved_message(report: ProgressReport) -> str:
+    if report.status == ReportStatus.SUBMITTED:
+        return str(SUBMITTED)
+    return _("The report is saved as a draft. Submit it when it is ready.")
+
+
 def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     # The submit action writes the status on a copy of its own: read what it wrote.
     report.refresh_from_db(fields=["status"])
-    if report.status == ReportStatus.SUBMITTED:
-        messages.success(request, SUBMITTED)
-    else:
-        messages.success(request, _("The report is saved as a draft. Submit it when it is ready."))
+    messages.success(request, _saved_message(report))
     return _detail(report)
+
+
+def _check_rules(form: ReportForm, project: Project, report: ProgressReport | None) -> None:
+    """A refused form still shows what the report's rules say of the values it read, so the
+    officer corrects everything in one pass."""
+    add_rule_errors(form, actions.report_errors(project, report=report, **form.known_values()))
+
+
+def _starting_text(request: HttpRequest, previous: ProgressReport | None) -> dict[str, str]:
+    """ "Start from last month's text": the previous report's narrative, when asked for."""
+    if request.method == "GET" and request.GET.get("start") == "previous" and previous:
+        return {"narrative": previous.narrative}
+    return {}
+
+
+def _planned_on(form: ReportForm, default: date) -> date:
+    day = form.cleaned_data.get("report_date") if form.is_bound else None
+    return day if isinstance(day, date) else default
 
 
 @login_required
@@ -73,15 +106,17 @@ def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
 def report_new(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, write=True)
     problems = carried_problems(project, None)
+    previous = previous_report(project, request.user)
     post = request.method == "POST"
+    today = timezone.localdate()
     form = ReportForm(
         request.POST if post else None,
         request.FILES if post else None,
         problems=problems,
-        initial={"report_date": timezone.localdate()},
+        initial={"report_date": today, **_starting_text(request, previous)},
     )
     formset = NewProblemFormSet(request.POST if post else None, prefix="problem")
-    if post and form.is_valid() and formset.is_valid():
+    if post and all([form.is_valid(), formset.is_valid()]):
         try:
             with transaction.atomic():
                 report = actions.create_report(
@@ -96,15 +131,31 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
             show_refusal(form, error)
         else:
             return _saved(request, report)
+    elif post:
+        _check_rules(form, project, None)
+    planned_on = _planned_on(form, today)
     page = ReportFormPage(
         project=project,
         form=form,
         formset=formset,
         problems=problems,
-        previous=previous_report(project, request.user),
+        previous=previous,
+        planned=project.planned_progress(planned_on),
+        planned_on=planned_on,
         files_dropped=post and bool(request.FILES),
     )
     return render(request, "reporting/report_form.html", {"view": page})
+
+
+def _removal_to_confirm(
+    request: HttpRequest, form: ReportForm, raised: list[Problem]
+) -> list[Problem]:
+    """Removing problems deletes them: a save with problems ticked for removal first asks,
+    and removes them only when saved again with the confirmation."""
+    if request.POST.get("confirm_removal") == "1":
+        return []
+    ticked = set(form.cleaned_data["removed"])
+    return [problem for problem in raised if problem.pk in ticked]
 
 
 @login_required
@@ -113,6 +164,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, write=True)
     problems = carried_problems(report.project, report)
     raised = raised_problems(report)
+    previous = previous_report(report.project, request.user, report)
     post = request.method == "POST"
     form = ReportForm(
         request.POST if post else None,
@@ -127,11 +179,14 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "decrease_reason": report.decrease_reason,
             "resolved": [p.pk for p in problems if p.resolved_in_id == report.pk],
             "version": report.version,
+            **_starting_text(request, previous),
         },
     )
     formset = NewProblemFormSet(request.POST if post else None, prefix="problem")
     current = None
-    if post and form.is_valid() and formset.is_valid():
+    valid = post and all([form.is_valid(), formset.is_valid()])
+    to_remove = _removal_to_confirm(request, form, raised) if valid else []
+    if valid and not to_remove:
         try:
             with transaction.atomic():
                 saved = actions.update_report(
@@ -156,6 +211,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             show_refusal(form, error)
         else:
             return _saved(request, saved)
+    elif post and not valid:
+        _check_rules(form, report.project, report)
+    planned_on = _planned_on(form, report.report_date)
     page = ReportFormPage(
         project=report.project,
         form=form,
@@ -164,8 +222,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         report=report,
         raised=raised,
         attachments=list(report.attachments.all()),
-        previous=previous_report(report.project, request.user, report),
+        previous=previous,
+        planned=report.project.planned_progress(planned_on),
+        planned_on=planned_on,
         current=current,
+        confirm_removal=to_remove,
         files_dropped=post and bool(request.FILES),
     )
     return render(request, "reporting/report_form.html", {"view": page})
@@ -255,10 +316,24 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk, delete=True)
     project = report.project
+    if request.method == "GET":
+        month = format_date(report.report_date, style="month", lang=current_language())
+        return confirm_page(
+            request,
+            Confirmation(
+                question=_("Delete the draft report of %(month)s?") % {"month": month},
+                consequence=_(
+                    "The draft, its files and the problems it raised are deleted for good; "
+                    "problems it resolved are open again."
+                ),
+                action=_("Delete the draft"),
+                cancel_url=reverse("report-detail", args=[report.pk]),
+            ),
+        )
     try:
         with transaction.atomic():
             actions.delete_report(report=report, by=request.user)
@@ -288,16 +363,62 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     attachment = get_attachment_for_user(request.user, pk, attachment_pk, write=True)
     report = attachment.report
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            Confirmation(
+                question=_("Remove the file “%(name)s” from the report?")
+                % {"name": attachment.original_name},
+                consequence=_("The file is deleted for good."),
+                action=_("Remove the file"),
+                cancel_url=reverse("report-detail", args=[report.pk]),
+            ),
+        )
     return _act(
         request,
         report,
         _("The file “%(name)s” is removed.") % {"name": attachment.original_name},
         lambda: actions.remove_attachment(attachment=attachment, by=request.user),
     )
+
+
+def _monthly_period() -> ReportingMonth:
+    return reporting_month(timezone.localdate())
+
+
+@login_required
+@require_GET
+def monthly_entry(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_agency_for_entry(request.user, code)
+    page = monthly.monthly_page(agency, _monthly_period())
+    return render(request, "reporting/monthly.html", {"view": page})
+
+
+@login_required
+@require_POST
+def monthly_row(request: HttpRequest, code: str, project_code: str) -> HttpResponse:
+    """Save one row of the monthly entry page: with HTMX the row alone comes back; without
+    JavaScript, a saved row redirects back to the page and a refused one shows the page with
+    the row's errors."""
+    agency = get_agency_for_entry(request.user, code)
+    project = get_project_for_user(request.user, project_code, write=True)
+    if project.agency_id != agency.pk:
+        raise Http404("the project is of another agency")
+    period = _monthly_period()
+    row = monthly.load_row(project, period)
+    saved = monthly.save_row(row, request.POST, period=period, by=request.user)
+    if getattr(request, "htmx", False):
+        return render(request, "reporting/_monthly_row.html", {"row": row, "agency": agency})
+    if saved is not None:
+        messages.success(request, _saved_message(saved))
+        return redirect(reverse("agency-monthly", args=[agency.code]) + f"#row-{project.code}")
+    page = monthly.monthly_page(agency, period)
+    page.rows = [row if r.project.pk == project.pk else r for r in page.rows]
+    return render(request, "reporting/monthly.html", {"view": page})
 
 
 @login_required

@@ -37,6 +37,7 @@ INSIDE_A = "404 404 200 404 200 404 200 200 200"
 WRITE_A_PUBLISHED = "L 403 {ok} 403 403 403 403 403 403"
 WRITE_A_HIDDEN = "L 404 {ok} 404 403 404 403 403 403"
 STATES = ("draft", "submitted", "returned", "approved")
+MONTHLY_A = "L 403 200 403 403 403 403 403 403"
 
 
 @dataclass
@@ -203,12 +204,41 @@ CASES: list[Case] = [
         WRITE_A_PUBLISHED.format(ok="302"),
         "POST",
     ),
+    Case(
+        "instalment-delete",
+        "confirmation",
+        lambda w: reverse(
+            "instalment-delete",
+            args=[w.projects["A_pub"].code, w.instalment.pk],  # type: ignore[union-attr]
+        ),
+        WRITE_A_PUBLISHED.format(ok="200"),
+    ),
     Case("review-queue", "", fixed("review-queue"), "L 403 403 403 200 200 403 403 403"),
     Case(
         "agency-compliance",
         "own agency A",
         fixed("agency-compliance", "99990000"),
         INSIDE_A,
+    ),
+    # The monthly entry page: agency A's officers only. The world's year is long past, so a
+    # row saved there is refused by the report's date rule and the page comes back (200).
+    Case("agency-monthly", "agency A", fixed("agency-monthly", "99990000"), MONTHLY_A),
+    *(
+        Case(
+            "agency-monthly-row",
+            f"agency A, project {key}",
+            lambda w, key=key: reverse(  # type: ignore[misc]
+                "agency-monthly-row", args=["99990000", w.projects[key].code]
+            ),
+            expect,
+            "POST",
+            {"percent": "5", "narrative": "ความก้าวหน้า"},
+        )
+        for key, expect in (
+            ("A_pub", MONTHLY_A),
+            ("A_hidden", MONTHLY_A),
+            ("B_pub", "L 403 403 403 403 403 403 403 403"),
+        )
     ),
     Case(
         "agency-settings",
@@ -349,6 +379,19 @@ for state in STATES:
             {"comment": "กรุณาแนบภาพถ่าย"},
         ),
         Case("report-delete", state, report_url("report-delete", key), delete, "POST"),
+        # The confirmation step, on the same URL: the same people, the same refusals.
+        Case(
+            "report-delete",
+            f"{state}, confirmation",
+            report_url("report-delete", key),
+            delete.replace("302", "200"),
+        ),
+        Case(
+            "report-attachment-delete",
+            f"{state}, confirmation",
+            attachment_url("report-attachment-delete", key),
+            write,
+        ),
         Case(
             "report-attachment-delete",
             state,

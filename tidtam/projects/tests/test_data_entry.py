@@ -197,7 +197,13 @@ def test_the_plan_editor_adds_moves_and_removes_rows_without_saving(
     assert "<html" not in added.content.decode()
     moved = client.post(url, plan_post(GOOD, 1, op="up-1"), headers={"HX-Request": "true"})
     assert [f.initial["text"] for f in moved.context["steps"]] == ["ก่อสร้าง", "สำรวจ"]
-    removed = client.post(url, plan_post(GOOD, 1, op="remove-0"))
+    asked = client.post(url, plan_post(GOOD, 1, op="remove-0"))
+    assert [f.initial["text"] for f in asked.context["steps"]] == ["สำรวจ", "ก่อสร้าง"]
+    assert 'value="drop-0"' in asked.content.decode()
+    kept = client.post(url, plan_post(GOOD, 1, op="keep"), headers={"HX-Request": "true"})
+    assert [f.initial["text"] for f in kept.context["steps"]] == ["สำรวจ", "ก่อสร้าง"]
+    assert "drop-" not in kept.content.decode()
+    removed = client.post(url, plan_post(GOOD, 1, op="drop-0"))
     assert [f.initial["text"] for f in removed.context["steps"]] == ["ก่อสร้าง"]
     assert not PlanStep.objects.exists()
 

@@ -241,6 +241,19 @@ def test_pages_across_reports(world: World) -> None:
     )
 
 
+def test_the_monthly_entry_page_is_for_the_agencys_officers(world: World) -> None:
+    officers_a = _row("L 403 200 403 403 403 403 403 403")
+    check(world, "GET", "/agencies/99990000/monthly/", officers_a)
+    check(world, "GET", "/agencies/99980000/monthly/", _row("L 403 403 200 403 403 403 403 403"))
+    check(world, "GET", "/agencies/00000000/monthly/", _row("L 404 404 404 404 404 404 404 404"))
+    row = {"percent": "5", "narrative": "ก"}
+    for key in ("A", "A_hidden"):
+        url = f"/agencies/99990000/monthly/{world.projects[key].code}/"
+        check(world, "POST", url, officers_a, row)
+    url = f"/agencies/99990000/monthly/{world.projects['B'].code}/"
+    check(world, "POST", url, _row("L 403 403 403 403 403 403 403 403"), row)
+
+
 def test_the_review_queue_lists_only_the_approvers_own_agencies(world: World) -> None:
     client = Client()
     client.force_login(world.personas.approver_a)
@@ -273,6 +286,8 @@ COVERED = {
     "report-attachment-delete",
     "review-queue",
     "agency-compliance",
+    "agency-monthly",
+    "agency-monthly-row",
     "problems",
 }
 

@@ -282,9 +282,18 @@ def test_a_problem_raised_by_mistake_is_removed_while_its_report_is_editable(
     form = html.unescape(client.get(f"/reports/{report.pk}/edit/").content.decode())
     # A problem is not carried into the report that raised it: it can be removed there.
     assert 'name="removed"' in form and 'name="resolved"' not in form
-    client.post(
+    asked = client.post(
         f"/reports/{report.pk}/edit/",
         form_data(version=str(report.version), removed=[str(problem.pk)]),
+    )
+    # Removing is a deletion: the first save asks, and saves nothing.
+    page = html.unescape(asked.content.decode())
+    assert asked.status_code == 200 and "พิมพ์ผิด</li>" in page
+    assert 'name="confirm_removal" value="1"' in page
+    assert Problem.objects.exists()
+    client.post(
+        f"/reports/{report.pk}/edit/",
+        form_data(version=str(report.version), removed=[str(problem.pk)], confirm_removal="1"),
     )
     assert not Problem.objects.exists()
     assert Problem.history.filter(id=problem.pk, history_type="-").exists()
