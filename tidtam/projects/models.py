@@ -95,6 +95,10 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def for_list(self) -> ProjectQuerySet:
         return self.select_related("agency", "fiscal_year").order_by("-fiscal_year_id", "code")
 
+    def has_started(self, today: date) -> bool:
+        """Whether the quarter's first day has come: nothing is reported on a quarter to come."""
+        return self.start <= today
+
 
 class Project(models.Model):
     code = models.CharField(
