@@ -56,6 +56,13 @@ class FiscalYear(models.Model):
         return fiscal_year
 
 
+class QuarterQuerySet(models.QuerySet["Quarter"]):
+    def closed_on(self, day: date) -> Quarter | None:
+        """The closed quarter the date falls in, if its quarter is closed. Read afresh on every
+        write: the evaluator may close the quarter while a form is open."""
+        return self.filter(closed_at__isnull=False, start__lte=day, end__gte=day).first()
+
+
 class Quarter(models.Model):
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="quarters")
     number = models.PositiveSmallIntegerField(
@@ -64,6 +71,8 @@ class Quarter(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = QuarterQuerySet.as_manager()
 
     class Meta:
         ordering = ["fiscal_year", "number"]
@@ -182,6 +191,12 @@ class Project(models.Model):
     def is_sample(self) -> bool:
         """Synthetic data made by generate_demo, badged wherever the project appears."""
         return self.origin == Origin.SAMPLE
+
+    @property
+    def measures_quantity(self) -> bool:
+        """Progress is reported as a quantity of a unit towards a target (750 of 1,000 trees),
+        the percent worked out from it; otherwise it is reported as a percent."""
+        return bool(self.progress_unit) and bool(self.progress_target)
 
     def step_windows(self) -> list[StepWindow]:
         return [step.window for step in self.steps.all()]

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.projects.models import Project
 from tidtam.reporting.actions import NewProblem, ProblemChanges, ReportValues
 from tidtam.reporting.attachments import ACCEPT, HEAD_BYTES, check_file, clean_name
 from tidtam.reporting.models import Problem, ProblemCategory
@@ -57,6 +58,21 @@ class ReportForm(forms.Form):
             "max_digits": PERCENT_RANGE,
             "max_decimal_places": _("Use at most 2 decimal places."),
             "max_whole_digits": PERCENT_RANGE,
+        },
+    )
+    # Asked instead of the percent for a project measured as a quantity (see __init__).
+    quantity = forms.DecimalField(
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "required": _("Enter the quantity done so far."),
+            "invalid": _("Enter a number, e.g. 750 or 750.5."),
+            "min_value": _("A quantity cannot be negative."),
+            "max_digits": _("The number is too large."),
+            "max_whole_digits": _("The number is too large."),
+            "max_decimal_places": _("Use at most 2 decimal places."),
         },
     )
     spent = forms.DecimalField(
@@ -116,9 +132,20 @@ class ReportForm(forms.Form):
         *args: Any,
         problems: Sequence[Problem] = (),
         raised: Sequence[Problem] = (),
+        project: Project | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if project is not None and project.measures_quantity:
+            del self.fields["percent"]
+            quantity = self.fields["quantity"]
+            quantity.label = _("Cumulative quantity (%(unit)s)") % {"unit": project.progress_unit}
+            quantity.help_text = _(
+                "Everything done so far, of a target of %(target)s %(unit)s; the percentage "
+                "is worked out from it."
+            ) % {"target": f"{project.progress_target:,.2f}", "unit": project.progress_unit}
+        else:
+            del self.fields["quantity"]
         for name, rows in (("resolved", problems), ("removed", raised)):
             choices = self.fields[name]
             assert isinstance(choices, forms.ChoiceField)
@@ -145,7 +172,8 @@ class ReportForm(forms.Form):
         data = self.cleaned_data
         return ReportValues(
             report_date=data["report_date"],
-            percent=data["percent"],
+            percent=data.get("percent"),
+            quantity=data.get("quantity"),
             spent=data["spent"],
             narrative=data["narrative"],
             decrease_reason=data["decrease_reason"],
