@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
+from tidtam.lib.thai import fold_thai, normalise_thai
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
 from tidtam.strategy.models import PlanNode
@@ -86,6 +87,10 @@ class Quarter(models.Model):
     def __str__(self) -> str:
         return f"{self.fiscal_year_id}/Q{self.number}"
 
+    def has_started(self, today: date) -> bool:
+        """Whether the quarter's first day has come: nothing is reported on a quarter to come."""
+        return self.start <= today
+
 
 class ProjectQuerySet(models.QuerySet["Project"]):
     def visible_to(self, user: object) -> ProjectQuerySet:
@@ -103,10 +108,6 @@ class ProjectQuerySet(models.QuerySet["Project"]):
 
     def for_list(self) -> ProjectQuerySet:
         return self.select_related("agency", "fiscal_year").order_by("-fiscal_year_id", "code")
-
-    def has_started(self, today: date) -> bool:
-        """Whether the quarter's first day has come: nothing is reported on a quarter to come."""
-        return self.start <= today
 
 
 class Project(models.Model):
@@ -186,6 +187,16 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def agency_name_as_printed(self) -> str:
+        """The agency's name as the source printed it, when it is another name than the
+        agency's own ("" when it differs only in how it was typed, e.g. SARA AM in two code
+        points): shown beside the agency's name, it must never repeat it."""
+        source = self.agency_name_source
+        if source and normalise_thai(source) != normalise_thai(self.agency.name_th):
+            return fold_thai(source)
+        return ""
 
     @property
     def is_sample(self) -> bool:
