@@ -132,9 +132,7 @@ def test_a_report_submitted_before_the_closing_may_be_approved_but_not_returned(
         f"/reports/{report.pk}/return/", {"comment": "แก้ไขร้อยละ", "version": "2"}
     )
     assert returned.status_code == 200
-    assert "ไตรมาสของรายงานนี้ปิดแล้ว เจ้าหน้าที่แก้ไขรายงานไม่ได้อีก จึงส่งคืนไม่ได้" in text(
-        returned
-    )
+    assert "ไตรมาสของรายงานนี้ปิดแล้ว เจ้าหน้าที่แก้ไขรายงานไม่ได้อีก จึงส่งคืนไม่ได้" in text(returned)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
     approved = client.post(f"/reports/{report.pk}/approve/", {"version": "2"})
