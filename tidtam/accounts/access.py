@@ -7,9 +7,16 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
-from tidtam.accounts.models import Membership, Role
+from tidtam.accounts.models import AGENCY_ROLES, Membership, Role
 from tidtam.orgs.models import Agency
+
+# Who reads what is not public yet (an unpublished project, a report or result before its
+# approval): the holders of AGENCY_ROLES in its agency, and the holders of these roles across
+# the city. The rule and the pages that say who can see a draft both read these.
+CITY_READERS = (Role.EVALUATOR, Role.EXECUTIVE, Role.ADMINISTRATOR)
 
 
 @dataclass(frozen=True)
@@ -21,14 +28,28 @@ class Access:
     executive: bool = False
     administrator: bool = False
 
+    def agencies_as(self, role: Role) -> frozenset[int]:
+        """The agencies in which the user holds an agency role."""
+        return {Role.OFFICER: self.officer_of, Role.APPROVER: self.approver_of}.get(
+            role, frozenset()
+        )
+
+    def holds(self, role: Role) -> bool:
+        """Whether the user holds a city-wide role."""
+        return {
+            Role.EVALUATOR: self.evaluator,
+            Role.EXECUTIVE: self.executive,
+            Role.ADMINISTRATOR: self.administrator,
+        }.get(role, False)
+
     @property
     def agencies(self) -> frozenset[int]:
         """Agencies whose unpublished projects and unapproved reports this user may read."""
-        return self.officer_of | self.approver_of
+        return frozenset().union(*(self.agencies_as(role) for role in AGENCY_ROLES))
 
     @property
     def reads_all(self) -> bool:
-        return self.evaluator or self.executive or self.administrator
+        return any(self.holds(role) for role in CITY_READERS)
 
     def reads_agency(self, agency_id: int) -> bool:
         return self.reads_all or agency_id in self.agencies
@@ -73,6 +94,17 @@ def access_for(user: Any) -> Access:
     )
     setattr(user, _CACHE, access)
     return access
+
+
+def readers_before_approval(agency: Agency) -> str:
+    """Who sees the agency's records before they are public, named from the roles that
+    `Access.agencies` and `Access.reads_all` read by: "agency officer and agency approver of
+    <agency>; evaluator, executive and administrator"."""
+    return _("%(agency_roles)s of %(agency)s; %(city_roles)s") % {
+        "agency_roles": get_text_list([role.label for role in AGENCY_ROLES], _("and")),
+        "agency": agency.name_th,
+        "city_roles": get_text_list([role.label for role in CITY_READERS], _("and")),
+    }
 
 
 # An agency's own settings: its approvers (the agency head) and administrators manage them.

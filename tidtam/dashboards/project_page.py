@@ -190,6 +190,8 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
             "baseline": _("Original plan"),
             "today": _("Today"),
         },
+        quantities=standing.quantities if project.measures_quantity else None,
+        unit=project.progress_unit,
     )
     return ProjectPage(
         project=project,

@@ -211,6 +211,24 @@ def _refuse_closed(quarter: Quarter) -> None:
         )
 
 
+def not_started_reason(quarter: Quarter) -> str:
+    return _(
+        "Quarter %(quarter)s of fiscal year %(year)s begins on %(date)s: its result can be "
+        "entered and submitted from that day."
+    ) % {
+        "quarter": quarter.number,
+        "year": quarter.fiscal_year_id,
+        "date": format_date(quarter.start, lang=current_language()),
+    }
+
+
+def _refuse_unstarted(quarter: Quarter, today: date | None) -> None:
+    """A result reports what was done in a quarter: one that has not begun has none yet (a
+    result typed for a quarter to come is almost always meant for the current one)."""
+    if not quarter.has_started(today or timezone.localdate()):
+        raise ValidationError(not_started_reason(quarter), code="not_started")
+
+
 def _refuse_off_scale(values: Mapping[str, Decimal | None]) -> None:
     """Every score must be a level of the administrator's rating scale."""
     levels = set(RatingLevel.objects.values_list("value", flat=True))
@@ -235,11 +253,18 @@ def _same_year(quarter: Quarter, fiscal_year_id: int) -> None:
 
 @checked_action
 def enter_kpi_result(
-    *, kpi: Kpi, quarter: Quarter, result: Decimal, narrative: str, by: Actor
+    *,
+    kpi: Kpi,
+    quarter: Quarter,
+    result: Decimal,
+    narrative: str,
+    by: Actor,
+    today: date | None = None,
 ) -> KpiResult:
-    """An officer's result for a quarter, with the narrative that explains it: a draft until
-    it is submitted; a submitted or approved result is no longer changed."""
+    """An officer's result for a quarter that has begun, with the narrative that explains it:
+    a draft until it is submitted; a submitted or approved result is no longer changed."""
     _same_year(quarter, kpi.fiscal_year_id)
+    _refuse_unstarted(quarter, today)
     _refuse_closed(quarter)
     reason = _("quarterly result entered")
     row = KpiResult.objects.select_for_update().filter(kpi=kpi, quarter=quarter).first()
@@ -263,7 +288,8 @@ def _refuse_locked(row: KpiResult) -> None:
 
 
 @checked_action
-def submit_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
+def submit_kpi_result(*, row: KpiResult, by: Actor, today: date | None = None) -> KpiResult:
+    _refuse_unstarted(row.quarter, today)
     _refuse_closed(row.quarter)
     _refuse_locked(row)
     row.status = ResultStatus.SUBMITTED

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from tidtam.accounts.access import access_for
 from tidtam.indicators.access import can_enter_results, can_evaluate, kpis_for_user
 from tidtam.indicators.achievement import Achievement, achieved_value, achievement
@@ -27,6 +29,8 @@ class KpiQuarter:
     scores: list[Decimal | None]  # in the order of KpiPage.criteria
     # The row as entered (None when nothing is entered or the viewer may not see it yet).
     entry: KpiResult | None = None
+    # Whether the quarter has begun: results are entered and submitted from its first day.
+    started: bool = True
 
     @property
     def number(self) -> int:
@@ -87,6 +91,7 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
     if not criteria:
         criteria = list(EvaluationCriterion.objects.all())
     rows = []
+    today = timezone.localdate()
     for quarter in quarters.values():
         result = results.get(quarter.pk)
         rows.append(
@@ -96,6 +101,7 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
                 narrative=result.narrative if result else "",
                 scores=[scores.get((quarter.pk, c.pk)) for c in criteria],
                 entry=result,
+                started=quarter.has_started(today),
             )
         )
     achieved = achieved_value(

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -107,7 +108,9 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
             return redirect(_kpi_url(kpi))
     title = _("Quarterly result") + f" · {_('Quarter')} {number}/{year}"
     page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), [], kpi)
-    if current is not None and not current.is_editable:
+    if not quarter.has_started(timezone.localdate()):
+        page.locked = actions.not_started_reason(quarter)
+    elif current is not None and not current.is_editable:
         page.locked = _("This result is %(status)s: it can no longer be changed.") % {
             "status": current.get_status_display()
         }

@@ -9,8 +9,15 @@ from pathlib import Path
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor, action
-from tidtam.lib.thai import normalise_thai
+from tidtam.lib.thai import fold_thai, normalise_thai
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin, Person, Unit
+
+
+def agency_name_values(name: str) -> dict[str, str]:
+    """The stored name of an agency and its matching key, from a name as any source spells it:
+    every path that stores an agency's name goes through here, so that a name typed with SARA
+    AM as NIKHAHIT + SARA AA (or a stray zero-width space) is the same name."""
+    return {"name_th": fold_thai(name), "name_key": normalise_thai(name)}
 
 
 @dataclass
@@ -24,19 +31,18 @@ def load_agencies(path: Path, *, by: Actor = None) -> LoadCounts:
     """Load agencies.csv (code, name_th, kind, district_group); running it twice changes nothing."""
     counts = LoadCounts()
     reason = f"reference data: {path.name}"
-    groups = {g.name_th: g for g in DistrictGroup.objects.all()}
+    groups = {fold_thai(g.name_th): g for g in DistrictGroup.objects.all()}
     agencies = {a.code: a for a in Agency.objects.all()}
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
             group = None
-            group_name = (row.get("district_group") or "").strip()
+            group_name = fold_thai(row.get("district_group") or "")
             if group_name:
                 group = groups.get(group_name)
                 if group is None:
                     group = groups[group_name] = DistrictGroup.objects.create(name_th=group_name)
             values = {
-                "name_th": row["name_th"].strip(),
-                "name_key": normalise_thai(row["name_th"]),
+                **agency_name_values(row["name_th"]),
                 "kind": AgencyKind(row["kind"].strip()),
                 "district_group": group,
             }
@@ -65,8 +71,7 @@ def ensure_agency(*, code: str, name: str, by: Actor, reason: str) -> Agency:
     return write.save(
         Agency(
             code=code,
-            name_th=name,
-            name_key=normalise_thai(name),
+            **agency_name_values(name),
             kind=kind,
             origin=Origin.IMPORT,
         ),

@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from tidtam.audit import write
+from tidtam.orgs.actions import agency_name_values
 from tidtam.orgs.models import Agency, DistrictGroup, Person, Unit
 
 
@@ -15,6 +20,10 @@ class AgencyAdmin(SimpleHistoryAdmin):
     list_filter = ["kind", "district_group", "origin"]
     search_fields = ["code", "name_th", "name_en"]
     exclude = ["name_key"]
+
+    def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        write.assign(obj, agency_name_values(obj.name_th))
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Unit)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.fiscal import fiscal_year_bounds
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin, Person
 from tidtam.projects.models import (
     BudgetInstalment,
@@ -432,6 +434,25 @@ def replace_plan(
 def add_instalment(
     *, project: Project, released_on: date, amount: Decimal, note: str, by: Actor
 ) -> BudgetInstalment:
+    """Money released to the project on a date of its fiscal year (an instalment is the
+    fiscal year's budget: a date outside it is a typing slip, most often the year)."""
+    first, last = fiscal_year_bounds(project.fiscal_year_id)
+    if not first <= released_on <= last:
+        lang = current_language()
+        raise ValidationError(
+            {
+                "released_on": _(
+                    "An instalment is released within the project's fiscal year %(year)s, "
+                    "from %(first)s to %(last)s."
+                )
+                % {
+                    "year": project.fiscal_year_id,
+                    "first": format_date(first, style="long", lang=lang),
+                    "last": format_date(last, style="long", lang=lang),
+                }
+            },
+            code="outside_fiscal_year",
+        )
     if amount <= 0:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     released = project.instalments.aggregate(total=Sum("amount"))["total"] or Decimal(0)

@@ -41,13 +41,24 @@ def progress_chart_svg(
     lang: str = "th",
     title: str,
     labels: Mapping[str, str],
+    quantities: Mapping[date, Decimal] | None = None,
+    unit: str = "",
 ) -> str:
     """Return an <svg> element charting progress in percent from `start` to `end`.
 
     `planned` and `baseline` are curve vertices (as from `schedule.planned_curve`): they are
     cut at the edges of the range and held level beyond their first and last vertex, as a
     planned curve is. `actual` holds the reports; those outside the range are not drawn.
+    `quantities` gives, for a project measured as a quantity of `unit`, the quantity each
+    report gave: a report's label then shows it with its percent.
     """
+
+    def reported(d: date, p: Decimal) -> str:
+        quantity = (quantities or {}).get(d)
+        if quantity is None:
+            return f"{p:.2f}%"
+        return f"{quantity:,.2f} {unit} ({p:.2f}%)"
+
     span = max((end - start).days, 1)
 
     def x(d: date) -> float:
@@ -61,7 +72,7 @@ def progress_chart_svg(
 
     reports = sorted((d, p) for d, p in actual if start <= d <= end)
     shown_today = today if today is not None and start <= today <= end else None
-    description = _description(title, planned, shown_today or end, reports, lang, labels)
+    description = _description(title, planned, shown_today or end, reports, lang, labels, reported)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {HEIGHT}"'
         f' width="100%" font-family="{FONT}" font-size="12">',
@@ -93,7 +104,7 @@ def progress_chart_svg(
             f' stroke="{ACTUAL_COLOUR}" stroke-width="2.5"/>'
         )
         for d, p in reports:
-            hover = f"{format_date(d, lang=lang)}: {p:.2f}%"
+            hover = f"{format_date(d, lang=lang)}: {reported(d, p)}"
             parts.append(
                 f'<circle class="actual" cx="{x(d):.1f}" cy="{y(p):.1f}" r="4"'
                 f' fill="{ACTUAL_COLOUR}"><title>{escape(hover)}</title></circle>'
@@ -182,6 +193,7 @@ def _description(
     reports: Sequence[Point],
     lang: str,
     labels: Mapping[str, str],
+    reported: Callable[[date, Decimal], str],
 ) -> str:
     """A text equivalent of the chart for screen readers: where the plan and reports stand."""
     summary = [title]
@@ -190,5 +202,5 @@ def _description(
         summary.append(f"{labels['planned']}: {planned_then:.2f}% ({format_date(on, lang=lang)})")
     if reports:
         d, p = reports[-1]
-        summary.append(f"{labels['actual']}: {p:.2f}% ({format_date(d, lang=lang)})")
+        summary.append(f"{labels['actual']}: {reported(d, p)} ({format_date(d, lang=lang)})")
     return ". ".join(summary)

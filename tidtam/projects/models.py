@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
+from tidtam.lib.thai import fold_thai, normalise_thai
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
 from tidtam.strategy.models import PlanNode
@@ -56,6 +57,13 @@ class FiscalYear(models.Model):
         return fiscal_year
 
 
+class QuarterQuerySet(models.QuerySet["Quarter"]):
+    def closed_on(self, day: date) -> Quarter | None:
+        """The closed quarter the date falls in, if its quarter is closed. Read afresh on every
+        write: the evaluator may close the quarter while a form is open."""
+        return self.filter(closed_at__isnull=False, start__lte=day, end__gte=day).first()
+
+
 class Quarter(models.Model):
     fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="quarters")
     number = models.PositiveSmallIntegerField(
@@ -64,6 +72,8 @@ class Quarter(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = QuarterQuerySet.as_manager()
 
     class Meta:
         ordering = ["fiscal_year", "number"]
@@ -76,6 +86,10 @@ class Quarter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year_id}/Q{self.number}"
+
+    def has_started(self, today: date) -> bool:
+        """Whether the quarter's first day has come: nothing is reported on a quarter to come."""
+        return self.start <= today
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -180,9 +194,25 @@ class Project(models.Model):
         return f"{self.code} {self.name}"
 
     @property
+    def agency_name_as_printed(self) -> str:
+        """The agency's name as the source printed it, when it is another name than the
+        agency's own ("" when it differs only in how it was typed, e.g. SARA AM in two code
+        points): shown beside the agency's name, it must never repeat it."""
+        source = self.agency_name_source
+        if source and normalise_thai(source) != normalise_thai(self.agency.name_th):
+            return fold_thai(source)
+        return ""
+
+    @property
     def is_sample(self) -> bool:
         """Synthetic data made by generate_demo, badged wherever the project appears."""
         return self.origin == Origin.SAMPLE
+
+    @property
+    def measures_quantity(self) -> bool:
+        """Progress is reported as a quantity of a unit towards a target (750 of 1,000 trees),
+        the percent worked out from it; otherwise it is reported as a percent."""
+        return bool(self.progress_unit) and bool(self.progress_target)
 
     def step_windows(self) -> list[StepWindow]:
         return [step.window for step in self.steps.all()]

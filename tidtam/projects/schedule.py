@@ -76,6 +76,18 @@ def _to_percent(value: Fraction) -> Decimal:
     return Decimal(hundredths).scaleb(-2)
 
 
+def percent_of_target(quantity: Decimal, target: Decimal) -> Decimal:
+    """Cumulative progress in percent of a project measured as a quantity: the quantity done
+    of the target quantity, half-up to two places, at most 100. 750 of 1,000 trees is 75.00;
+    1,050 of 1,000 is 100.00 (the work is done; the report keeps the quantity itself).
+
+    The one computation of a percent from a quantity: the report action stores its result.
+    """
+    if target <= 0:
+        raise ValueError("a target quantity is more than zero")
+    return _to_percent(Fraction(quantity) * HUNDRED / Fraction(target))
+
+
 def plan_start(steps: Sequence[StepWindow]) -> date | None:
     """The curve's origin: the day before the first step starts (planned progress 0)."""
     return min(_window(s)[0] for s in steps) - ONE_DAY if steps else None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
 from tidtam.orgs.models import Agency
+from tidtam.reporting.actions import closed_quarter_reason
 from tidtam.reporting.models import ProgressReport, ReportAttachment
 
 
@@ -27,12 +28,13 @@ class ReportPermissions:
     review: bool = False
 
 
-def permissions(user: object, report: ProgressReport) -> ReportPermissions:
+def permissions(user: object, report: ProgressReport, *, closed: bool = False) -> ReportPermissions:
+    """`closed`: the report's quarter is closed (see closed_quarter_reason)."""
     access = access_for(user)
     officer = access.edits_agency(report.project.agency_id)
     return ReportPermissions(
-        edit=officer and report.is_editable,
-        submit=officer and report.is_editable,
+        edit=officer and report.is_editable and not closed,
+        submit=officer and report.is_editable and not closed,
         delete=officer and report.is_deletable,
         review=access.approves_agency(report.project.agency_id) and report.is_reviewable,
     )
@@ -86,6 +88,8 @@ def get_report_for_user(
         or (_forbidden_review(user, report) if review else None)
         or (_("Only a draft can be deleted.") if delete and not report.is_deletable else None)
     )
+    if not reason and write:
+        reason = closed_quarter_reason(report.report_date) or None
     if reason:
         raise PermissionDenied(reason)
     return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
@@ -27,7 +27,8 @@ from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date, truncate
 from tidtam.orgs.models import Origin
-from tidtam.projects.models import Project
+from tidtam.projects.models import Project, Quarter
+from tidtam.projects.schedule import percent_of_target
 from tidtam.reporting import mail
 from tidtam.reporting.attachments import HEAD_BYTES, check_file, clean_name
 from tidtam.reporting.models import (
@@ -100,13 +101,26 @@ def record_imported_reports(
 
 @dataclass(frozen=True)
 class ReportValues:
-    """What the officer enters on the monthly report form, already cleaned."""
+    """What the officer enters on the monthly report form, already cleaned: the percent, or
+    for a project measured as a quantity the quantity (the action works the percent out)."""
 
     report_date: date
-    percent: Decimal
+    percent: Decimal | None
     narrative: str
     spent: Decimal | None = None
     decrease_reason: str = ""
+    quantity: Decimal | None = None
+
+
+def measured(project: Project, values: ReportValues) -> ReportValues:
+    """The values as stored: for a project measured as a quantity, the percent is worked out
+    from the quantity (percent_of_target, the one place); other projects keep no quantity."""
+    if not project.measures_quantity:
+        return replace(values, quantity=None)
+    if values.quantity is None or values.quantity < 0:
+        return replace(values, percent=None)
+    assert project.progress_target is not None
+    return replace(values, percent=percent_of_target(values.quantity, project.progress_target))
 
 
 @dataclass(frozen=True)
@@ -165,6 +179,26 @@ def _report_window(project: Project) -> tuple[date, date]:
     return first, last + LATE_REPORTING
 
 
+def closed_quarter_reason(report_date: date) -> str:
+    """Why a monthly report of this date is locked by the closing of its quarter ("" when the
+    quarter is open). Closing a quarter freezes what officers report in it, as it freezes its
+    KPI results: an officer then neither creates, edits, submits nor adds files to a report
+    dated in it (a draft may still be deleted: it never counted)."""
+    quarter = Quarter.objects.closed_on(report_date)
+    if quarter is None:
+        return ""
+    return _(
+        "Quarter %(quarter)s of fiscal year %(year)s is closed: its monthly reports are locked "
+        "and can no longer be created, changed or submitted."
+    ) % {"quarter": quarter.number, "year": quarter.fiscal_year_id}
+
+
+def _require_open_quarter(report_date: date) -> None:
+    reason = closed_quarter_reason(report_date)
+    if reason:
+        raise ValidationError({NON_FIELD_ERRORS: [reason]}, code="closed")
+
+
 def report_errors(
     project: Project,
     *,
@@ -173,12 +207,15 @@ def report_errors(
     narrative: str | None,
     spent: Decimal | None = None,
     decrease_reason: str = "",
+    quantity: Decimal | None = None,
     report: ProgressReport | None = None,
 ) -> dict[str, list[str]]:
     """Every rule a report entered by hand breaks, by field.
 
     A value given as None could not be read (the form says why): the rules that need it are
-    left out, so a form shows its own errors and the rules' in one pass.
+    left out, so a form shows its own errors and the rules' in one pass. For a project
+    measured as a quantity, the quantity is checked and the percent is the one `measured`
+    works out from it.
     """
     errors: dict[str, list[str]] = {}
 
@@ -206,6 +243,8 @@ def report_errors(
             )
             % {"date": _day(window[1])},
         )
+    elif closed := closed_quarter_reason(report_date):
+        fail("report_date", closed)
     else:
         same_month = others.in_month(report_date).first()
         if same_month is not None:
@@ -217,7 +256,10 @@ def report_errors(
                 )
                 % {"month": _month(report_date), "date": _day(same_month.report_date)},
             )
-    if percent is not None and not Decimal(0) <= percent <= Decimal(100):
+    if project.measures_quantity:
+        if quantity is not None and quantity < 0:
+            fail("quantity", _("A quantity cannot be negative."))
+    elif percent is not None and not Decimal(0) <= percent <= Decimal(100):
         fail("percent", _("Progress is a percentage from 0 to 100."))
     if spent is not None:
         if spent < 0:
@@ -235,7 +277,21 @@ def report_errors(
     previous = others.filter(report_date__lt=report_date).newest_first().first()
     if previous is None:
         return errors
-    if percent is not None and percent < previous.percent:
+    if project.measures_quantity:
+        if quantity is not None and previous.quantity is not None and quantity < previous.quantity:
+            fail(
+                "decrease_reason",
+                _(
+                    "The quantity is lower than in the previous report (%(quantity)s "
+                    "%(unit)s on %(date)s): give the reason."
+                )
+                % {
+                    "quantity": f"{previous.quantity:,.2f}",
+                    "unit": project.progress_unit,
+                    "date": _day(previous.report_date),
+                },
+            )
+    elif percent is not None and percent < previous.percent:
         fail(
             "decrease_reason",
             _(
@@ -259,7 +315,9 @@ def report_errors(
 def validate_report(
     project: Project, values: ReportValues, *, report: ProgressReport | None = None
 ) -> None:
-    """The rules a report entered by hand must meet; every broken rule, by field."""
+    """The rules a report entered by hand must meet; every broken rule, by field. `values`
+    are as `measured` returns them, and complete: progress left out is refused here, where a
+    form's own required field says so first."""
     errors = report_errors(
         project,
         report_date=values.report_date,
@@ -267,8 +325,15 @@ def validate_report(
         narrative=values.narrative,
         spent=values.spent,
         decrease_reason=values.decrease_reason,
+        quantity=values.quantity,
         report=report,
     )
+    if project.measures_quantity and values.quantity is None:
+        errors.setdefault("quantity", []).append(
+            _("Enter the quantity done so far, in %(unit)s.") % {"unit": project.progress_unit}
+        )
+    elif not project.measures_quantity and values.percent is None:
+        errors.setdefault("percent", []).append(_("Enter the progress in percent."))
     if errors:
         raise ValidationError(errors)
 
@@ -299,6 +364,7 @@ def _report_values(values: ReportValues) -> dict[str, object]:
     return {
         "report_date": values.report_date,
         "percent": values.percent,
+        "quantity": values.quantity,
         "spent": values.spent,
         "narrative": values.narrative.strip(),
         "decrease_reason": values.decrease_reason.strip(),
@@ -317,6 +383,7 @@ def create_report(
     """A new draft monthly report, with the problems it raises or resolves and its files."""
     # One report a month: reports of a project are created one at a time.
     Project.objects.select_for_update().filter(pk=project.pk).first()
+    values = measured(project, values)
     validate_report(project, values)
     report = write.save(
         ProgressReport(
@@ -352,6 +419,9 @@ def update_report(
     current = _lock(report)
     _check_version(current, expected_version)
     _require_editable(current)
+    # Moving a report out of a closed quarter would change what the quarter held.
+    _require_open_quarter(current.report_date)
+    values = measured(current.project, values)
     validate_report(current.project, values, report=current)
     write.assign(current, _report_values(values))
     current.version += 1
@@ -375,6 +445,7 @@ def submit_report(
         current.status in EDITABLE and current.origin != Origin.IMPORT,
         _("Only a draft or a returned report can be submitted."),
     )
+    _require_open_quarter(current.report_date)
     current.status = ReportStatus.SUBMITTED
     current.submitted_by = write.user_of(by)
     current.submitted_at = timezone.now()
@@ -404,7 +475,11 @@ def approve_report(
     *, report: ProgressReport, by: Actor, comment: str = "", expected_version: int | None = None
 ) -> ProgressReport:
     """Approve a submitted report: it is locked from then on and becomes public with its
-    project."""
+    project.
+
+    Also once its quarter is closed: the closing freezes what officers report, and this report
+    was submitted in time; the approver's decision on it is what is left to make. (It cannot
+    be returned then: see return_report.)"""
     current = _review(report, by, expected_version)
     _require(
         current.submitted_by_id is None or current.submitted_by_id != getattr(by, "pk", None),
@@ -422,13 +497,25 @@ def approve_report(
 def return_report(
     *, report: ProgressReport, by: Actor, comment: str, expected_version: int | None = None
 ) -> ProgressReport:
-    """Send a submitted report back to its officer, saying what to correct."""
+    """Send a submitted report back to its officer, saying what to correct.
+
+    Not once its quarter is closed: the officer could no longer correct it. A report submitted
+    before the closing was on time, so the approver may still approve it (see approve_report);
+    left unapproved, it does not count.
+    """
     comment = comment.strip()
     if not comment:
         raise ValidationError(
             {"comment": [_("Say what the officer should correct.")]}, code="required"
         )
     current = _review(report, by, expected_version)
+    _require(
+        not closed_quarter_reason(current.report_date),
+        _(
+            "The report's quarter is closed: the officer could no longer correct it, so it "
+            "cannot be returned. Approve it, or leave it unapproved: it then does not count."
+        ),
+    )
     current.status = ReportStatus.RETURNED
     current.review_comment = comment
     write.save(current, by=by, reason=truncate(_("returned: ") + comment, REASON_LIMIT))
@@ -554,6 +641,7 @@ def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> Report
     """
     current = _lock(report)
     _require_editable(current)
+    _require_open_quarter(current.report_date)
     name = clean_name(upload.name or "")
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
@@ -592,4 +680,5 @@ def _delete_attachment(attachment: ReportAttachment, *, by: Actor, reason: str =
 def remove_attachment(*, attachment: ReportAttachment, by: Actor) -> None:
     report = _lock(attachment.report)
     _require_editable(report)
+    _require_open_quarter(report.report_date)
     _delete_attachment(attachment, by=by)

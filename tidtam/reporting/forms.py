@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.projects.models import Project
 from tidtam.reporting.actions import NewProblem, ProblemChanges, ReportValues
 from tidtam.reporting.attachments import ACCEPT, HEAD_BYTES, check_file, clean_name
 from tidtam.reporting.models import Problem, ProblemCategory
@@ -60,6 +61,21 @@ class ReportForm(forms.Form):
             "max_digits": PERCENT_RANGE,
             "max_decimal_places": _("Use at most 2 decimal places."),
             "max_whole_digits": PERCENT_RANGE,
+        },
+    )
+    # Asked instead of the percent for a project measured as a quantity (see __init__).
+    quantity = forms.DecimalField(
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={
+            "required": _("Enter the quantity done so far."),
+            "invalid": _("Enter a number, e.g. 750 or 750.5."),
+            "min_value": _("A quantity cannot be negative."),
+            "max_digits": _("The number is too large."),
+            "max_whole_digits": _("The number is too large."),
+            "max_decimal_places": _("Use at most 2 decimal places."),
         },
     )
     spent = forms.DecimalField(
@@ -119,9 +135,11 @@ class ReportForm(forms.Form):
         *args: Any,
         problems: Sequence[Problem] = (),
         raised: Sequence[Problem] = (),
+        project: Project | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        ask_progress(self, project)
         for name, rows in (("resolved", problems), ("removed", raised)):
             choices = self.fields[name]
             assert isinstance(choices, forms.ChoiceField)
@@ -151,6 +169,7 @@ class ReportForm(forms.Form):
         return {
             "report_date": data.get("report_date"),
             "percent": data.get("percent"),
+            "quantity": data.get("quantity"),
             "narrative": data.get("narrative"),
             "spent": data.get("spent"),
             "decrease_reason": data.get("decrease_reason") or "",
@@ -160,11 +179,26 @@ class ReportForm(forms.Form):
         data = self.cleaned_data
         return ReportValues(
             report_date=data["report_date"],
-            percent=data["percent"],
+            percent=data.get("percent"),
+            quantity=data.get("quantity"),
             spent=data["spent"],
             narrative=data["narrative"],
             decrease_reason=data["decrease_reason"],
         )
+
+
+def ask_progress(form: forms.BaseForm, project: Project | None) -> None:
+    """A project measured as a quantity is asked for its quantity, the others for a percent."""
+    if project is not None and project.measures_quantity:
+        del form.fields["percent"]
+        quantity = form.fields["quantity"]
+        quantity.label = _("Cumulative quantity (%(unit)s)") % {"unit": project.progress_unit}
+        quantity.help_text = _(
+            "Everything done so far, of a target of %(target)s %(unit)s; the percentage "
+            "is worked out from it."
+        ) % {"target": f"{project.progress_target:,.2f}", "unit": project.progress_unit}
+    else:
+        del form.fields["quantity"]
 
 
 def add_rule_errors(form: forms.BaseForm, errors: dict[str, list[str]]) -> None:
@@ -188,23 +222,32 @@ class MonthlyRowForm(forms.Form):
     date is the row's (today, or that of the month's draft); spending is left as it is."""
 
     percent = _report_field("percent")
+    quantity = _report_field("quantity")
     narrative = _report_field("narrative", rows="3")
     decrease_reason = _report_field("decrease_reason")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(
-        self, *args: Any, report_date: date, spent: Decimal | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        project: Project,
+        report_date: date,
+        spent: Decimal | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.report_date = report_date
         self.spent = spent
-        self.fields["percent"].help_text = ""
+        ask_progress(self, project)
+        if "percent" in self.fields:
+            self.fields["percent"].help_text = ""
 
     def known_values(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "report_date": self.report_date,
             "percent": data.get("percent"),
+            "quantity": data.get("quantity"),
             "narrative": data.get("narrative"),
             "spent": self.spent,
             "decrease_reason": data.get("decrease_reason") or "",
@@ -214,7 +257,8 @@ class MonthlyRowForm(forms.Form):
         data = self.cleaned_data
         return ReportValues(
             report_date=self.report_date,
-            percent=data["percent"],
+            percent=data.get("percent"),
+            quantity=data.get("quantity"),
             spent=self.spent,
             narrative=data["narrative"],
             decrease_reason=data["decrease_reason"],

@@ -52,6 +52,7 @@ def row_form(
     initial = (
         {
             "percent": draft.percent,
+            "quantity": draft.quantity,
             "narrative": draft.narrative,
             "decrease_reason": draft.decrease_reason,
             "version": draft.version,
@@ -62,6 +63,7 @@ def row_form(
     return MonthlyRowForm(
         data,
         initial=initial,
+        project=project,
         report_date=draft.report_date if draft else today,
         spent=draft.spent if draft else None,
         auto_id=f"id_{project.code}_%s",

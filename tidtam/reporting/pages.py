@@ -10,8 +10,10 @@ from django.core.paginator import Page
 from django.forms import BaseFormSet
 from django.utils import timezone
 
+from tidtam.accounts.access import readers_before_approval
 from tidtam.projects.models import Project
 from tidtam.reporting.access import ReportPermissions, permissions
+from tidtam.reporting.actions import closed_quarter_reason
 from tidtam.reporting.compliance import AgencyCompliance
 from tidtam.reporting.forms import ReportForm, ReviewForm
 from tidtam.reporting.models import (
@@ -84,6 +86,10 @@ class ReportPage:
     timeline: list[TimelineEntry]
     previous: ProgressReport | None
     review_form: ReviewForm | None = None
+    # Why the report is locked by the closing of its quarter ("" when the quarter is open).
+    closed: str = ""
+    # Who may see the report before it is approved, for the draft banner.
+    readers: str = ""
 
     @property
     def reviewer(self) -> str:
@@ -98,7 +104,8 @@ class ReportPage:
 def build_report_page(
     report: ProgressReport, user: object, review_form: ReviewForm | None = None
 ) -> ReportPage:
-    can = permissions(user, report)
+    closed = closed_quarter_reason(report.report_date)
+    can = permissions(user, report, closed=bool(closed))
     raised, resolved, carried = [], [], []
     for problem in (
         Problem.objects.as_of(report)
@@ -124,6 +131,8 @@ def build_report_page(
         timeline=timeline(report),
         previous=previous_report(report.project, user, report),
         review_form=review_form if can.review else None,
+        closed=closed,
+        readers=readers_before_approval(report.project.agency),
     )
 
 

@@ -113,6 +113,7 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
         request.POST if post else None,
         request.FILES if post else None,
         problems=problems,
+        project=project,
         initial={"report_date": today, **_starting_text(request, previous)},
     )
     formset = NewProblemFormSet(request.POST if post else None, prefix="problem")
@@ -171,9 +172,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.FILES if post else None,
         problems=problems,
         raised=raised,
+        project=report.project,
         initial={
             "report_date": report.report_date,
             "percent": report.percent,
+            "quantity": report.quantity,
             "spent": report.spent,
             "narrative": report.narrative,
             "decrease_reason": report.decrease_reason,
@@ -204,7 +207,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             # Saving again means replacing what is there now with this input, knowingly.
             data = request.POST.copy()
             data["version"] = str(current.version)
-            form = ReportForm(data, problems=problems, raised=raised)
+            form = ReportForm(data, problems=problems, raised=raised, project=report.project)
             form.is_valid()
             form.add_error(None, stale)
         except ValidationError as error:

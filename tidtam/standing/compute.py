@@ -66,6 +66,9 @@ class StandingValues:
     # The official series, for the page that draws and lists them.
     reports: list[tuple[date, Decimal]] = field(default_factory=list)
     evaluations: list[tuple[int, int, Decimal]] = field(default_factory=list)
+    # For a project measured as a quantity: what each report gave, and the latest one's.
+    quantities: dict[date, Decimal] = field(default_factory=dict)
+    reported_quantity: Decimal | None = None
 
 
 def latest_evaluation(evaluations: list[tuple[int, int, Decimal]]) -> tuple[int, Decimal] | None:
@@ -154,4 +157,8 @@ def compute(
         rebaselined=facts.rebaselined,
         reports=sorted(facts.reports),
         evaluations=sorted(facts.evaluations, reverse=True),
+        quantities=dict(facts.quantities),
+        reported_quantity=(
+            facts.quantities.get(assessment.reported_on) if assessment.reported_on else None
+        ),
     )

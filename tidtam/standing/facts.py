@@ -69,6 +69,8 @@ class OfficialFacts:
     # Approved reports: (date, cumulative percent), and the spending each reported.
     reports: list[tuple[date, Decimal]] = field(default_factory=list)
     spending: list[tuple[date, Decimal]] = field(default_factory=list)
+    # The quantity each approved report gave, for a project measured as a quantity.
+    quantities: dict[date, Decimal] = field(default_factory=dict)
     released: Decimal = Decimal(0)
     # Recorded quarterly evaluations: (fiscal year, quarter, score).
     evaluations: list[tuple[int, int, Decimal]] = field(default_factory=list)
@@ -132,16 +134,18 @@ def load_official_facts(ids: list[int], today: date) -> dict[int, OfficialFacts]
         .values_list("project_id", "weight", "start", "end")
     ):
         facts[project_id].steps.append(StepWindow(weight, start, end))
-    for project_id, day, percent, spent in (
+    for project_id, day, percent, spent, quantity in (
         ProgressReport.objects.official()
         .filter(project_id__in=ids)
         .order_by("project_id", "report_date")
-        .values_list("project_id", "report_date", "percent", "spent")
+        .values_list("project_id", "report_date", "percent", "spent", "quantity")
     ):
         row = facts[project_id]
         row.reports.append((day, percent))
         if spent is not None:
             row.spending.append((day, spent))
+        if quantity is not None:
+            row.quantities[day] = quantity
     for project_id, total in (
         BudgetInstalment.objects.filter(project_id__in=ids)
         .order_by()

@@ -61,6 +61,10 @@ class ProjectStanding(models.Model):
     reported_percent = models.DecimalField(
         _("reported (%)"), max_digits=5, decimal_places=2, null=True
     )
+    # The latest approved report's quantity, for a project measured as a quantity.
+    reported_quantity = models.DecimalField(
+        _("reported quantity"), max_digits=15, decimal_places=2, null=True
+    )
     reported_on = models.DateField(_("reported on"), null=True)
     variance = models.DecimalField(
         _("variance (points)"), max_digits=6, decimal_places=2, null=True
@@ -92,7 +96,8 @@ class ProjectStanding(models.Model):
     # StandingFlag rows are for counting and listing by kind.
     flags = models.JSONField(default=list)
     # The official series the project page draws and lists, kept with the figures derived
-    # from them: approved reports [[date, percent], …] oldest first, and recorded quarterly
+    # from them: approved reports [[date, percent], …] oldest first (with the quantity third,
+    # [date, percent, quantity], for a project measured as a quantity), and recorded quarterly
     # evaluations [[fiscal year, quarter, score], …] newest first.
     reported_points = models.JSONField(default=list)
     evaluations = models.JSONField(default=list)
@@ -141,7 +146,16 @@ class ProjectStanding(models.Model):
 
     @property
     def points(self) -> list[tuple[date, Decimal]]:
-        return [(date.fromisoformat(d), Decimal(p)) for d, p in self.reported_points]
+        return [(date.fromisoformat(point[0]), Decimal(point[1])) for point in self.reported_points]
+
+    @property
+    def quantities(self) -> dict[date, Decimal]:
+        """The quantity each approved report gave, for a project measured as a quantity."""
+        return {
+            date.fromisoformat(point[0]): Decimal(point[2])
+            for point in self.reported_points
+            if len(point) > 2
+        }
 
     @property
     def evaluation_rows(self) -> list[EvaluationRow]:

@@ -42,6 +42,7 @@ def standing_row(project_id: int, values: StandingValues) -> ProjectStanding:
         planned_today=values.planned_today,
         planned_then=a.planned if reported else None,
         reported_percent=a.actual,
+        reported_quantity=values.reported_quantity,
         reported_on=a.reported_on,
         variance=a.variance,
         earned_on=a.earned_on,
@@ -62,7 +63,11 @@ def standing_row(project_id: int, values: StandingValues) -> ProjectStanding:
         open_problems=values.open_problems,
         rebaselined=values.rebaselined,
         flags=[{"kind": flag.kind, "details": flag_to_json(flag)} for flag in values.flags],
-        reported_points=[[day.isoformat(), str(percent)] for day, percent in values.reports],
+        reported_points=[
+            [day.isoformat(), str(percent)]
+            + ([str(values.quantities[day])] if day in values.quantities else [])
+            for day, percent in values.reports
+        ],
         evaluations=[[year, quarter, str(score)] for year, quarter, score in values.evaluations],
     )
 

@@ -276,3 +276,19 @@ def test_problems_are_untouched_when_a_new_row_is_saved(
     client.force_login(personas.officer_a)
     client.post(row_url(project), {"percent": "50", "narrative": "ต่อ"}, headers=HTMX)
     assert Problem.objects.get().status == "open"
+
+
+def test_a_row_of_a_project_measured_as_a_quantity_asks_for_the_quantity(
+    client: Client, personas: Personas
+) -> None:
+    trees = due_project(personas, 1)
+    Project.objects.filter(pk=trees.pk).update(progress_unit="ต้น", progress_target=1000)
+    client.force_login(personas.officer_a)
+    page = text(client.get(page_url(personas)))
+    assert 'name="quantity"' in page and 'name="percent"' not in page
+    refused = client.post(row_url(trees), {"narrative": "ปลูกแล้วบางส่วน"}, headers=HTMX)
+    assert "กรุณาระบุปริมาณงานสะสมที่ทำได้" in text(refused)
+    assert not ProgressReport.objects.exists()
+    client.post(row_url(trees), {"quantity": "750", "narrative": "ปลูกแล้ว 750 ต้น"}, headers=HTMX)
+    report = ProgressReport.objects.get(project=trees)
+    assert (report.quantity, report.percent) == (Decimal(750), Decimal(75))
