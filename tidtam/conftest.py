@@ -14,6 +14,11 @@ from django.conf import settings
 from tidtam.test import Personas, make_personas
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+# Vendored for the tests only (see its README): never under static/, never served.
+AXE_JS = Path(__file__).resolve().parent / "tests_assets" / "axe-core" / "axe.min.js"
+# A phone (an iPhone 12-15 in portrait) and a laptop, the two widths every journey is seen at.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +74,105 @@ def sign_in(page: Any, base_url: str, username: str, password: str = "pw-for-tes
     page.fill("input[name=password]", password)
     page.click("form.stacked button[type=submit]")
     page.wait_for_load_state()
+
+
+# Controls a finger must hit (WCAG 2.5.5): links inside sentences and table cells are exempt.
+TOUCH_TARGETS = (
+    "button, summary, select, a.button, "
+    "input:not([type=checkbox]):not([type=radio]):not([type=hidden]), "
+    "header.site nav a, .tabs a, .pagination a, nav.sections a"
+)
+PHONE_MAX_WIDTH = 768
+
+
+# The elements that stick out of the viewport, outside any box that scrolls or clips them.
+_STICKING_OUT = """() => {
+    const limit = window.innerWidth;
+    const scrolls = (el) => getComputedStyle(el).overflowX !== "visible";
+    const contained = (el) => {
+        for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+            if (scrolls(up)) return true;
+        }
+        return false;
+    };
+    const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        (typeof el.className === "string" && el.className.trim()
+            ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    return [...document.body.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > limit + 0.5 && el.checkVisibility())
+        .filter((el) => !contained(el))
+        .map((el) => name(el) + " right=" + Math.round(el.getBoundingClientRect().right))
+        .slice(0, 8);
+}"""
+
+
+def assert_no_sideways_scroll(page: Any) -> None:
+    """The page fits the viewport's width (document.documentElement.scrollWidth <=
+    window.innerWidth): nothing makes the whole page scroll sideways; a wide table scrolls
+    inside its own box instead. Names the elements sticking out when it fails."""
+    scroll, viewport = page.evaluate(
+        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    if scroll > viewport:
+        wide = page.evaluate(_STICKING_OUT)
+        raise AssertionError(
+            f"{page.url} scrolls sideways: {scroll} px wide in a {viewport} px viewport; "
+            f"sticking out: {wide}"
+        )
+
+
+def preload_axe(context: Any) -> None:
+    """Have every page of a browser context load axe-core as it opens: cheaper than injecting
+    it after each navigation when a journey checks many pages."""
+    context.add_init_script(path=str(AXE_JS))
+
+
+def check_accessibility(page: Any) -> None:
+    """Run axe-core on the page as it stands and fail listing every serious or critical
+    violation (rule, help, and the elements at fault). Minor and moderate ones are left to
+    review: they include judgement calls axe itself marks as such."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(
+        """async () => {
+            const result = await window.axe.run(document, {resultTypes: ["violations"]});
+            return result.violations
+                .filter(v => v.impact === "serious" || v.impact === "critical")
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            targets: v.nodes.map(n => n.target.join(" ")).slice(0, 10),
+                            count: v.nodes.length}));
+        }"""
+    )
+    lines = [
+        f"- {v['id']} ({v['impact']}, {v['count']} elements): {v['help']}; "
+        + ", ".join(v["targets"])
+        for v in violations
+    ]
+    assert not violations, f"{page.url} has accessibility violations:\n" + "\n".join(lines)
+
+
+def assert_touch_targets(page: Any, minimum: float = 44) -> None:
+    """On a phone every visible button, field, menu link and tab is at least 44 px tall."""
+    small = page.evaluate(
+        """([selector, minimum]) => [...document.querySelectorAll(selector)]
+            .filter(el => el.checkVisibility() && el.getBoundingClientRect().height + 0.5 < minimum)
+            .map(el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+                 (el.name ? "[name=" + el.name + "]" : "") + " '" +
+                 (el.innerText || el.value || "").trim().slice(0, 30) + "' " +
+                 Math.round(el.getBoundingClientRect().height) + "px")
+            .slice(0, 12)""",
+        [TOUCH_TARGETS, minimum],
+    )
+    assert not small, f"{page.url} has touch targets under {minimum} px: {small}"
+
+
+def check_page(page: Any, name: str | None = None, *, touch: bool = True) -> None:
+    """The checks every journey runs on every page it reaches: a screenshot when named, no
+    sideways scroll, no serious or critical axe violation and, on a phone, touch targets of
+    44 px (touch=False for pages whose styles are not ours, such as Django's admin)."""
+    if name:
+        screenshot(page, name)
+    assert_no_sideways_scroll(page)
+    check_accessibility(page)
+    if touch and page.viewport_size["width"] <= PHONE_MAX_WIDTH:
+        assert_touch_targets(page)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tidtam.conftest import screenshot, sign_in
+from tidtam.conftest import check_page, sign_in
 from tidtam.orgs.models import Person
 from tidtam.projects.actions import StepInput, set_items, set_steps
 from tidtam.projects.models import Project, ProjectContact
@@ -80,7 +80,7 @@ def test_an_officer_edits_a_project_and_reads_the_change_in_its_history(
     main = page.inner_text("main")
     assert "ขยายเวลาก่อสร้างตามมติที่ประชุม" in main and "ระบบนำเข้า" in main
     assert Project.objects.get(code=CODE).budget == Decimal("1500000")
-    screenshot(page, "project-history")
+    check_page(page, "project-history")
 
 
 def test_an_approver_publishes_one_phone_and_the_public_sees_only_that_one(
@@ -97,7 +97,7 @@ def test_an_approver_publishes_one_phone_and_the_public_sees_only_that_one(
     page.click("form.stacked button[type=submit]")
     page.wait_for_selector(".alert.success")
     assert "บันทึกการตั้งค่าการเผยแพร่แล้ว" in page.inner_text("main")
-    screenshot(page, "agency-settings")
+    check_page(page, "agency-settings")
 
     public = page.context.browser.new_context(locale="th-TH").new_page()
     public.goto(f"{live_server.url}/projects/{CODE}/")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from tidtam.conftest import screenshot
+from tidtam.conftest import check_page
 from tidtam.projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,20 +36,20 @@ def test_the_public_follows_a_dashboard_number_to_exactly_its_projects(
     page.goto(f"{live_server.url}/")
     assert "โครงการจำแนกตามสถานะ" in page.inner_text("main")
     assert page.locator("svg.status-chart rect").count() >= 1
-    screenshot(page, "dashboard-1280")
+    check_page(page, "dashboard-1280")
     link = page.locator("#by-agency ~ * a.n, section[aria-labelledby=by-agency] a.n").first
     expected = count_of(link.inner_text())
     link.click()
     page.wait_for_url("**/projects/?**")
     assert count_of(page.inner_text("p.list-total")) == expected
-    screenshot(page, "dashboard-agency-list")
+    check_page(page, "dashboard-agency-list")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/")
     # Nothing wider than the phone but the tables, which scroll inside their own box.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
-    screenshot(page, "dashboard-390")
+    check_page(page, "dashboard-390")
 
 
 @pytest.mark.usefixtures("sample_city")
@@ -64,4 +64,4 @@ def test_the_header_search_finds_a_project_by_part_of_its_name(page: Any, live_s
     results = page.inner_text("main")
     assert project.code in results
     assert page.locator("main mark").count() >= 1
-    screenshot(page, "search-results")
+    check_page(page, "search-results")

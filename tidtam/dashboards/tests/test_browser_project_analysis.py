@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from tidtam.conftest import screenshot
+from tidtam.conftest import check_page, screenshot
 from tidtam.legacy.load import import_paths
 from tidtam.test import SEED_CODES, seed_path
 
@@ -31,7 +31,7 @@ def test_the_seed_project_page_shows_plan_against_actual_on_the_report_day(
         assert page.locator("svg line.today").count() == 1
         assert page.locator("ol.gantt li.step").count() == 7
         assert "ข้อมูลที่ขัดแย้งกัน 1 รายการ" in main
-        screenshot(page, "project-seed-analysis")
+        check_page(page, "project-seed-analysis")
         page.locator("section.progress").screenshot(
             path=str(screenshot(page, "project-seed-analysis").with_name("progress-only.png"))
         )
@@ -58,4 +58,4 @@ def test_the_flags_page_counts_the_seed_contradictions_and_lists_them(
         rows = page.locator("table.list >> nth=1 >> tbody tr")
         assert rows.count() == 2
         assert "0300-0760" in page.inner_text("main") and "2100-1037" in page.inner_text("main")
-        screenshot(page, "flags-page")
+        check_page(page, "flags-page")

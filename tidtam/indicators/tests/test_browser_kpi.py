@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from tidtam.accounts.models import Role
-from tidtam.conftest import screenshot, sign_in
+from tidtam.conftest import check_page, sign_in
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, RatingLevel
 from tidtam.legacy.load import import_paths
 from tidtam.projects.models import Quarter
@@ -52,7 +52,7 @@ def test_a_quarter_is_reported_scored_closed_and_then_locked(
     page.fill("textarea[name=narrative]", "สำรวจบริการสาธารณะร่วมกับสำนักงานเขต 6 แห่ง")
     page.click("form.stacked button[type=submit]")
     assert "ผลงานต้องไม่ติดลบ" in page.inner_text("main")
-    screenshot(page, "kpi-result-refused")
+    check_page(page, "kpi-result-refused")
     page.fill("input[name=result]", "35")
     page.click("form.stacked button[type=submit]")
     page.wait_for_url("**/kpis/0300-0760/?fy=2563")
@@ -62,7 +62,7 @@ def test_a_quarter_is_reported_scored_closed_and_then_locked(
     assert KpiResult.objects.get(kpi=seed_kpi, quarter__number=2).result == Decimal(35)
     page.click("text=ส่งให้ตรวจ")
     assert "ส่งผลงานให้ผู้อนุมัติของหน่วยงานแล้ว" in page.inner_text("main")
-    screenshot(page, "kpi-result-submitted")
+    check_page(page, "kpi-result-submitted")
 
     page.click("header.site button[type=submit]")  # sign out
     sign_in(page, base, "approver_occ")
@@ -76,14 +76,14 @@ def test_a_quarter_is_reported_scored_closed_and_then_locked(
     page.goto(f"{base}/kpis/0300-0760/2563/q2/scores/")
     page.select_option("select >> nth=0", "100.00")
     page.select_option("select >> nth=1", "50.00")
-    screenshot(page, "kpi-score-form")
+    check_page(page, "kpi-score-form")
     page.click("form.stacked button[type=submit]")
     page.wait_for_url("**/kpis/0300-0760/?fy=2563")
     assert KpiScore.objects.filter(kpi=seed_kpi, quarter__number=2).count() == 2
     page.goto(f"{base}/quarters/")
     page.click("form[action='/quarters/2563/q2/close/'] button")
     assert "ปิดไตรมาส 2 ของปีงบประมาณ 2563 แล้ว" in page.inner_text("main")
-    screenshot(page, "quarters-closed")
+    check_page(page, "quarters-closed")
     assert Quarter.objects.get(fiscal_year=2563, number=2).closed_at is not None
 
     page.click("header.site button[type=submit]")
@@ -94,4 +94,4 @@ def test_a_quarter_is_reported_scored_closed_and_then_locked(
     page.goto(f"{base}/kpis/0300-0760/")
     main = page.inner_text("main")
     assert "35.00" in main and "ล็อกแล้ว" in main
-    screenshot(page, "kpi-page")
+    check_page(page, "kpi-page")

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tidtam.conftest import screenshot, sign_in
+from tidtam.conftest import check_page, screenshot, sign_in
 from tidtam.projects.models import Project
 from tidtam.test import Personas, add_steps, make_project
 
@@ -31,7 +31,7 @@ def test_an_officer_creates_a_project_and_its_operating_plan(
     page.fill("input[name=budget]", "2500000")
     page.fill("input[name=contact-0-name]", "นางสาวสมหญิง รักงาน")
     page.fill("input[name=contact-0-phone]", "02 246 0000")
-    screenshot(page, "project-create-form")
+    check_page(page, "project-create-form")
     page.click("text=สร้างโครงการ")
     page.wait_for_url("**/plan/")
     assert Project.objects.filter(code="99990000-0300").exists()
@@ -45,7 +45,7 @@ def test_an_officer_creates_a_project_and_its_operating_plan(
     fill_step(page, 2, "ก่อสร้าง", "40", "2027-04-01", "2027-08-31")
     page.click("button[value=save]")
     assert "รวมกันได้ 110.00" in page.inner_text("main")
-    screenshot(page, "project-plan-weights-refused")
+    check_page(page, "project-plan-weights-refused")
     assert Project.objects.get(code="99990000-0300").steps.count() == 0
 
     page.click("button[value='down-0']")
@@ -53,13 +53,13 @@ def test_an_officer_creates_a_project_and_its_operating_plan(
         "document.querySelector('input[name=step-0-text]').value === 'จัดซื้อจัดจ้าง'"
     )
     page.fill("input[name=step-0-weight]", "40")
-    screenshot(page, "project-plan-editor")
+    check_page(page, "project-plan-editor")
     page.click("button[value=save]")
     page.wait_for_url("**/projects/99990000-0300/")
     project = Project.objects.get(code="99990000-0300")
     assert [s.text for s in project.steps.all()] == ["จัดซื้อจัดจ้าง", "สำรวจและออกแบบ", "ก่อสร้าง"]
     assert "บันทึกแผนปฏิบัติงานแล้ว" in page.inner_text("main")
-    screenshot(page, "project-created-page")
+    check_page(page, "project-created-page")
 
 
 def test_an_officer_re_baselines_a_plan_and_the_chart_keeps_the_original(

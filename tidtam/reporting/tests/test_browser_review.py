@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from tidtam.conftest import screenshot, sign_in
+from tidtam.conftest import check_page, sign_in
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.reporting import actions
@@ -67,7 +67,7 @@ def test_a_report_is_written_returned_corrected_and_approved(
     page.select_option("select[name=problem-1-category]", label="สภาพอากาศ")
     page.fill("textarea[name=problem-1-description]", "ฝนตกต่อเนื่อง ทำงานกลางคืนไม่ได้ 5 วัน")
     page.set_input_files("input[name=attachments]", str(evidence))
-    screenshot(page, "report-1-officer-fills-the-form")
+    check_page(page, "report-1-officer-fills-the-form")
     page.click("text=บันทึกร่าง")
     page.wait_for_load_state()
     report = ProgressReport.objects.get()
@@ -75,27 +75,27 @@ def test_a_report_is_written_returned_corrected_and_approved(
     assert "บันทึกรายงานเป็นฉบับร่างแล้ว" in page.inner_text("main")
     assert Problem.objects.filter(project=road).count() == 2
     assert report.attachments.get().original_name == evidence.name
-    screenshot(page, "report-2-draft")
+    check_page(page, "report-2-draft")
     page.click("button:has-text('ส่งให้ตรวจ')")
     page.wait_for_load_state()
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED
-    screenshot(page, "report-3-submitted")
+    check_page(page, "report-3-submitted")
     page.goto(f"{base}/projects/{road.code}/")
     assert "ส่งแล้ว" in page.inner_text("section[aria-labelledby=reports-h]")
-    screenshot(page, "report-3b-project-page-for-the-officer")
+    check_page(page, "report-3b-project-page-for-the-officer")
 
     # The approver finds it on My work and returns it; an empty comment is refused first.
     switch_to(page, base, "approver_a")
     page.goto(f"{base}/me/")
     assert "รายงานที่รอการตรวจของฉัน" in page.inner_text("main")
-    screenshot(page, "report-4a-my-work-approver")
+    check_page(page, "report-4a-my-work-approver")
     page.click(f"a[href='/reports/{report.pk}/']")
-    screenshot(page, "report-4-approver-reviews")
+    check_page(page, "report-4-approver-reviews")
     page.click("text=ส่งกลับให้แก้ไข")
     page.wait_for_load_state()
     assert "กรุณาระบุสิ่งที่เจ้าหน้าที่ต้องแก้ไข" in page.inner_text("main")
-    screenshot(page, "report-5-comment-required")
+    check_page(page, "report-5-comment-required")
     page.fill(
         "textarea[name=comment]",
         "ร้อยละความก้าวหน้าสูงกว่าผลงานตามใบตรวจรับ กรุณาตรวจสอบและแนบภาพถ่ายหน้างาน",
@@ -104,7 +104,7 @@ def test_a_report_is_written_returned_corrected_and_approved(
     page.wait_for_load_state()
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
-    screenshot(page, "report-6-returned")
+    check_page(page, "report-6-returned")
 
     # The officer sees the comment, corrects the figure and resubmits.
     switch_to(page, base, "officer_a")
@@ -117,14 +117,14 @@ def test_a_report_is_written_returned_corrected_and_approved(
     photo = tmp_path / "หน้างาน.png"
     photo.write_bytes(PNG_BYTES)
     page.set_input_files("input[name=attachments]", str(photo))
-    screenshot(page, "report-7-officer-corrects")
+    check_page(page, "report-7-officer-corrects")
     page.click("text=บันทึกและส่งให้ตรวจ")
     page.wait_for_load_state()
     report.refresh_from_db()
     assert (report.status, report.percent) == (ReportStatus.SUBMITTED, Decimal(40))
     assert Problem.objects.filter(project=road, status="open").count() == 2
     assert report.attachments.count() == 2
-    screenshot(page, "report-8-resubmitted")
+    check_page(page, "report-8-resubmitted")
 
     # The approver approves it; it is locked and public.
     switch_to(page, base, "approver_a")
@@ -134,12 +134,12 @@ def test_a_report_is_written_returned_corrected_and_approved(
     report.refresh_from_db()
     assert report.status == ReportStatus.APPROVED
     assert "อนุมัติรายงานแล้ว" in page.inner_text("main")
-    screenshot(page, "report-9-approved")
+    check_page(page, "report-9-approved")
 
     page.context.clear_cookies()
     page.goto(f"{base}/projects/{road.code}/")
     assert "40.00" in page.inner_text("main")
-    screenshot(page, "report-10-public-project-page")
+    check_page(page, "report-10-public-project-page")
 
 
 def test_the_reporting_calendar_and_the_open_problems(
@@ -170,8 +170,8 @@ def test_the_reporting_calendar_and_the_open_problems(
     text = page.inner_text("main")
     assert "ขุดลอกคูคลอง" in text and "ติดตั้งไฟฟ้าส่องสว่าง" in text
     assert "ก่อสร้างทางเท้า" not in text.split("โครงการที่ยังไม่ส่งรายงาน")[1]
-    screenshot(page, "report-11-reporting-calendar")
+    check_page(page, "report-11-reporting-calendar")
     page.goto(f"{live_server.url}/problems/")
     page.click("text=การจัดซื้อจัดจ้าง")
     assert "ผู้รับจ้างทิ้งงาน" in page.inner_text("main")
-    screenshot(page, "report-12-open-problems")
+    check_page(page, "report-12-open-problems")
