@@ -21,21 +21,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.web import show_refusal
 from tidtam.projects.access import get_project_for_user, projects_for_user
-from tidtam.reporting import actions
+from tidtam.reporting import actions, mail
 from tidtam.reporting.access import (
+    agencies_for_compliance,
     get_agency_for_compliance,
     get_attachment_for_user,
     get_report_for_user,
-    require_reviewer,
 )
-from tidtam.reporting.compliance import agency_compliance, reporting_month
+from tidtam.reporting.compliance import agency_compliance, city_compliance, reporting_month
 from tidtam.reporting.forms import NewProblemFormSet, ReportForm, ReviewForm, problem_changes
 from tidtam.reporting.models import Problem, ProblemCategory, ProgressReport, ReportStatus
 from tidtam.reporting.pages import (
     CompliancePage,
     ProblemsPage,
     ReportFormPage,
-    ReviewQueuePage,
     build_report_page,
     carried_problems,
     previous_report,
@@ -46,6 +45,20 @@ PAGE_SIZE = 50
 SUBMITTED = gettext_lazy(
     "The report is submitted: the agency's approvers have been told by e-mail."
 )
+SUBMITTED_UNSEEN = gettext_lazy(
+    "The report is submitted, but the agency has no approver with an e-mail address, so no "
+    "approver has been told: the administrators have been asked to add one. Tell your agency "
+    "head."
+)
+
+
+def _report_submitted(request: HttpRequest, report: ProgressReport) -> None:
+    """The banner says the approvers were e-mailed only when they were (the rule of
+    `mail.tell_reviewers`); otherwise it warns the officer."""
+    if mail.approver_emails(report.project.agency_id):
+        messages.success(request, SUBMITTED)
+    else:
+        messages.warning(request, SUBMITTED_UNSEEN)
 
 
 def _detail(report: ProgressReport) -> HttpResponse:
@@ -62,7 +75,7 @@ def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     # The submit action writes the status on a copy of its own: read what it wrote.
     report.refresh_from_db(fields=["status"])
     if report.status == ReportStatus.SUBMITTED:
-        messages.success(request, SUBMITTED)
+        _report_submitted(request, report)
     else:
         messages.success(request, _("The report is saved as a draft. Submit it when it is ready."))
     return _detail(report)
@@ -182,9 +195,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest, report: ProgressReport, done: str, act: Callable[[], object]
+    request: HttpRequest,
+    report: ProgressReport,
+    done: str | Callable[[], None],
+    act: Callable[[], object],
 ) -> HttpResponse:
-    """Run a review step; a refusal (the report moved on meanwhile) becomes a message."""
+    """Run a review step; a refusal (the report moved on meanwhile) becomes a message. `done`
+    is the banner of success, or what says it."""
     try:
         with transaction.atomic():
             act()
@@ -192,7 +209,10 @@ def _act(
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, done)
+        if callable(done):
+            done()
+        else:
+            messages.success(request, done)
     return _detail(report)
 
 
@@ -208,7 +228,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         report,
-        str(SUBMITTED),
+        lambda: _report_submitted(request, report),
         lambda: actions.submit_report(
             report=report, by=request.user, expected_version=_version(request)
         ),
@@ -300,22 +320,26 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     )
 
 
-@login_required
-@require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
-    require_reviewer(request.user)
-    reports = ProgressReport.objects.awaiting_review_by(request.user).for_list()
-    paginator = Paginator(reports, PAGE_SIZE)
-    page = ReviewQueuePage(page=paginator.get_page(request.GET.get("page")), total=paginator.count)
-    return render(request, "reporting/review_queue.html", {"view": page})
-
-
 @require_GET
 def compliance(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_agency_for_compliance(request.user, code)
     period = reporting_month(timezone.localdate())
     page = CompliancePage(compliance=agency_compliance(agency, period))
     return render(request, "reporting/compliance.html", {"view": page})
+
+
+@login_required
+@require_GET
+def city_compliance_page(request: HttpRequest) -> HttpResponse:
+    """Every agency's reporting this month, for the readers across the city; agency staff see
+    their own agencies' lines."""
+    agency_ids = agencies_for_compliance(request.user)
+    period = reporting_month(timezone.localdate())
+    return render(
+        request,
+        "reporting/city_compliance.html",
+        {"view": city_compliance(agency_ids, period), "city_wide": agency_ids is None},
+    )
 
 
 def _int(value: str | None) -> int | None:
