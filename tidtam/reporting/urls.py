@@ -20,7 +20,7 @@ urlpatterns = [
         views.attachment_delete,
         name="report-attachment-delete",
     ),
-    path("review/", views.review_queue, name="review-queue"),
     path("agencies/<str:code>/compliance/", views.compliance, name="agency-compliance"),
+    path("compliance/", views.city_compliance_page, name="city-compliance"),
     path("problems/", views.problems, name="problems"),
 ]
