@@ -210,6 +210,7 @@ CASES: list[Case] = [
         fixed("agency-compliance", "99990000"),
         INSIDE_A,
     ),
+    Case("city-compliance", "", fixed("city-compliance"), "L 403 200 200 200 200 200 200 200"),
     Case(
         "agency-settings",
         "agency A",

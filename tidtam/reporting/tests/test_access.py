@@ -239,6 +239,7 @@ def test_pages_across_reports(world: World) -> None:
     check(
         world, "GET", "/agencies/99980000/compliance/", _row("404 404 404 200 404 200 200 200 200")
     )
+    check(world, "GET", "/compliance/", _row("L 403 200 200 200 200 200 200 200"))
 
 
 def test_the_review_queue_lists_only_the_approvers_own_agencies(world: World) -> None:
@@ -271,8 +272,8 @@ COVERED = {
     "report-delete",
     "report-attachment",
     "report-attachment-delete",
-    "review-queue",
     "agency-compliance",
+    "city-compliance",
     "problems",
 }
 
