@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tidtam.accounts.context_processors.access",
             ],
             "builtins": ["tidtam.lib.templatetags.thai"],
         },

@@ -26,6 +26,7 @@ urlpatterns = [
     path("jobs/", include("tidtam.jobs.urls")),
     path("", include("tidtam.reporting.urls")),
     path("me/", pages.my_work, name="my-work"),
+    path("review/", pages.review_queue, name="review-queue"),
     path("agencies/", include("tidtam.accounts.agency_urls")),
     path("audit/memberships/", history.membership_history, name="membership-history"),
     path("accounts/", include("tidtam.accounts.urls")),

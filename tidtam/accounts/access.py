@@ -51,6 +51,12 @@ class Access:
     def reads_all(self) -> bool:
         return any(self.holds(role) for role in CITY_READERS)
 
+    @property
+    def follows_reporting(self) -> bool:
+        """Reads the reporting calendar: agency staff (their agencies') and the readers across
+        the city (every agency's)."""
+        return self.reads_all or bool(self.agencies)
+
     def reads_agency(self, agency_id: int) -> bool:
         return self.reads_all or agency_id in self.agencies
 

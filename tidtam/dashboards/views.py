@@ -11,8 +11,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from tidtam.accounts.access import access_for
-from tidtam.accounts.models import Membership
 from tidtam.dashboards.exports import table_response
 from tidtam.dashboards.filters import (
     SORTS,
@@ -23,13 +21,13 @@ from tidtam.dashboards.filters import (
     project_list_choices,
     years_with,
 )
+from tidtam.dashboards.my_work import build_my_work, build_review_queue
 from tidtam.dashboards.portfolio import Dashboard, build_dashboard, dashboard_tables
 from tidtam.dashboards.project_page import build_project_page
 from tidtam.lib.language import current_language
 from tidtam.lib.web import int_or_none
 from tidtam.projects.access import get_project_for_user, projects_for_user
-from tidtam.projects.models import Project
-from tidtam.reporting.models import ProgressReport
+from tidtam.reporting.access import require_reviewer
 
 PAGE_SIZE = 50
 
@@ -113,28 +111,18 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@dataclass
-class MyWorkPage:
-    memberships: list[Membership]
-    editable: list[Project]
-    creates_projects: bool = False
-    # Submitted reports of the agencies the user approves, and their own agencies' drafts and
-    # returned reports: the first screenful, the rest one click away.
-    to_review: list[ProgressReport] | None = None
-    to_complete: list[ProgressReport] | None = None
+@login_required
+@require_GET
+def my_work(request: HttpRequest) -> HttpResponse:
+    """Where a signed-in user starts: their roles, and each role's work of the day."""
+    context = build_my_work(request.user, timezone.localdate())
+    return render(request, "dashboards/my_work.html", {"view": context})
 
 
 @login_required
 @require_GET
-def my_work(request: HttpRequest) -> HttpResponse:
-    """Where a signed-in user starts: their roles and the projects they answer for."""
-    context = MyWorkPage(
-        memberships=list(request.user.memberships.select_related("agency")),  # type: ignore[union-attr]
-        editable=list(
-            Project.objects.editable_by(request.user).for_list().select_related("standing")[:200]
-        ),
-        creates_projects=bool(access_for(request.user).officer_of),
-        to_review=list(ProgressReport.objects.awaiting_review_by(request.user).for_list()[:50]),
-        to_complete=list(ProgressReport.objects.to_complete_by(request.user).for_list()[:50]),
-    )
-    return render(request, "dashboards/my_work.html", {"view": context})
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """The monthly reports and the KPI results waiting for the approver's decision."""
+    require_reviewer(request.user)
+    page = build_review_queue(request.user, request.GET.get("page"))
+    return render(request, "reporting/review_queue.html", {"view": page})

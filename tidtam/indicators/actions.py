@@ -8,16 +8,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
+from tidtam.indicators import mail
 from tidtam.indicators.models import (
     EvaluationCriterion,
     Kpi,
@@ -289,13 +292,17 @@ def _refuse_locked(row: KpiResult) -> None:
 
 @checked_action
 def submit_kpi_result(*, row: KpiResult, by: Actor, today: date | None = None) -> KpiResult:
+    """Send a draft or returned result to the agency's approvers."""
     _refuse_unstarted(row.quarter, today)
     _refuse_closed(row.quarter)
     _refuse_locked(row)
     row.status = ResultStatus.SUBMITTED
     row.submitted_by = write.user_of(by)
+    row.submitted_at = timezone.now()
     write.facts_changed(kpis=[row.kpi_id])
-    return write.save(row, by=by, reason=_("submitted for review"))
+    saved = write.save(row, by=by, reason=_("submitted for review"))
+    transaction.on_commit(partial(mail.send_submitted, saved.pk))
+    return saved
 
 
 def _refuse_unreviewable(row: KpiResult, by: Actor) -> None:

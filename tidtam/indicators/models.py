@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -75,6 +75,11 @@ class KpiQuerySet(models.QuerySet["Kpi"]):
 
     def for_list(self) -> KpiQuerySet:
         return self.select_related("agency").order_by("-fiscal_year_id", "code")
+
+    def unscored_in(self, quarter: Quarter) -> KpiQuerySet:
+        """The KPIs of the quarter's fiscal year that no evaluator has scored for it yet."""
+        scored = KpiScore.objects.filter(kpi=OuterRef("pk"), quarter=quarter)
+        return self.filter(fiscal_year_id=quarter.fiscal_year_id).filter(~Exists(scored))
 
     def search(self, text: str) -> KpiQuerySet:
         text = text.strip()
@@ -157,6 +162,10 @@ class ResultStatus(models.TextChoices):
     APPROVED = "approved", _("approved")
 
 
+# An officer may change a result only before it is submitted or after it is returned.
+EDITABLE_RESULTS = (ResultStatus.DRAFT, ResultStatus.RETURNED)
+
+
 class KpiResultQuerySet(models.QuerySet["KpiResult"]):
     def official(self) -> KpiResultQuerySet:
         """The results that count: approved ones. Achievements, flags and standings read
@@ -173,6 +182,21 @@ class KpiResultQuerySet(models.QuerySet["KpiResult"]):
         if access.agencies:
             return self.filter(approved | Q(kpi__agency_id__in=access.agencies))
         return self.filter(approved)
+
+    def for_list(self) -> KpiResultQuerySet:
+        return self.select_related("kpi__agency", "quarter", "submitted_by")
+
+    def awaiting_review_by(self, user: object) -> KpiResultQuerySet:
+        """Submitted results of the agencies the user approves for, oldest submission first."""
+        return self.filter(
+            status=ResultStatus.SUBMITTED, kpi__agency_id__in=access_for(user).approver_of
+        ).order_by("submitted_at", "id")
+
+    def to_complete_by(self, user: object) -> KpiResultQuerySet:
+        """Drafts and returned results of the agencies the user reports for, returned first."""
+        return self.filter(
+            status__in=EDITABLE_RESULTS, kpi__agency_id__in=access_for(user).officer_of
+        ).order_by("-status", "-quarter__fiscal_year_id", "-quarter__number", "kpi__code")
 
 
 class KpiScoreQuerySet(models.QuerySet["KpiScore"]):
@@ -199,6 +223,7 @@ class KpiResult(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -217,7 +242,7 @@ class KpiResult(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in (ResultStatus.DRAFT, ResultStatus.RETURNED)
+        return self.status in EDITABLE_RESULTS
 
 
 class KpiScore(models.Model):
@@ -262,6 +287,12 @@ class ProjectEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.quarter}: {self.score}"
+
+
+def unscored_projects(projects: QuerySet[Project], quarter: Quarter) -> QuerySet[Project]:
+    """The projects of the quarter's fiscal year without a recorded evaluation for it."""
+    scored = ProjectEvaluation.objects.official().filter(project=OuterRef("pk"), quarter=quarter)
+    return projects.filter(fiscal_year_id=quarter.fiscal_year_id).filter(~Exists(scored))
 
 
 class RatingLevel(models.Model):

@@ -40,6 +40,7 @@ from tidtam.lib.language import current_language
 from tidtam.lib.web import int_or_none, show_refusal
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
+from tidtam.reporting import mail as report_mail
 
 PAGE_SIZE = 50
 
@@ -201,11 +202,7 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
     """The quarters of the fiscal years in use, for the evaluator who closes them."""
     if not can_evaluate(request.user):
         raise PermissionDenied("evaluators only")
-    quarters = list(
-        Quarter.objects.filter(fiscal_year__projects__isnull=False)
-        .distinct()
-        .order_by("-fiscal_year_id", "number")
-    )
+    quarters = list(Quarter.objects.in_use().order_by("-fiscal_year_id", "number"))
     closures = {
         c.quarter_id: c
         for c in QuarterClosure.objects.filter(quarter__in=quarters).select_related("closed_by")
@@ -288,20 +285,39 @@ def _decided(
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, done)
+        if done:
+            messages.success(request, done)
     return redirect(_kpi_url(row.kpi))
+
+
+def _result_submitted(request: HttpRequest, row: KpiResult) -> None:
+    """The banner says the approvers were e-mailed only when they were (the rule of
+    `mail.tell_reviewers`); otherwise it warns the officer."""
+    if report_mail.approver_emails(row.kpi.agency_id):
+        messages.success(
+            request, _("The result is submitted: the agency's approvers have been told by e-mail.")
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "The result is submitted, but the agency has no approver with an e-mail "
+                "address, so no approver has been told: the administrators have been asked to "
+                "add one. Tell your agency head."
+            ),
+        )
 
 
 @login_required
 @require_POST
 def kpi_result_submit(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
     row = get_result_for_user(request.user, code, year, number, submit=True)
-    return _decided(
-        request,
-        row,
-        lambda: actions.submit_kpi_result(row=row, by=request.user),
-        _("The result is submitted to the agency's approvers."),
-    )
+
+    def submit() -> None:
+        actions.submit_kpi_result(row=row, by=request.user)
+        _result_submitted(request, row)
+
+    return _decided(request, row, submit, "")
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
-from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
+from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds, quarter_of
 from tidtam.lib.thai import fold_thai, normalise_thai
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
@@ -62,6 +62,32 @@ class QuarterQuerySet(models.QuerySet["Quarter"]):
         """The closed quarter the date falls in, if its quarter is closed. Read afresh on every
         write: the evaluator may close the quarter while a form is open."""
         return self.filter(closed_at__isnull=False, start__lte=day, end__gte=day).first()
+
+    def in_use(self) -> QuarterQuerySet:
+        """The quarters of the fiscal years that have projects."""
+        return self.filter(fiscal_year__projects__isnull=False).distinct()
+
+    def to_close(self, today: date) -> QuarterQuerySet:
+        """Quarters in use that are over and still open: the evaluators' to close."""
+        return self.in_use().filter(end__lt=today, closed_at__isnull=True)
+
+    def to_score(self, today: date) -> Quarter | None:
+        """The quarter evaluators score on `today`: the quarter just ended while it is still
+        open (its results come in after it ends), else the quarter in progress. On 15 January
+        2020 that is quarter 1 of 2563 until it is closed, then quarter 2."""
+        year, number = quarter_of(today)
+        previous = (year, number - 1) if number > 1 else (year - 1, 4)
+        rows = {
+            (q.fiscal_year_id, q.number): q
+            for q in self.filter(
+                Q(fiscal_year_id=year, number=number)
+                | Q(fiscal_year_id=previous[0], number=previous[1])
+            )
+        }
+        just_ended = rows.get(previous)
+        if just_ended is not None and just_ended.closed_at is None:
+            return just_ended
+        return rows.get((year, number))
 
 
 class Quarter(models.Model):

@@ -126,6 +126,17 @@ def get_agency_for_entry(user: object, code: str) -> Agency:
     return agency
 
 
+def agencies_for_compliance(user: object) -> list[int] | None:
+    """The agencies on the user's city-wide reporting calendar: every one (None) for the
+    readers across the city, their own for agency staff; a 403 for anyone else."""
+    access = access_for(user)
+    if not access.follows_reporting:
+        raise PermissionDenied(
+            _("The reporting calendar is for the staff of an agency and readers across the city.")
+        )
+    return None if access.reads_all else sorted(access.agencies)
+
+
 def require_reviewer(user: object) -> None:
     if not access_for(user).approver_of:
         raise PermissionDenied(_("The review queue is for the approvers of an agency."))

@@ -1,4 +1,8 @@
-"""E-mail about reports, in Thai, sent after the change it reports on has committed."""
+"""E-mail about reports, in Thai, sent after the change it reports on has committed.
+
+The mechanism (one message per person, rendered in Thai; approvers told of a submission, the
+administrators when an agency has no approver to tell) serves the KPI results too.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from tidtam.accounts.models import Membership, Role
+from tidtam.orgs.models import Agency
 from tidtam.projects.models import Project
 from tidtam.reporting.models import ProgressReport
 
@@ -24,18 +30,23 @@ def site_link(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _render(kind: str, context: dict[str, Any]) -> tuple[str, str]:
+def _render(template: str, context: dict[str, Any]) -> tuple[str, str]:
     with translation.override(LANGUAGE):
-        subject = render_to_string(f"reporting/email/{kind}_subject.txt", context)
-        body = render_to_string(f"reporting/email/{kind}.txt", context)
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}.txt", context)
     return " ".join(subject.split()), body
 
 
-def _send(kind: str, context: dict[str, Any], recipients: Iterable[str]) -> int:
-    """One message per person: colleagues do not see each other's addresses."""
-    subject, body = _render(kind, context)
+def send(template: str, context: dict[str, Any], recipients: Iterable[str]) -> int:
+    """One message per person: colleagues do not see each other's addresses. `template` names
+    the body, `{template}_subject.txt` the subject ("reporting/email/submitted")."""
+    subject, body = _render(template, context)
     messages = [(subject, body, None, [address]) for address in sorted(set(recipients)) if address]
     return send_mass_mail(messages) if messages else 0
+
+
+def _send(kind: str, context: dict[str, Any], recipients: Iterable[str]) -> int:
+    return send(f"reporting/email/{kind}", context, recipients)
 
 
 def member_emails(agency_id: int, role: Role) -> list[str]:
@@ -43,6 +54,41 @@ def member_emails(agency_id: int, role: Role) -> list[str]:
         Membership.objects.filter(
             agency_id=agency_id, role=role, user__is_active=True, user__email__gt=""
         ).values_list("user__email", flat=True)
+    )
+
+
+def approver_emails(agency_id: int) -> list[str]:
+    """Whom a submission of the agency reaches: its active approvers with an address. Empty,
+    the submission waits unseen, and the administrators are told instead."""
+    return member_emails(agency_id, Role.APPROVER)
+
+
+def administrator_emails() -> list[str]:
+    """Active users with the administrator role or Django's staff flag, with an address."""
+    users = get_user_model().objects.filter(is_active=True, email__gt="")
+    return list(
+        users.filter(Q(is_staff=True) | Q(memberships__role=Role.ADMINISTRATOR))
+        .distinct()
+        .values_list("email", flat=True)
+    )
+
+
+def tell_reviewers(agency_id: int, template: str, context: dict[str, Any]) -> int:
+    """A submission to the approvers of the agency (`template`); when the agency has none to
+    tell, to the administrators, saying who should be made its approver. The context carries
+    `summary`, the template of the lines that say what was submitted, and `link`."""
+    approvers = approver_emails(agency_id)
+    if approvers:
+        return send(template, context, approvers)
+    agency = Agency.objects.filter(pk=agency_id).first()
+    return send(
+        "reporting/email/no_approver",
+        {
+            **context,
+            "agency": agency,
+            "memberships": site_link(reverse("admin:accounts_membership_add")),
+        },
+        administrator_emails(),
     )
 
 
@@ -58,18 +104,18 @@ def _context(report: ProgressReport) -> dict[str, Any]:
     return {
         "report": report,
         "project": report.project,
+        "summary": "reporting/email/_report_summary.txt",
+        "who": report.submitted_by,
         "link": site_link(reverse("report-detail", args=[report.pk])),
     }
 
 
 def send_submitted(report_id: int) -> int:
-    """To the approvers of the report's agency."""
+    """To the approvers of the report's agency (the administrators when it has none)."""
     report = _report(report_id)
     if report is None:
         return 0
-    return _send(
-        "submitted", _context(report), member_emails(report.project.agency_id, Role.APPROVER)
-    )
+    return tell_reviewers(report.project.agency_id, "reporting/email/submitted", _context(report))
 
 
 def _to_submitter(kind: str, report_id: int) -> int:

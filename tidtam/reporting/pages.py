@@ -175,12 +175,6 @@ def raised_problems(report: ProgressReport | None) -> list[Problem]:
 
 
 @dataclass
-class ReviewQueuePage:
-    page: Page
-    total: int
-
-
-@dataclass
 class CompliancePage:
     compliance: AgencyCompliance
 

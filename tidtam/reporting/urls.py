@@ -20,7 +20,6 @@ urlpatterns = [
         views.attachment_delete,
         name="report-attachment-delete",
     ),
-    path("review/", views.review_queue, name="review-queue"),
     path("agencies/<str:code>/compliance/", views.compliance, name="agency-compliance"),
     path("agencies/<str:code>/monthly/", views.monthly_entry, name="agency-monthly"),
     path(
@@ -28,5 +27,6 @@ urlpatterns = [
         views.monthly_row,
         name="agency-monthly-row",
     ),
+    path("compliance/", views.city_compliance_page, name="city-compliance"),
     path("problems/", views.problems, name="problems"),
 ]

@@ -26,15 +26,20 @@ from tidtam.lib.thai import format_date
 from tidtam.lib.web import Confirmation, confirm_page, show_refusal
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import Project
-from tidtam.reporting import actions, monthly
+from tidtam.reporting import actions, mail, monthly
 from tidtam.reporting.access import (
+    agencies_for_compliance,
     get_agency_for_compliance,
     get_agency_for_entry,
     get_attachment_for_user,
     get_report_for_user,
-    require_reviewer,
 )
-from tidtam.reporting.compliance import ReportingMonth, agency_compliance, reporting_month
+from tidtam.reporting.compliance import (
+    ReportingMonth,
+    agency_compliance,
+    city_compliance,
+    reporting_month,
+)
 from tidtam.reporting.forms import (
     NewProblemFormSet,
     ReportForm,
@@ -47,7 +52,6 @@ from tidtam.reporting.pages import (
     CompliancePage,
     ProblemsPage,
     ReportFormPage,
-    ReviewQueuePage,
     build_report_page,
     carried_problems,
     previous_report,
@@ -58,6 +62,28 @@ PAGE_SIZE = 50
 SUBMITTED = gettext_lazy(
     "The report is submitted: the agency's approvers have been told by e-mail."
 )
+SUBMITTED_UNSEEN = gettext_lazy(
+    "The report is submitted, but the agency has no approver with an e-mail address, so no "
+    "approver has been told: the administrators have been asked to add one. Tell your agency "
+    "head."
+)
+
+
+def saved_notice(report: ProgressReport) -> tuple[int, str]:
+    """The banner after a report is saved or submitted, as (message level, text): a submitted
+    report says the approvers were e-mailed only when they were (the rule of
+    `mail.tell_reviewers`); otherwise it warns the officer."""
+    if report.status != ReportStatus.SUBMITTED:
+        return messages.SUCCESS, _("The report is saved as a draft. Submit it when it is ready.")
+    if mail.approver_emails(report.project.agency_id):
+        return messages.SUCCESS, str(SUBMITTED)
+    return messages.WARNING, str(SUBMITTED_UNSEEN)
+
+
+def _tell(request: HttpRequest, report: ProgressReport) -> None:
+    # The actions write the status on a copy of their own: read what they wrote.
+    report.refresh_from_db(fields=["status"])
+    messages.add_message(request, *saved_notice(report))
 
 
 def _detail(report: ProgressReport) -> HttpResponse:
@@ -70,16 +96,8 @@ def _and_submit(request: HttpRequest, report: ProgressReport) -> None:
         actions.submit_report(report=report, by=request.user)
 
 
-def _saved_message(report: ProgressReport) -> str:
-    if report.status == ReportStatus.SUBMITTED:
-        return str(SUBMITTED)
-    return _("The report is saved as a draft. Submit it when it is ready.")
-
-
 def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
-    # The submit action writes the status on a copy of its own: read what it wrote.
-    report.refresh_from_db(fields=["status"])
-    messages.success(request, _saved_message(report))
+    _tell(request, report)
     return _detail(report)
 
 
@@ -246,9 +264,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest, report: ProgressReport, done: str, act: Callable[[], object]
+    request: HttpRequest,
+    report: ProgressReport,
+    done: str | Callable[[], None],
+    act: Callable[[], object],
 ) -> HttpResponse:
-    """Run a review step; a refusal (the report moved on meanwhile) becomes a message."""
+    """Run a review step; a refusal (the report moved on meanwhile) becomes a message. `done`
+    is the banner of success, or what says it."""
     try:
         with transaction.atomic():
             act()
@@ -256,7 +278,10 @@ def _act(
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, done)
+        if callable(done):
+            done()
+        else:
+            messages.success(request, done)
     return _detail(report)
 
 
@@ -272,7 +297,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         report,
-        str(SUBMITTED),
+        lambda: _tell(request, report),
         lambda: actions.submit_report(
             report=report, by=request.user, expected_version=_version(request)
         ),
@@ -415,23 +440,20 @@ def monthly_row(request: HttpRequest, code: str, project_code: str) -> HttpRespo
     row = monthly.load_row(project, period)
     saved = monthly.save_row(row, request.POST, period=period, by=request.user)
     if getattr(request, "htmx", False):
-        return render(request, "reporting/_monthly_row.html", {"row": row, "agency": agency})
+        level, notice = saved_notice(saved) if saved else (None, "")
+        context = {
+            "row": row,
+            "agency": agency,
+            "notice": notice,
+            "notice_tag": messages.DEFAULT_TAGS.get(level, "") if level else "",
+        }
+        return render(request, "reporting/_monthly_row.html", context)
     if saved is not None:
-        messages.success(request, _saved_message(saved))
+        _tell(request, saved)
         return redirect(reverse("agency-monthly", args=[agency.code]) + f"#row-{project.code}")
     page = monthly.monthly_page(agency, period)
     page.rows = [row if r.project.pk == project.pk else r for r in page.rows]
     return render(request, "reporting/monthly.html", {"view": page})
-
-
-@login_required
-@require_GET
-def review_queue(request: HttpRequest) -> HttpResponse:
-    require_reviewer(request.user)
-    reports = ProgressReport.objects.awaiting_review_by(request.user).for_list()
-    paginator = Paginator(reports, PAGE_SIZE)
-    page = ReviewQueuePage(page=paginator.get_page(request.GET.get("page")), total=paginator.count)
-    return render(request, "reporting/review_queue.html", {"view": page})
 
 
 @require_GET
@@ -440,6 +462,20 @@ def compliance(request: HttpRequest, code: str) -> HttpResponse:
     period = reporting_month(timezone.localdate())
     page = CompliancePage(compliance=agency_compliance(agency, period))
     return render(request, "reporting/compliance.html", {"view": page})
+
+
+@login_required
+@require_GET
+def city_compliance_page(request: HttpRequest) -> HttpResponse:
+    """Every agency's reporting this month, for the readers across the city; agency staff see
+    their own agencies' lines."""
+    agency_ids = agencies_for_compliance(request.user)
+    period = reporting_month(timezone.localdate())
+    return render(
+        request,
+        "reporting/city_compliance.html",
+        {"view": city_compliance(agency_ids, period), "city_wide": agency_ids is None},
+    )
 
 
 def _int(value: str | None) -> int | None:

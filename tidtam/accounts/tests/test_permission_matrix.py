@@ -240,6 +240,7 @@ CASES: list[Case] = [
             ("B_pub", "L 403 403 403 403 403 403 403 403"),
         )
     ),
+    Case("city-compliance", "", fixed("city-compliance"), "L 403 200 200 200 200 200 200 200"),
     Case(
         "agency-settings",
         "agency A",

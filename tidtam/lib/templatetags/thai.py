@@ -13,7 +13,8 @@ from tidtam.lib.language import current_language
 register = template.Library()
 
 
-@register.filter
+# A moment (submitted at, closed at) comes in the reader's time zone: its local day.
+@register.filter(expects_localtime=True)
 def be_date(value: date | None, style: str = "medium") -> str:
     """A date in the reader's language: "19 ก.พ. 2563" (Thai, Buddhist Era) or "19 Feb 2020"."""
     if value is None:

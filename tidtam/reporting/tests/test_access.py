@@ -239,6 +239,7 @@ def test_pages_across_reports(world: World) -> None:
     check(
         world, "GET", "/agencies/99980000/compliance/", _row("404 404 404 200 404 200 200 200 200")
     )
+    check(world, "GET", "/compliance/", _row("L 403 200 200 200 200 200 200 200"))
 
 
 def test_the_monthly_entry_page_is_for_the_agencys_officers(world: World) -> None:
@@ -284,10 +285,10 @@ COVERED = {
     "report-delete",
     "report-attachment",
     "report-attachment-delete",
-    "review-queue",
     "agency-compliance",
     "agency-monthly",
     "agency-monthly-row",
+    "city-compliance",
     "problems",
 }
 

@@ -88,7 +88,7 @@ def test_a_report_is_written_returned_corrected_and_approved(
     # The approver finds it on My work and returns it; an empty comment is refused first.
     switch_to(page, base, "approver_a")
     page.goto(f"{base}/me/")
-    assert "รายงานที่รอการตรวจของฉัน" in page.inner_text("main")
+    assert "รายการที่รอการตรวจของฉัน" in page.inner_text("main")
     check_page(page, "report-4a-my-work-approver")
     page.click(f"a[href='/reports/{report.pk}/']")
     check_page(page, "report-4-approver-reviews")
@@ -109,7 +109,7 @@ def test_a_report_is_written_returned_corrected_and_approved(
     # The officer sees the comment, corrects the figure and resubmits.
     switch_to(page, base, "officer_a")
     page.goto(f"{base}/me/")
-    assert "ร่างรายงานและรายงานที่ถูกส่งกลับของฉัน" in page.inner_text("main")
+    assert "ร่างและรายการที่ถูกส่งกลับของฉัน" in page.inner_text("main")
     page.click(f"a[href='/reports/{report.pk}/']")
     assert "กรุณาตรวจสอบและแนบภาพถ่ายหน้างาน" in page.inner_text("main")
     page.click(f"a[href='/reports/{report.pk}/edit/']")
@@ -166,7 +166,7 @@ def test_the_reporting_calendar_and_the_open_problems(
     )
     sign_in(page, live_server.url, "officer_a")
     page.goto(f"{live_server.url}/me/")
-    page.click("text=ปฏิทินการรายงาน")
+    page.click("main >> text=ปฏิทินการรายงาน")
     text = page.inner_text("main")
     assert "ขุดลอกคูคลอง" in text and "ติดตั้งไฟฟ้าส่องสว่าง" in text
     assert "ก่อสร้างทางเท้า" not in text.split("โครงการที่ยังไม่ส่งรายงาน")[1]

@@ -91,7 +91,7 @@ def test_my_work_lists_what_waits_for_me(
     view = client.get("/me/").context["view"]
     assert view.to_review == [submitted] and view.to_complete == []
     text = text_of(client, "/me/")
-    assert "รายงานที่รอการตรวจของฉัน" in text and "/review/" in text
+    assert "รายการที่รอการตรวจของฉัน" in text and "/review/" in text
     assert f"/reports/{other.pk}/" not in text
     assert "/agencies/99990000/compliance/" in text
 
@@ -100,7 +100,7 @@ def test_my_work_lists_what_waits_for_me(
     assert view.to_review == []
     assert view.to_complete == [returned, draft]  # returned first: someone is waiting
     text = text_of(client, "/me/")
-    assert "ร่างรายงานและรายงานที่ถูกส่งกลับของฉัน" in text and "แก้ไขร้อยละ" in text
+    assert "ร่างและรายการที่ถูกส่งกลับของฉัน" in text and "แก้ไขร้อยละ" in text
 
 
 def test_my_work_and_the_review_queue_cost_the_same_for_many_reports(

@@ -1,0 +1,36 @@
+"""E-mail about KPI results, through the reports' mechanism: in Thai, after the commit."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tidtam.indicators.models import KpiResult
+from tidtam.reporting.mail import site_link, tell_reviewers
+
+
+def result_link(result: KpiResult) -> str:
+    """The KPI's page, where the quarter's result is approved or returned."""
+    kpi = result.kpi
+    return f"{reverse('kpi-detail', args=[kpi.code])}?fy={kpi.fiscal_year_id}"
+
+
+def send_submitted(result_id: int) -> int:
+    """To the approvers of the KPI's agency (the administrators when it has none)."""
+    result = (
+        KpiResult.objects.select_related("kpi", "quarter", "submitted_by")
+        .filter(pk=result_id)
+        .first()
+    )
+    if result is None:
+        return 0
+    return tell_reviewers(
+        result.kpi.agency_id,
+        "indicators/email/submitted",
+        {
+            "result": result,
+            "kpi": result.kpi,
+            "summary": "indicators/email/_result_summary.txt",
+            "who": result.submitted_by,
+            "link": site_link(result_link(result)),
+        },
+    )
