@@ -7,11 +7,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.indicators.achievement import Direction, Mode
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
 
@@ -304,7 +307,8 @@ class QuarterClosure(models.Model):
         verbose_name_plural = _("quarter closures")
 
     def __str__(self) -> str:
-        return f"{self.quarter} {self.closed_at:%Y-%m-%d}"
+        day = timezone.localtime(self.closed_at).date()
+        return f"{self.quarter} {format_date(day, lang=current_language())}"
 
 
 class FlagSettings(models.Model):

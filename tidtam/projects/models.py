@@ -9,11 +9,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
 from tidtam.strategy.models import PlanNode
@@ -306,7 +309,8 @@ class PlanBaseline(models.Model):
         verbose_name_plural = _("plan baselines")
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.created_at:%Y-%m-%d}"
+        day = timezone.localtime(self.created_at).date()
+        return f"{self.project_id} {format_date(day, lang=current_language())}"
 
     @property
     def windows(self) -> list[StepWindow]:

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import PERCENT, Project
 
@@ -424,7 +425,7 @@ class ReminderLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.month:%Y-%m}"
+        return f"{self.user_id} {format_date(self.month, style='month', lang=current_language())}"
 
 
 def with_month_report(projects: models.QuerySet[Project], day: date) -> models.QuerySet[Project]:
