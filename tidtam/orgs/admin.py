@@ -1,16 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from tidtam.lib.admin import ReaderDates
 from tidtam.orgs.models import Agency, DistrictGroup, Person, Unit
 
 
 @admin.register(DistrictGroup)
-class DistrictGroupAdmin(admin.ModelAdmin):
+class DistrictGroupAdmin(ReaderDates, admin.ModelAdmin):
     search_fields = ["name_th", "name_en"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(ReaderDates, SimpleHistoryAdmin):
     list_display = ["code", "name_th", "kind", "district_group", "origin"]
     list_filter = ["kind", "district_group", "origin"]
     search_fields = ["code", "name_th", "name_en"]
@@ -18,14 +19,14 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ReaderDates, SimpleHistoryAdmin):
     list_display = ["code", "name_th", "agency", "origin"]
     search_fields = ["code", "name_th"]
     list_select_related = ["agency"]
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ReaderDates, SimpleHistoryAdmin):
     list_display = ["name", "agency", "phone", "phone_public"]
     search_fields = ["name"]
     list_select_related = ["agency"]
