@@ -1,17 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tidtam.lib.admin import ReaderDates
+from tidtam.lib.admin import ReaderValues
 from tidtam.orgs.models import Agency, DistrictGroup, Person, Unit
 
 
 @admin.register(DistrictGroup)
-class DistrictGroupAdmin(ReaderDates, admin.ModelAdmin):
+class DistrictGroupAdmin(ReaderValues, admin.ModelAdmin):
     search_fields = ["name_th", "name_en"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(ReaderDates, SimpleHistoryAdmin):
+class AgencyAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["code", "name_th", "kind", "district_group", "origin"]
     list_filter = ["kind", "district_group", "origin"]
     search_fields = ["code", "name_th", "name_en"]
@@ -19,14 +19,14 @@ class AgencyAdmin(ReaderDates, SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(ReaderDates, SimpleHistoryAdmin):
+class UnitAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["code", "name_th", "agency", "origin"]
     search_fields = ["code", "name_th"]
     list_select_related = ["agency"]
 
 
 @admin.register(Person)
-class PersonAdmin(ReaderDates, SimpleHistoryAdmin):
+class PersonAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["name", "agency", "phone", "phone_public"]
     search_fields = ["name"]
     list_select_related = ["agency"]

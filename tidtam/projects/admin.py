@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
-from tidtam.lib.admin import ReaderDates
+from tidtam.lib.admin import ReaderValues
 from tidtam.projects.models import (
     DataWarning,
     FiscalYear,
@@ -15,24 +15,24 @@ from tidtam.projects.models import (
 )
 
 
-class QuarterInline(ReaderDates, admin.TabularInline):
+class QuarterInline(ReaderValues, admin.TabularInline):
     model = Quarter
     extra = 0
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(ReaderDates, admin.ModelAdmin):
+class FiscalYearAdmin(ReaderValues, admin.ModelAdmin):
     list_display = ["year", "start", "end"]
     inlines = [QuarterInline]
 
 
-class PlanStepInline(ReaderDates, admin.TabularInline):
+class PlanStepInline(ReaderValues, admin.TabularInline):
     model = PlanStep
     extra = 0
 
 
 @admin.register(Project)
-class ProjectAdmin(ReaderDates, SimpleHistoryAdmin):
+class ProjectAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["code", "name", "agency", "fiscal_year", "published", "origin"]
     list_filter = ["fiscal_year", "published", "origin"]
     search_fields = ["code", "name"]
@@ -47,7 +47,7 @@ class ProjectAdmin(ReaderDates, SimpleHistoryAdmin):
 
 
 @admin.register(DataWarning)
-class DataWarningAdmin(ReaderDates, SimpleHistoryAdmin):
+class DataWarningAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["project", "field", "code", "message", "resolved"]
     list_filter = ["code", "resolved"]
     raw_id_fields = ["project"]

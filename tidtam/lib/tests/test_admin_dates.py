@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tidtam.indicators.models import QuarterClosure
-from tidtam.lib.admin import ReaderDates
+from tidtam.lib.admin import ReaderValues
 from tidtam.projects.models import FiscalYear
 from tidtam.reporting import actions
 from tidtam.reporting.models import ReminderLog
@@ -34,9 +34,9 @@ def test_every_model_admin_and_inline_of_the_project_writes_dates_in_the_readers
     }
     assert ours
     for model_admin in ours.values():
-        assert isinstance(model_admin, ReaderDates), type(model_admin)
+        assert isinstance(model_admin, ReaderValues), type(model_admin)
         for inline in model_admin.inlines:
-            assert issubclass(inline, ReaderDates), inline
+            assert issubclass(inline, ReaderValues), inline
 
 
 @pytest.mark.parametrize(
