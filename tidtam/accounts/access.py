@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from tidtam.accounts.models import Membership, Role
 from tidtam.orgs.models import Agency
@@ -88,5 +89,7 @@ def can_manage_agency(user: object, agency: Agency) -> bool:
 def get_agency_for_manager(user: object, code: str) -> Agency:
     agency = get_object_or_404(Agency, code=code)
     if not can_manage_agency(user, agency):
-        raise PermissionDenied("agency approvers and administrators only")
+        raise PermissionDenied(
+            _("Only an approver of the agency or an administrator manages its settings.")
+        )
     return agency

@@ -57,7 +57,7 @@ def _contacts_initial(project: Project) -> list[dict[str, Any]]:
 def project_create(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(pk__in=access_for(request.user).officer_of))
     if not agencies:
-        raise PermissionDenied("officers only")
+        raise PermissionDenied(_("Only an officer of an agency creates a project."))
     form = ProjectForm(request.POST or None, agencies=agencies)
     contacts = ContactFormSet(request.POST or None, prefix="contact", initial=[{}, {}])
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
