@@ -21,7 +21,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext
 
-from tidtam.lib.forms import DateField, DateInput
+from tidtam.lib.forms import DateField, DateInput, DateTimeField, DateTimeInput
 from tidtam.lib.templatetags.thai import be_date, be_datetime
 
 Shown = Callable[[models.Model], str]
@@ -73,7 +73,8 @@ class ReaderValues:
 
     model: type[models.Model]
     formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = {
-        models.DateField: {"form_class": DateField, "widget": DateInput}
+        models.DateField: {"form_class": DateField, "widget": DateInput},
+        models.DateTimeField: {"form_class": DateTimeField, "widget": DateTimeInput},
     }
 
     def get_list_display(self, request: HttpRequest) -> list[Any]:

@@ -30,7 +30,7 @@ def _help_text() -> str:
     return gettext("Day/month/year, e.g. %(example)s.") % {"example": example()}
 
 
-class DateInput(forms.TextInput):
+class DateInput(forms.DateInput):
     """A date typed on a phone's number pad, shown as `format_date(style="short")` writes it."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
@@ -100,3 +100,26 @@ class DateField(forms.DateField):
             except ValidationError:
                 return True
         return initial != data
+
+
+class DateTimeInput(forms.SplitDateTimeWidget):
+    """A moment as two inputs: its day as `DateInput` shows it, then the 24-hour time."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        time_attrs = {"inputmode": "numeric", "size": 6, "placeholder": _("hh:mm"), **(attrs or {})}
+        self.widgets = (DateInput(attrs), forms.TimeInput(time_attrs, format="%H:%M"))
+
+
+class DateTimeField(forms.SplitDateTimeField):
+    """A moment typed as a day in the reader's era (as `DateField` reads it) and a time."""
+
+    widget = DateTimeInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Django's own builds its day field from the locale's input formats: CE only.
+        time = forms.TimeField(
+            error_messages={"invalid": self.default_error_messages["invalid_time"]}
+        )
+        forms.MultiValueField.__init__(self, (DateField(), time), **kwargs)
+        self.help_text = self.help_text or self.fields[0].help_text

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 from django import forms
-from django.utils import translation
+from django.utils import timezone, translation
 
-from tidtam.lib.forms import DateField
+from tidtam.lib.forms import DateField, DateTimeField
 from tidtam.lib.thai import DateTypingError, format_datetime, parse_typed_date
 
 FEB_19_2020 = date(2020, 2, 19)
@@ -118,3 +118,20 @@ def test_the_date_field_reads_a_thai_date_as_the_same_day_as_its_english_form() 
         english = _Form({"day": "19/2/2020"})
         assert english.is_valid()
     assert thai.cleaned_data["day"] == english.cleaned_data["day"] == FEB_19_2020
+
+
+class _MomentForm(forms.Form):
+    at = DateTimeField(label="at", required=False)
+
+
+def test_a_moment_is_typed_as_a_buddhist_era_day_and_a_time_in_thai() -> None:
+    moment = timezone.make_aware(datetime(2020, 2, 19, 14, 5))
+    with translation.override("th"):
+        html = str(_MomentForm(initial={"at": moment})["at"])
+        typed = _MomentForm({"at_0": "19/2/2563", "at_1": "14:05"})
+        assert typed.is_valid()
+        refused = _MomentForm({"at_0": "19/2/2020", "at_1": "14:05"})
+        assert not refused.is_valid()
+    assert 'value="19/2/2563"' in html and 'value="14:05"' in html
+    assert typed.cleaned_data["at"] == moment
+    assert "ปี 2020 เป็นปี ค.ศ." in str(refused.errors)
