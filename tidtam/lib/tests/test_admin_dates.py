@@ -123,3 +123,17 @@ def _management(formset: object) -> dict[str, str]:
             value = form[name].value()
             data[f"{n}-{name}"] = "" if value is None else str(value)
     return data
+
+
+def test_the_admin_history_of_a_record_writes_its_moments_in_the_buddhist_era(
+    root: Client,
+) -> None:
+    year = FiscalYear.ensure(2563)
+    url = f"/admin/projects/fiscalyear/{year.pk}/change/"
+    formset = root.get(url).context["inline_admin_formsets"][0].formset
+    data = {"year": "2563", "start": "1/10/2562", "end": "30/9/2563"}
+    data |= {f"{formset.prefix}-{k}": v for k, v in _management(formset).items()}
+    assert root.post(url, data).status_code == 302
+    page = root.get(f"/admin/projects/fiscalyear/{year.pk}/history/").content.decode()
+    now = timezone.localtime()
+    assert f"{now.day} " in page and f" {now.year + 543} " in page
