@@ -93,10 +93,6 @@ PARENT_NAMES = {
     "order": _("order"),
     "source_text": _("text as printed on the source page"),
     "created_by": _("entered by"),
-    "report": _("progress report"),
-    "submitted_by": _("submitted by"),
-    "reviewed_by": _("reviewed by"),
-    "agency_name_source": _("agency name as printed on the source page"),
 }
 
 SOURCES = [

@@ -25,7 +25,7 @@ class EvaluationCriterion(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "code"]
@@ -118,7 +118,7 @@ class Kpi(models.Model):
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     # Optimistic locking of the KPI form, as for projects.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     objects = KpiQuerySet.as_manager()
@@ -192,7 +192,9 @@ class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
 
 class KpiResult(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="results")
-    quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="kpi_results")
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="kpi_results"
+    )
     result = models.DecimalField(_("result"), max_digits=15, decimal_places=4, null=True)
     narrative = models.TextField(_("report"), blank=True)
     status = models.CharField(
@@ -200,10 +202,20 @@ class KpiResult(models.Model):
     )
     review_comment = models.TextField(_("review comment"), blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -211,6 +223,8 @@ class KpiResult(models.Model):
 
     class Meta:
         ordering = ["kpi", "quarter__number"]
+        verbose_name = _("KPI result")
+        verbose_name_plural = _("KPI results")
         constraints = [
             models.UniqueConstraint(fields=["kpi", "quarter"], name="kpiresult_unique"),
         ]
@@ -225,8 +239,12 @@ class KpiResult(models.Model):
 
 class KpiScore(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="scores")
-    quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="kpi_scores")
-    criterion = models.ForeignKey(EvaluationCriterion, on_delete=models.PROTECT)
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="kpi_scores"
+    )
+    criterion = models.ForeignKey(
+        EvaluationCriterion, verbose_name=_("evaluation criterion"), on_delete=models.PROTECT
+    )
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
     history = HistoricalRecords()
 
@@ -234,6 +252,8 @@ class KpiScore(models.Model):
 
     class Meta:
         ordering = ["kpi", "quarter__number", "criterion__order"]
+        verbose_name = _("KPI score")
+        verbose_name_plural = _("KPI scores")
         constraints = [
             models.UniqueConstraint(fields=["kpi", "quarter", "criterion"], name="kpiscore_unique"),
         ]
@@ -295,9 +315,15 @@ class RatingLevel(models.Model):
 class QuarterClosure(models.Model):
     """The record of an evaluator closing a quarter: its entries are locked from then on."""
 
-    quarter = models.OneToOneField(Quarter, on_delete=models.CASCADE, related_name="closure")
+    quarter = models.OneToOneField(
+        Quarter, verbose_name=_("quarter"), on_delete=models.CASCADE, related_name="closure"
+    )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"))
     history = HistoricalRecords()

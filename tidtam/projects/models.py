@@ -60,7 +60,9 @@ class FiscalYear(models.Model):
 
 
 class Quarter(models.Model):
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="quarters")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("fiscal year"), on_delete=models.CASCADE, related_name="quarters"
+    )
     number = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
@@ -130,7 +132,9 @@ class Project(models.Model):
         FiscalYear, verbose_name=_("fiscal year"), on_delete=models.PROTECT, related_name="projects"
     )
     # The agency's name exactly as the source printed it (legacy pages spell สำนัก several ways).
-    agency_name_source = models.CharField(max_length=300, blank=True)
+    agency_name_source = models.CharField(
+        _("agency name as printed on the source page"), max_length=300, blank=True
+    )
     responsible_unit = models.CharField(
         _("responsible unit"),
         max_length=300,
@@ -153,7 +157,7 @@ class Project(models.Model):
     published = models.BooleanField(_("published"), default=False)
     # Optimistic locking: every edit through the web bumps it; a form loaded at an older
     # version is refused instead of silently overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     source_ref = models.CharField(_("source"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -349,7 +353,9 @@ class BudgetInstalment(models.Model):
 class DataWarning(models.Model):
     """Something in a record that a person should check: damaged legacy text, a mismatch."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="warnings")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="warnings"
+    )
     field = models.CharField(_("field"), max_length=100)
     code = models.CharField(_("kind"), max_length=50)
     message = models.CharField(_("message"), max_length=500)

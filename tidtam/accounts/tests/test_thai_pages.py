@@ -36,6 +36,9 @@ _SKIPPED = re.compile(
     r'|<form class="lang".*?</form>',
     re.S,
 )
+# A field's label on a form, a column's heading in a list.
+_LABELS = re.compile(r'<label\b[^>]*>(.*?)</label>|<th scope="col"[^>]*>(.*?)</th>', re.S)
+_THAI = re.compile("[\u0e01-\u0e5b]")
 _READ_ATTRIBUTES = re.compile(r'\b(?:title|placeholder|aria-label|alt)="([^"]*)"')
 _TAG = re.compile(r"<[^>]+>")
 
@@ -59,6 +62,16 @@ def test_the_search_finds_what_it_is_meant_to_find() -> None:
     assert not english_in('<a class="brand">ติดตาม <small lang="en">Tidtam</small></a>')
     assert not english_in('<form class="lang"><button>English</button></form>')
     assert not english_in("<p>99990000-0001 officer_a หลักฐาน.pdf K-A</p>")
+
+
+def english_labels(page: str) -> list[str]:
+    """Labels and column headings without a Thai word: a field's code name shown as is."""
+    found = []
+    for match in _LABELS.finditer(_SKIPPED.sub(" ", page)):
+        text = html.unescape(_TAG.sub(" ", match[1] or match[2] or "")).strip(" *:\n")
+        if re.search("[A-Za-z]", text) and not _THAI.search(text):
+            found.append(text)
+    return found
 
 
 @pytest.fixture(autouse=True)
@@ -103,7 +116,8 @@ def test_no_page_of_the_admin_speaks_english_to_a_thai_reader(client: Client) ->
         for url in urls:
             response = client.get(url)
             assert response.status_code == 200, url
-            if found := english_in(response.content.decode()):
+            page = response.content.decode()
+            if found := english_in(page) + english_labels(page):
                 english[url] = found
     assert not english, "\n".join(f"{url}: {found}" for url, found in english.items())
 
