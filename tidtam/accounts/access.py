@@ -126,5 +126,7 @@ def can_manage_agency(user: object, agency: Agency) -> bool:
 def get_agency_for_manager(user: object, code: str) -> Agency:
     agency = get_object_or_404(Agency, code=code)
     if not can_manage_agency(user, agency):
-        raise PermissionDenied("agency approvers and administrators only")
+        raise PermissionDenied(
+            _("Only an approver of the agency or an administrator manages its settings.")
+        )
     return agency

@@ -4,16 +4,17 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.accounts.models import Membership
+from tidtam.lib.admin import ReaderValues
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReaderValues, admin.TabularInline):
     model = Membership
     extra = 1
     autocomplete_fields = ["agency"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["user", "role", "agency", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "agency__code", "agency__name_th"]
@@ -26,5 +27,5 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class TidtamUserAdmin(UserAdmin):
+class TidtamUserAdmin(ReaderValues, UserAdmin):
     inlines = [MembershipInline]

@@ -40,7 +40,7 @@ class Membership(models.Model):
         related_name="memberships",
         help_text=_("Required for officers and approvers; empty for city-wide roles."),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -163,7 +163,7 @@ def display(
         return _("yes") if value else _("no")
     if isinstance(value, datetime):
         local = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{thai.format_date(local.date(), lang=lang)} {local:%H:%M}"
+        return thai.format_datetime(local, lang=lang)
     if isinstance(value, date):
         return thai.format_date(value, lang=lang)
     if isinstance(value, Decimal):

@@ -101,6 +101,7 @@ SOURCES = [
         _("project"),
         lambda p: Q(id=p.pk),
         lambda r, refs: r.name,
+        names=PARENT_NAMES,
         skip=frozenset({"version"}),
     ),
     Source(
@@ -126,7 +127,13 @@ SOURCES = [
         refs=("node",),
         names=PARENT_NAMES,
     ),
-    Source(PlanStep, _("operating-plan step"), _of_project, lambda r, refs: f"{r.order}. {r.text}"),
+    Source(
+        PlanStep,
+        _("operating-plan step"),
+        _of_project,
+        lambda r, refs: f"{r.order}. {r.text}",
+        names=PARENT_NAMES,
+    ),
     Source(
         BudgetInstalment,
         _("budget instalment"),
@@ -141,7 +148,13 @@ SOURCES = [
         lambda r, refs: str(r.reason),
         names=PARENT_NAMES,
     ),
-    Source(DataWarning, _("data warning"), _of_project, lambda r, refs: f"{r.field}: {r.message}"),
+    Source(
+        DataWarning,
+        _("data warning"),
+        _of_project,
+        lambda r, refs: f"{r.field}: {r.message}",
+        names=PARENT_NAMES,
+    ),
     Source(
         ProgressReport,
         _("progress report"),
@@ -182,6 +195,7 @@ SOURCES = [
         _("KPI"),
         lambda p: Q(id__in=_supported_kpis(p)),
         lambda r, refs: f"{r.code} {r.text}",
+        skip=frozenset({"version"}),
     ),
     Source(
         KpiResult,
@@ -250,6 +264,6 @@ MEMBERSHIP_SOURCES = [
 def membership_history(request: HttpRequest) -> HttpResponse:
     """Who gave or took which role, when: for administrators only."""
     if not access_for(request.user).administrator:
-        raise PermissionDenied("administrators only")
+        raise PermissionDenied(_("Only an administrator sees the history of roles."))
     page = trail_page(MEMBERSHIP_SOURCES, None, number=request.GET.get("page"))
     return render(request, "dashboards/membership_history.html", {"page": page})

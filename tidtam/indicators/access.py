@@ -31,7 +31,7 @@ def get_kpi_for_user(
     if kpi is None:
         raise Http404("no such KPI")
     if write and not can_enter_results(user, kpi):
-        raise PermissionDenied("read-only")
+        raise PermissionDenied(_("You may see this KPI, but not enter its results."))
     return kpi
 
 
@@ -48,14 +48,14 @@ def can_evaluate(user: object) -> bool:
 def get_kpi_to_score(user: object, code: str, fiscal_year: int) -> Kpi:
     kpi = get_kpi_for_user(user, code, fiscal_year=fiscal_year)
     if not can_evaluate(user):
-        raise PermissionDenied("evaluators only")
+        raise PermissionDenied(_("Only an evaluator scores KPIs and projects and closes quarters."))
     return kpi
 
 
 def get_project_to_score(user: object, code: str) -> Project:
     project = get_project_for_user(user, code)
     if not can_evaluate(user):
-        raise PermissionDenied("evaluators only")
+        raise PermissionDenied(_("Only an evaluator scores KPIs and projects and closes quarters."))
     return project
 
 
@@ -70,7 +70,7 @@ def get_quarter_to_close(user: object, fiscal_year: int, number: int) -> Quarter
     """Quarters are public knowledge, so anyone who may not close one gets a 403."""
     quarter = get_quarter(fiscal_year, number)
     if not can_evaluate(user):
-        raise PermissionDenied("evaluators only")
+        raise PermissionDenied(_("Only an evaluator scores KPIs and projects and closes quarters."))
     return quarter
 
 

@@ -13,25 +13,26 @@ from tidtam.indicators.models import (
     QuarterClosure,
     RatingLevel,
 )
+from tidtam.lib.admin import ReaderValues
 
 
 @admin.register(EvaluationCriterion)
-class EvaluationCriterionAdmin(admin.ModelAdmin):
+class EvaluationCriterionAdmin(ReaderValues, admin.ModelAdmin):
     list_display = ["code", "name_th", "order"]
 
 
-class KpiResultInline(admin.TabularInline):
+class KpiResultInline(ReaderValues, admin.TabularInline):
     model = KpiResult
     extra = 0
 
 
-class KpiScoreInline(admin.TabularInline):
+class KpiScoreInline(ReaderValues, admin.TabularInline):
     model = KpiScore
     extra = 0
 
 
 @admin.register(Kpi)
-class KpiAdmin(SimpleHistoryAdmin):
+class KpiAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["code", "text", "fiscal_year", "kpi_type", "level", "direction", "mode"]
     list_filter = ["fiscal_year", "kpi_type", "level", "direction", "mode"]
     search_fields = ["code", "text"]
@@ -45,12 +46,12 @@ class KpiAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RatingLevel)
-class RatingLevelAdmin(SimpleHistoryAdmin):
+class RatingLevelAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["value", "label_th", "label_en", "meaning"]
 
 
 @admin.register(QuarterClosure)
-class QuarterClosureAdmin(SimpleHistoryAdmin):
+class QuarterClosureAdmin(ReaderValues, SimpleHistoryAdmin):
     """Read-only: a quarter is closed by an evaluator through the site, never here."""
 
     list_display = ["quarter", "closed_at", "closed_by"]

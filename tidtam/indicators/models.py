@@ -7,11 +7,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.indicators.achievement import Direction, Mode
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
 
@@ -22,7 +25,7 @@ class EvaluationCriterion(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=300, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "code"]
@@ -120,7 +123,7 @@ class Kpi(models.Model):
     )
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     # Optimistic locking of the KPI form, as for projects.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     objects = KpiQuerySet.as_manager()
@@ -213,7 +216,9 @@ class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
 
 class KpiResult(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="results")
-    quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="kpi_results")
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="kpi_results"
+    )
     result = models.DecimalField(_("result"), max_digits=15, decimal_places=4, null=True)
     narrative = models.TextField(_("report"), blank=True)
     status = models.CharField(
@@ -221,11 +226,21 @@ class KpiResult(models.Model):
     )
     review_comment = models.TextField(_("review comment"), blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -233,6 +248,8 @@ class KpiResult(models.Model):
 
     class Meta:
         ordering = ["kpi", "quarter__number"]
+        verbose_name = _("KPI result")
+        verbose_name_plural = _("KPI results")
         constraints = [
             models.UniqueConstraint(fields=["kpi", "quarter"], name="kpiresult_unique"),
         ]
@@ -247,8 +264,12 @@ class KpiResult(models.Model):
 
 class KpiScore(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="scores")
-    quarter = models.ForeignKey(Quarter, on_delete=models.PROTECT, related_name="kpi_scores")
-    criterion = models.ForeignKey(EvaluationCriterion, on_delete=models.PROTECT)
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="kpi_scores"
+    )
+    criterion = models.ForeignKey(
+        EvaluationCriterion, verbose_name=_("evaluation criterion"), on_delete=models.PROTECT
+    )
     score = models.DecimalField(_("score"), max_digits=7, decimal_places=2)
     history = HistoricalRecords()
 
@@ -256,6 +277,8 @@ class KpiScore(models.Model):
 
     class Meta:
         ordering = ["kpi", "quarter__number", "criterion__order"]
+        verbose_name = _("KPI score")
+        verbose_name_plural = _("KPI scores")
         constraints = [
             models.UniqueConstraint(fields=["kpi", "quarter", "criterion"], name="kpiscore_unique"),
         ]
@@ -323,9 +346,15 @@ class RatingLevel(models.Model):
 class QuarterClosure(models.Model):
     """The record of an evaluator closing a quarter: its entries are locked from then on."""
 
-    quarter = models.OneToOneField(Quarter, on_delete=models.CASCADE, related_name="closure")
+    quarter = models.OneToOneField(
+        Quarter, verbose_name=_("quarter"), on_delete=models.CASCADE, related_name="closure"
+    )
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
     )
     closed_at = models.DateTimeField(_("closed at"))
     history = HistoricalRecords()
@@ -335,7 +364,8 @@ class QuarterClosure(models.Model):
         verbose_name_plural = _("quarter closures")
 
     def __str__(self) -> str:
-        return f"{self.quarter} {self.closed_at:%Y-%m-%d}"
+        day = timezone.localtime(self.closed_at).date()
+        return f"{self.quarter} {format_date(day, lang=current_language())}"
 
 
 class FlagSettings(models.Model):

@@ -201,7 +201,7 @@ class QuarterRow:
 def quarter_list(request: HttpRequest) -> HttpResponse:
     """The quarters of the fiscal years in use, for the evaluator who closes them."""
     if not can_evaluate(request.user):
-        raise PermissionDenied("evaluators only")
+        raise PermissionDenied(_("Only an evaluator scores KPIs and projects and closes quarters."))
     quarters = list(Quarter.objects.in_use().order_by("-fiscal_year_id", "number"))
     closures = {
         c.quarter_id: c
@@ -233,7 +233,7 @@ def quarter_close(request: HttpRequest, year: int, number: int) -> HttpResponse:
 def kpi_create(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(pk__in=access_for(request.user).officer_of))
     if not agencies:
-        raise PermissionDenied("officers only")
+        raise PermissionDenied(_("Only an officer of an agency creates a KPI."))
     form = KpiForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 BE_OFFSET = 543
 
@@ -121,6 +121,70 @@ def format_date(d: date | None, *, style: str = "medium", lang: str = "th") -> s
     if style == "month":
         return f"{abbr[d.month - 1]} {year}"
     raise ValueError(f"unsupported date style {style!r}")
+
+
+def format_datetime(moment: datetime | None, *, style: str = "medium", lang: str = "th") -> str:
+    """A moment as `format_date` writes its day, then the 24-hour time: "19 ก.พ. 2563 14:05".
+
+    The caller passes the reader's local time: this module knows nothing of time zones.
+    """
+    if moment is None:
+        return ""
+    return f"{format_date(moment.date(), style=style, lang=lang)} {moment:%H:%M}"
+
+
+# What a person types into a date field: day/month/year or ISO 8601, Thai digits allowed.
+_TYPED_DMY = re.compile(r"([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,2})\s*[/.\-]\s*([0-9]{1,4})")
+_TYPED_ISO = re.compile(r"([0-9]{1,4})-([0-9]{1,2})-([0-9]{1,2})")
+# No date this system records is that far in the past in the Common Era, nor in the Buddhist
+# Era: a four-digit year above it is Buddhist Era, below it Common Era.
+BE_YEARS_FROM = 2400
+# Below this a year was mistyped (two digits, a missing digit), in either era.
+_YEARS_FROM = 1900
+
+
+class DateTypingError(ValueError):
+    """A typed date that cannot be read; `code` says why, for a message in the reader's
+    language: "invalid", "be_year_in_iso", "ce_year_in_thai" or "be_year_in_english"."""
+
+    def __init__(self, code: str, year: int | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.year = year
+
+
+def parse_typed_date(text: str, *, lang: str) -> date:
+    """Read a date as a person types it into a form.
+
+    Day/month/year in the reader's era: in Thai "19/2/2563" (also "19/02/2563", "19.2.2563"
+    or Thai digits) is 19 February 2020, in English "19/2/2020". ISO 8601 ("2020-02-19") is
+    always the Common Era, as every program writes it. A year in the wrong era is refused
+    rather than shifted by 543 years in silence: "19/2/2020" in Thai, "19/2/2563" in English
+    and "2563-02-19" (a Buddhist-Era year read as Common Era) each raise a `DateTypingError`
+    whose code names the mistake.
+    """
+    typed = to_arabic_digits(text).strip()
+    if m := _TYPED_ISO.fullmatch(typed):
+        year, month, day = int(m[1]), int(m[2]), int(m[3])
+        if year >= BE_YEARS_FROM:
+            raise DateTypingError("be_year_in_iso", year)
+    elif m := _TYPED_DMY.fullmatch(typed):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+        buddhist = year >= BE_YEARS_FROM
+        if lang == "th" and not buddhist and year >= _YEARS_FROM:
+            raise DateTypingError("ce_year_in_thai", year)
+        if lang != "th" and buddhist:
+            raise DateTypingError("be_year_in_english", year)
+        if buddhist:
+            year = ce_year(year)
+    else:
+        raise DateTypingError("invalid")
+    if year < _YEARS_FROM:
+        raise DateTypingError("invalid")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise DateTypingError("invalid") from None
 
 
 def fold_thai(text: str) -> str:

@@ -5,17 +5,18 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
+from tidtam.lib.admin import ReaderValues
 from tidtam.orgs.actions import agency_name_values
 from tidtam.orgs.models import Agency, DistrictGroup, Person, Unit
 
 
 @admin.register(DistrictGroup)
-class DistrictGroupAdmin(admin.ModelAdmin):
+class DistrictGroupAdmin(ReaderValues, admin.ModelAdmin):
     search_fields = ["name_th", "name_en"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["code", "name_th", "kind", "district_group", "origin"]
     list_filter = ["kind", "district_group", "origin"]
     search_fields = ["code", "name_th", "name_en"]
@@ -27,14 +28,14 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["code", "name_th", "agency", "origin"]
     search_fields = ["code", "name_th"]
     list_select_related = ["agency"]
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["name", "agency", "phone", "phone_public"]
     search_fields = ["name"]
     list_select_related = ["agency"]

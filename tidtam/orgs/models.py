@@ -68,7 +68,9 @@ class Agency(models.Model):
 class Unit(models.Model):
     """A division inside an agency, known by its 8-digit code; it owns or reports projects."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="units")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="units"
+    )
     code = models.CharField(_("unit code"), max_length=8, unique=True)
     name_th = models.CharField(_("name (Thai)"), max_length=300, blank=True)
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
@@ -86,7 +88,9 @@ class Unit(models.Model):
 class Person(models.Model):
     """Someone to contact about a project. Phone numbers are personal data."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="people"
+    )
     name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)

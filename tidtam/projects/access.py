@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
 from tidtam.projects.models import Project, ProjectQuerySet
@@ -31,7 +32,7 @@ def get_project_for_user(
     if project is None:
         raise Http404("no such project")
     if write and not can_edit_project(user, project):
-        raise PermissionDenied("read-only")
+        raise PermissionDenied(_("You may see this project, but not change it."))
     return project
 
 

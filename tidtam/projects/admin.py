@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
+from tidtam.lib.admin import ReaderValues
 from tidtam.projects.models import (
     DataWarning,
     FiscalYear,
@@ -14,24 +15,24 @@ from tidtam.projects.models import (
 )
 
 
-class QuarterInline(admin.TabularInline):
+class QuarterInline(ReaderValues, admin.TabularInline):
     model = Quarter
     extra = 0
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(admin.ModelAdmin):
+class FiscalYearAdmin(ReaderValues, admin.ModelAdmin):
     list_display = ["year", "start", "end"]
     inlines = [QuarterInline]
 
 
-class PlanStepInline(admin.TabularInline):
+class PlanStepInline(ReaderValues, admin.TabularInline):
     model = PlanStep
     extra = 0
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["code", "name", "agency", "fiscal_year", "published", "origin"]
     list_filter = ["fiscal_year", "published", "origin"]
     search_fields = ["code", "name"]
@@ -46,7 +47,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DataWarning)
-class DataWarningAdmin(SimpleHistoryAdmin):
+class DataWarningAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["project", "field", "code", "message", "resolved"]
     list_filter = ["code", "resolved"]
     raw_id_fields = ["project"]

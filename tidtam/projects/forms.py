@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.forms import DateField
 from tidtam.orgs.models import Agency, Unit
 from tidtam.projects.actions import ContactInput, ProjectInput, StepInput
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.strategy.models import PlanNode
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _lines(text: str) -> list[str]:
@@ -171,23 +170,8 @@ class StepForm(forms.Form):
         max_value=Decimal(100),
         widget=forms.NumberInput(attrs={"step": "0.01", "style": "width:6rem"}),
     )
-    start = forms.DateField(label=_("start"), widget=DATE)
-    end = forms.DateField(label=_("end"), widget=DATE)
-
-    def _ce(self, name: str) -> date:
-        value: date = self.cleaned_data[name]
-        if value.year > 2400:
-            raise forms.ValidationError(
-                _("%(year)s looks like a Buddhist-Era year: enter the date in the Christian era.")
-                % {"year": value.year}
-            )
-        return value
-
-    def clean_start(self) -> date:
-        return self._ce("start")
-
-    def clean_end(self) -> date:
-        return self._ce("end")
+    start = DateField(label=_("start"))
+    end = DateField(label=_("end"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -224,7 +208,7 @@ class PlanMetaForm(forms.Form):
 
 
 class InstalmentForm(forms.Form):
-    released_on = forms.DateField(label=_("released on"), widget=DATE)
+    released_on = DateField(label=_("released on"))
     amount = forms.DecimalField(
         label=_("amount (baht)"), max_digits=15, decimal_places=2, min_value=Decimal("0.01")
     )

@@ -9,12 +9,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds, quarter_of
-from tidtam.lib.thai import fold_thai, normalise_thai
+from tidtam.lib.language import current_language
+from tidtam.lib.thai import fold_thai, format_date, normalise_thai
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
 from tidtam.strategy.models import PlanNode
@@ -91,7 +93,9 @@ class QuarterQuerySet(models.QuerySet["Quarter"]):
 
 
 class Quarter(models.Model):
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="quarters")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("fiscal year"), on_delete=models.CASCADE, related_name="quarters"
+    )
     number = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
@@ -172,7 +176,9 @@ class Project(models.Model):
         FiscalYear, verbose_name=_("fiscal year"), on_delete=models.PROTECT, related_name="projects"
     )
     # The agency's name exactly as the source printed it (legacy pages spell สำนัก several ways).
-    agency_name_source = models.CharField(max_length=300, blank=True)
+    agency_name_source = models.CharField(
+        _("agency name as printed on the source page"), max_length=300, blank=True
+    )
     responsible_unit = models.CharField(
         _("responsible unit"),
         max_length=300,
@@ -195,7 +201,7 @@ class Project(models.Model):
     published = models.BooleanField(_("published"), default=False)
     # Optimistic locking: every edit through the web bumps it; a form loaded at an older
     # version is refused instead of silently overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     source_ref = models.CharField(_("source"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -367,7 +373,8 @@ class PlanBaseline(models.Model):
         verbose_name_plural = _("plan baselines")
 
     def __str__(self) -> str:
-        return f"{self.project_id} {self.created_at:%Y-%m-%d}"
+        day = timezone.localtime(self.created_at).date()
+        return f"{self.project_id} {format_date(day, lang=current_language())}"
 
     @property
     def windows(self) -> list[StepWindow]:
@@ -406,7 +413,9 @@ class BudgetInstalment(models.Model):
 class DataWarning(models.Model):
     """Something in a record that a person should check: damaged legacy text, a mismatch."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="warnings")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="warnings"
+    )
     field = models.CharField(_("field"), max_length=100)
     code = models.CharField(_("kind"), max_length=50)
     message = models.CharField(_("message"), max_length=500)

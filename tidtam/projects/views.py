@@ -70,7 +70,7 @@ def _code_errors_anyway(form: ProjectForm) -> None:
 def project_create(request: HttpRequest) -> HttpResponse:
     agencies = list(Agency.objects.filter(pk__in=access_for(request.user).officer_of))
     if not agencies:
-        raise PermissionDenied("officers only")
+        raise PermissionDenied(_("Only an officer of an agency creates a project."))
     form = ProjectForm(request.POST or None, agencies=agencies)
     contacts = ContactFormSet(request.POST or None, prefix="contact", initial=[{}, {}])
     if request.method == "POST" and not all([form.is_valid(), contacts.is_valid()]):

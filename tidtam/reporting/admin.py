@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
+from tidtam.lib.admin import ReaderValues
 from tidtam.reporting.models import (
     Problem,
     ProblemCategory,
@@ -16,7 +17,7 @@ from tidtam.reporting.models import (
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["project", "report_date", "percent", "status", "origin"]
     list_filter = ["status", "origin"]
     search_fields = ["project__code"]
@@ -34,14 +35,14 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProblemCategory)
-class ProblemCategoryAdmin(SimpleHistoryAdmin):
+class ProblemCategoryAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["name_th", "name_en", "order", "active"]
     list_editable = ["order", "active"]
     search_fields = ["name_th", "name_en"]
 
 
 @admin.register(Problem)
-class ProblemAdmin(SimpleHistoryAdmin):
+class ProblemAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["project", "category", "status", "opened_in", "resolved_in"]
     list_filter = ["status", "category"]
     search_fields = ["project__code", "description"]
@@ -49,7 +50,7 @@ class ProblemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(SimpleHistoryAdmin):
+class ReportAttachmentAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
     search_fields = ["original_name", "report__project__code"]
     readonly_fields = [
@@ -68,7 +69,7 @@ class ReportAttachmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingSettings)
-class ReportingSettingsAdmin(SimpleHistoryAdmin):
+class ReportingSettingsAdmin(ReaderValues, SimpleHistoryAdmin):
     list_display = ["deadline_day", "reminder_days_before"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -79,7 +80,7 @@ class ReportingSettingsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReaderValues, admin.ModelAdmin):
     list_display = ["month", "user", "projects", "sent_at"]
     list_filter = ["month"]
 

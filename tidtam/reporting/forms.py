@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.lib.forms import DateField
 from tidtam.projects.models import Project
 from tidtam.reporting.actions import NewProblem, ProblemChanges, ReportValues
 from tidtam.reporting.attachments import ACCEPT, HEAD_BYTES, check_file, clean_name
@@ -37,13 +38,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    report_date = forms.DateField(
-        label=_("Report date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "invalid": _("Enter a date, e.g. 2026-05-08."),
-            "required": _("Enter the report date."),
-        },
+    report_date = DateField(
+        label=_("Report date"), error_messages={"required": _("Enter the report date.")}
     )
     percent = forms.DecimalField(
         label=_("Cumulative progress (%)"),

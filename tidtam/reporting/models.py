@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.lib.language import current_language
+from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import PERCENT, Project
 
@@ -86,7 +87,9 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
 
 
 class ProgressReport(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
+    )
     report_date = models.DateField(_("report date"))
     percent = models.DecimalField(
         _("cumulative progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT
@@ -143,7 +146,7 @@ class ProgressReport(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     # Optimistic locking: every change adds one; a form saved against an older version is
     # refused instead of silently overwriting someone else's change.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     objects = ProgressReportQuerySet.as_manager()
@@ -281,7 +284,12 @@ class Problem(models.Model):
     """A problem or obstacle of a project, raised in one report and carried forward in the
     following reports until one of them resolves it."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="problem_records")
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="problem_records",
+    )
     category = models.ForeignKey(
         ProblemCategory,
         verbose_name=_("category"),
@@ -348,12 +356,19 @@ class ReportAttachment(models.Model):
     """A file attached to a report, kept in Django's storage under a name of Tidtam's choosing
     and handed out only through an access-checked view, under its original name."""
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="attachments")
-    stored_name = models.CharField(max_length=300, unique=True, editable=False)
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    stored_name = models.CharField(
+        _("stored file name"), max_length=300, unique=True, editable=False
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=50)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -414,7 +429,12 @@ class ReportingSettings(models.Model):
 class ReminderLog(models.Model):
     """One reminder e-mail sent to one person for one month: the command never sends twice."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     month = models.DateField(_("month"))
     projects = models.PositiveIntegerField(_("projects listed"))
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
@@ -428,7 +448,7 @@ class ReminderLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.month:%Y-%m}"
+        return f"{self.user_id} {format_date(self.month, style='month', lang=current_language())}"
 
 
 def with_month_report(projects: models.QuerySet[Project], day: date) -> models.QuerySet[Project]:

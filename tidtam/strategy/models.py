@@ -30,7 +30,9 @@ class Plan(models.Model):
 class PlanLevel(models.Model):
     """A level of a plan's tree: the 20-year plan has ด้าน → มิติ → เป้าหมาย → เป้าประสงค์."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="levels")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="levels"
+    )
     depth = models.PositiveSmallIntegerField(_("depth"))
     key = models.SlugField(_("key"), max_length=50)
     name_th = models.CharField(_("name (Thai)"), max_length=100)
@@ -50,10 +52,19 @@ class PlanLevel(models.Model):
 
 
 class PlanNode(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="nodes")
-    level = models.ForeignKey(PlanLevel, on_delete=models.PROTECT, related_name="nodes")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="nodes"
+    )
+    level = models.ForeignKey(
+        PlanLevel, verbose_name=_("level"), on_delete=models.PROTECT, related_name="nodes"
+    )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+        "self",
+        verbose_name=_("parent node"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
     )
     code = models.CharField(_("code"), max_length=50, help_text=_("Arabic digits, e.g. 5.3.1.2"))
     # Codes sort as numbers ("5.10" after "5.9"): a zero-padded key kept beside the code.

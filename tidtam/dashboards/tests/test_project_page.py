@@ -135,7 +135,7 @@ def test_the_kpi_block_shows_the_quarterly_table_with_both_criteria(client: Clie
     assert "100 / 100" in text and "0 / 0" in text
     assert "20.00" in text
     assert "ตัวชี้วัดเชิงยุทธศาสตร์" in text
-    assert "ผลผลิต" in text and "output" in text
+    assert "ผลผลิต" in text and "(output)" not in text
 
 
 @pytest.mark.usefixtures("seeds")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils import timezone
 
 from tidtam.lib import thai
 from tidtam.lib.language import current_language
@@ -13,13 +14,29 @@ from tidtam.lib.language import current_language
 register = template.Library()
 
 
-# A moment (submitted at, closed at) comes in the reader's time zone: its local day.
-@register.filter(expects_localtime=True)
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+@register.filter
 def be_date(value: date | None, style: str = "medium") -> str:
-    """A date in the reader's language: "19 ก.พ. 2563" (Thai, Buddhist Era) or "19 Feb 2020"."""
-    if value is None:
+    """A date in the reader's language: "19 ก.พ. 2563" (Thai, Buddhist Era) or "19 Feb 2020".
+
+    A moment gives its local day (a report submitted at 01:00 in Bangkok is 18:00 UTC the day
+    before)."""
+    if value is None or value == "":
         return ""
+    if isinstance(value, datetime):
+        value = _local(value).date()
     return thai.format_date(value, style=style, lang=current_language())
+
+
+@register.filter
+def be_datetime(value: datetime | None, style: str = "medium") -> str:
+    """A moment in local time: "19 ก.พ. 2563 14:05" (Thai, Buddhist Era), "19 Feb 2020 14:05"."""
+    if value is None or value == "":
+        return ""
+    return thai.format_datetime(_local(value), style=style, lang=current_language())
 
 
 @register.filter

@@ -9,6 +9,9 @@ from django.test import override_settings
 from django.utils import translation
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
+# Overrides of the Django admin's own pages keep the admin's markup and its own narrow-screen
+# styles, where {% table_wrap %} and the site's CSS do not apply.
+ADMIN = {"admin", "simple_history"}
 TOKEN = re.compile(r"\{%\s*table_wrap\b|\{%\s*endtable_wrap\s*%\}|<table\b[^>]*>")
 
 
@@ -36,6 +39,8 @@ def test_every_table_in_the_templates_is_wrapped_or_fits_a_phone() -> None:
     it is laid out to fit (class "fits": fixed layout, cells that wrap)."""
     loose = []
     for path in sorted(TEMPLATES.rglob("*.html")):
+        if path.relative_to(TEMPLATES).parts[0] in ADMIN:
+            continue
         depth = 0
         for match in TOKEN.finditer(path.read_text(encoding="utf-8")):
             token = match.group(0)

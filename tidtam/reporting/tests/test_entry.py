@@ -223,7 +223,7 @@ def test_save_and_submit_submits_in_one_step(
         ({"percent": ""}, "percent", "ใส่ความก้าวหน้าเป็นร้อยละ"),
         ({"percent": "10.555"}, "percent", "ทศนิยมไม่เกิน 2 ตำแหน่ง"),
         ({"spent": "-5"}, "spent", "ค่าใช้จ่ายต้องไม่ติดลบ"),
-        ({"report_date": "2020-02-30"}, "report_date", "ใส่วันที่"),
+        ({"report_date": "2020-02-30"}, "report_date", "กรอกวันที่เป็น วัน/เดือน/ปี"),
         ({"report_date": "2019-01-31"}, "report_date", "ก่อน"),
         ({"narrative": ""}, "narrative", "บรรยายความก้าวหน้า"),
         ({"problem-0-description": "รอผู้รับจ้าง"}, "problem-0-category", "เลือกหมวด"),
@@ -278,6 +278,8 @@ def test_a_project_of_the_running_fiscal_year_reports_today(
     )
     client.force_login(personas.officer_a)
     page = client.get(f"/projects/{project.code}/reports/new/")
-    assert f'value="{today.isoformat()}"' in page.content.decode()
+    # Day/month/Buddhist-Era year, as the Thai date field shows it.
+    shown = f"{today.day}/{today.month}/{today.year + 543}"
+    assert f'value="{shown}"' in page.content.decode()
     post_new(client, project, report_date=today.isoformat())
     assert project.reports.get().report_date == today

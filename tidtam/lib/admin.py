@@ -1,0 +1,107 @@
+"""The admin speaks as the rest of the site: Buddhist-Era dates in Thai, CE in English.
+
+Django's admin writes a date or a moment through the active locale's format, which knows only
+the Common Era; its date input and calendar write ISO dates; its yes/no icons say "True" and
+"False" to a screen reader in every language. `ReaderValues` goes first in the bases of every
+ModelAdmin and inline: date and yes/no columns of the lists and read-only lines of the change
+pages are written by the site's own filters (`be_date`, `be_datetime`, a translated yes or no),
+date inputs are the site's own field (`tidtam.lib.forms.DateField`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from functools import cache
+from typing import Any, ClassVar
+
+from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.http import HttpRequest
+from django.utils.translation import gettext
+
+from tidtam.lib.forms import DateField, DateInput, DateTimeField, DateTimeInput
+from tidtam.lib.templatetags.thai import be_date, be_datetime
+
+Shown = Callable[[models.Model], str]
+
+
+def _yes_no(value: object) -> str:
+    return "" if value is None else gettext("yes") if value else gettext("no")
+
+
+def _date(value: date | datetime | None) -> str:
+    return be_datetime(value) if isinstance(value, datetime) else be_date(value)
+
+
+@cache
+def reader_column(model: type[models.Model], name: str) -> Shown | None:
+    """The column or read-only line showing the model's date or yes/no field `name` in the
+    reader's language, or None for any other name. One object per field: the admin compares
+    them."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if isinstance(field, models.DateField):
+        write: Callable[[Any], str] = _date
+    elif isinstance(field, models.BooleanField):
+        write = _yes_no
+    else:
+        return None
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def shown(obj: models.Model) -> str:
+        return write(getattr(obj, name))
+
+    # The admin looks the help text of a read-only line up by this name.
+    shown.__name__ = name
+    return shown
+
+
+def _readable(
+    model: type[models.Model], names: Sequence[Any], keep: Sequence[str] = ()
+) -> list[Any]:
+    return [
+        reader_column(model, n) or n if isinstance(n, str) and n not in keep else n for n in names
+    ]
+
+
+class ReaderValues:
+    """Mixin for `admin.ModelAdmin` and `admin.TabularInline`: values in the reader's language."""
+
+    model: type[models.Model]
+    formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = {
+        models.DateField: {"form_class": DateField, "widget": DateInput},
+        models.DateTimeField: {"form_class": DateTimeField, "widget": DateTimeInput},
+    }
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        # A column edited in the list keeps its input.
+        editable = getattr(self, "list_editable", ())
+        return _readable(self.model, super().get_list_display(request), editable)  # type: ignore[misc]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        return _readable(self.model, super().get_readonly_fields(request, obj))  # type: ignore[misc]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        # A page without the right to change shows every field read-only.
+        view_only = obj is not None and not self.has_change_permission(request, obj)  # type: ignore[attr-defined]
+        readonly = set(self.get_readonly_fields(request, obj))
+
+        def swap(name: Any) -> Any:
+            if isinstance(name, list | tuple):
+                return tuple(swap(n) for n in name)
+            shown = reader_column(self.model, name) if isinstance(name, str) else None
+            return shown if shown is not None and (view_only or shown in readonly) else name
+
+        out = []
+        for title, options in fieldsets:
+            fields: list[Any] = []
+            for name in map(swap, options.get("fields", ())):
+                if name not in fields:
+                    fields.append(name)
+            out.append((title, {**options, "fields": fields}))
+        return out
