@@ -126,9 +126,16 @@ def pages_of(world: World) -> dict[str, list[tuple[str, str]]]:
             ("plan", f"{p}/plan/"),
             ("budget", f"{p}/budget/"),
             ("report-new", f"{p}/reports/new/"),
+            ("monthly-entry", f"/agencies/{world.agency.code}/monthly/"),
             *review,
         ],
-        "approver": [("my-work", "/me/"), ("review-queue", "/review/"), *review, compliance],
+        "approver": [
+            ("my-work", "/me/"),
+            ("review-queue", "/review/"),
+            *review,
+            compliance,
+            ("city-compliance", "/compliance/"),
+        ],
         "evaluator": [
             ("my-work", "/me/"),
             ("kpi", f"{k}/?fy={world.year}"),
@@ -136,7 +143,13 @@ def pages_of(world: World) -> dict[str, list[tuple[str, str]]]:
             ("project-scores", f"/evaluations/{world.project.code}/q{world.quarter}/"),
             ("quarters", "/quarters/"),
         ],
-        "executive": [("my-work", "/me/"), ("home", "/"), ("problems", "/problems/"), compliance],
+        "executive": [
+            ("my-work", "/me/"),
+            ("home", "/"),
+            ("problems", "/problems/"),
+            compliance,
+            ("city-compliance", "/compliance/"),
+        ],
         "administrator": [
             ("my-work", "/me/"),
             ("project-history", f"{p}/history/"),
