@@ -152,7 +152,7 @@ def test_the_report_and_project_pages_chart_and_standing_show_the_quantity_with_
     assert standing.quantities == {date(2020, 1, 31): D(750)}
 
     detail = text(Client().get(f"/reports/{report.pk}/"))
-    assert "75.00 %</strong> (750.00 จาก 1,000.00 ต้น)" in detail
+    assert "75.00\u00a0%</strong> (750.00 จาก 1,000.00 ต้น)" in detail
     page = text(Client().get(f"/projects/{trees.code}/"))
     overall = page[page.index('id="progress-h"') : page.index("</section>")]
     assert "750.00 จาก 1,000.00 ต้น" in overall
