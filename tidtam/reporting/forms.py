@@ -187,6 +187,7 @@ class ReportForm(forms.Form):
 def ask_progress(form: forms.BaseForm, project: Project | None) -> None:
     """A project measured as a quantity is asked for its quantity, the others for a percent."""
     if project is not None and project.measures_quantity:
+        assert project.progress_target is not None  # measures_quantity says it is set
         del form.fields["percent"]
         quantity = form.fields["quantity"]
         quantity.label = _("Cumulative quantity (%(unit)s)") % {"unit": project.progress_unit}
