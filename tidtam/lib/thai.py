@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 
 BE_OFFSET = 543
 
@@ -99,6 +100,13 @@ def be_year(ce: int) -> int:
 
 def ce_year(be: int) -> int:
     return be - BE_OFFSET
+
+
+def format_quantity(amount: Decimal) -> str:
+    """A quantity of a project's unit as people count it: "1,000" trees, "12.50" kilometres;
+    the two decimals only when it has a fraction."""
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"{amount:,.{places}f}"
 
 
 def format_date(d: date | None, *, style: str = "medium", lang: str = "th") -> str:

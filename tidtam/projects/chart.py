@@ -11,7 +11,13 @@ from datetime import date
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-from tidtam.lib.thai import ENGLISH_MONTHS_ABBR, THAI_MONTHS_ABBR, be_year, format_date
+from tidtam.lib.thai import (
+    ENGLISH_MONTHS_ABBR,
+    THAI_MONTHS_ABBR,
+    be_year,
+    format_date,
+    format_quantity,
+)
 
 Point = tuple[date, Decimal]
 
@@ -57,7 +63,7 @@ def progress_chart_svg(
         quantity = (quantities or {}).get(d)
         if quantity is None:
             return f"{p:.2f}%"
-        return f"{quantity:,.2f} {unit} ({p:.2f}%)"
+        return f"{format_quantity(quantity)} {unit} ({p:.2f}%)"
 
     span = max((end - start).days, 1)
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.language import current_language
-from tidtam.lib.thai import format_date, truncate
+from tidtam.lib.thai import format_date, format_quantity, truncate
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import Project, Quarter
 from tidtam.projects.schedule import percent_of_target
@@ -286,7 +286,7 @@ def report_errors(
                     "%(unit)s on %(date)s): give the reason."
                 )
                 % {
-                    "quantity": f"{previous.quantity:,.2f}",
+                    "quantity": format_quantity(previous.quantity),
                     "unit": project.progress_unit,
                     "date": _day(previous.report_date),
                 },

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.forms import DateField
+from tidtam.lib.thai import format_quantity
 from tidtam.projects.models import Project
 from tidtam.reporting.actions import NewProblem, ProblemChanges, ReportValues
 from tidtam.reporting.attachments import ACCEPT, HEAD_BYTES, check_file, clean_name
@@ -186,13 +187,14 @@ class ReportForm(forms.Form):
 def ask_progress(form: forms.BaseForm, project: Project | None) -> None:
     """A project measured as a quantity is asked for its quantity, the others for a percent."""
     if project is not None and project.measures_quantity:
+        assert project.progress_target is not None  # measures_quantity says it is set
         del form.fields["percent"]
         quantity = form.fields["quantity"]
         quantity.label = _("Cumulative quantity (%(unit)s)") % {"unit": project.progress_unit}
         quantity.help_text = _(
             "Everything done so far, of a target of %(target)s %(unit)s; the percentage "
             "is worked out from it."
-        ) % {"target": f"{project.progress_target:,.2f}", "unit": project.progress_unit}
+        ) % {"target": format_quantity(project.progress_target), "unit": project.progress_unit}
     else:
         del form.fields["quantity"]
 

@@ -291,6 +291,16 @@ def test_an_executive_finds_the_dashboard_compliance_and_problems(personas: Pers
         assert url in city
 
 
+def test_the_administrator_finds_the_membership_history_and_the_administration_site(
+    personas: Personas,
+) -> None:
+    roles = text_of(as_user(personas.administrator), "/me/").split("</section>")[0]
+    assert 'href="/audit/memberships/"' in roles and 'href="/admin/"' in roles
+    # Only a member of the staff can open the administration site: nobody else is sent there.
+    for user in (personas.officer_a, personas.approver_a, personas.evaluator, personas.executive):
+        assert 'href="/admin/"' not in text_of(as_user(user), "/me/")
+
+
 @pytest.mark.parametrize(
     ("role", "links"),
     [

@@ -58,6 +58,18 @@ def number(value: object, places: int = 2) -> str:
 
 
 @register.filter
+def quantity(value: object) -> str:
+    """A quantity of a project's unit: 1,000 (no decimals when whole), 12.50."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return thai.format_quantity(amount)
+
+
+@register.filter
 def signed(value: object, places: int = 2) -> str:
     """A difference with its sign: +5.00, −12.50 (a true minus sign), 0.00."""
     text = number(value, places)

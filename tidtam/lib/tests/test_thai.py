@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from hypothesis import given
@@ -14,6 +15,7 @@ from tidtam.lib.thai import (
     be_year,
     ce_year,
     format_date,
+    format_quantity,
     is_mark,
     normalise_thai,
     text_damage,
@@ -202,3 +204,17 @@ def test_text_damage_reports_every_kind_found():
 )
 def test_text_damage_leaves_sound_text_alone(clean):
     assert text_damage(clean) == []
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        ("750", "750"),
+        ("1000.00", "1,000"),
+        ("12.5", "12.50"),
+        ("1234.567", "1,234.57"),
+        ("0", "0"),
+    ],
+)
+def test_a_quantity_shows_decimals_only_when_it_has_a_fraction(amount: str, shown: str) -> None:
+    assert format_quantity(Decimal(amount)) == shown

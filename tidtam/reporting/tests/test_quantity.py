@@ -67,7 +67,7 @@ def test_the_report_form_asks_for_the_quantity_instead_of_the_percent(
     client.force_login(personas.officer_a)
     page = text(client.get(f"/projects/{trees.code}/reports/new/"))
     assert 'name="quantity"' in page and 'name="percent"' not in page
-    assert "ปริมาณงานสะสม (ต้น)" in page and "จากเป้าหมาย 1,000.00 ต้น" in page
+    assert "ปริมาณงานสะสม (ต้น)" in page and "จากเป้าหมาย 1,000 ต้น" in page
     # A project reported in percent keeps its percent field.
     plain = make_project(code=f"{personas.agency_a.code}-0003")
     page = text(client.get(f"/projects/{plain.code}/reports/new/"))
@@ -124,7 +124,7 @@ def test_the_action_works_the_percent_out_whatever_percent_a_caller_sends(
             values=values(report_date=date(2020, 2, 28), quantity=D(200), percent=None),
             by=personas.officer_a,
         )
-    assert "ปริมาณงานต่ำกว่ารายงานครั้งก่อน (250.00 ต้น" in " ".join(lower.value.messages)
+    assert "ปริมาณงานต่ำกว่ารายงานครั้งก่อน (250 ต้น" in " ".join(lower.value.messages)
     assert ProgressReport.objects.count() == 1
 
 
@@ -152,9 +152,9 @@ def test_the_report_and_project_pages_chart_and_standing_show_the_quantity_with_
     assert standing.quantities == {date(2020, 1, 31): D(750)}
 
     detail = text(Client().get(f"/reports/{report.pk}/"))
-    assert "75.00 %</strong> (750.00 จาก 1,000.00 ต้น)" in detail
+    assert "75.00\u00a0%</strong> (750 จาก 1,000 ต้น)" in detail
     page = text(Client().get(f"/projects/{trees.code}/"))
     overall = page[page.index('id="progress-h"') : page.index("</section>")]
-    assert "750.00 จาก 1,000.00 ต้น" in overall
-    assert "31 ม.ค. 2563: 750.00 ต้น (75.00%)" in overall  # the chart's point
-    assert "(750.00 จาก 1,000.00 ต้น)" in page[page.index('id="reports-h"') :]
+    assert "750 จาก 1,000 ต้น" in overall
+    assert "31 ม.ค. 2563: 750 ต้น (75.00%)" in overall  # the chart's point
+    assert "(750 จาก 1,000 ต้น)" in page[page.index('id="reports-h"') :]
