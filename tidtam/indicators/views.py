@@ -189,6 +189,7 @@ def project_score_entry(request: HttpRequest, code: str, number: int) -> HttpRes
 class QuarterRow:
     quarter: Quarter
     closure: QuarterClosure | None
+    over: bool  # ended before today: it may be closed (`close_quarter` refuses it before)
 
     @property
     def closed_by(self) -> str:
@@ -207,7 +208,8 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
         c.quarter_id: c
         for c in QuarterClosure.objects.filter(quarter__in=quarters).select_related("closed_by")
     }
-    rows = [QuarterRow(q, closures.get(q.pk)) for q in quarters]
+    today = timezone.localdate()
+    rows = [QuarterRow(q, closures.get(q.pk), q.end < today) for q in quarters]
     return render(request, "indicators/quarters.html", {"rows": rows})
 
 

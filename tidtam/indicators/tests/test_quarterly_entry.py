@@ -292,6 +292,16 @@ def test_an_evaluator_closes_a_quarter_that_is_over(
     assert "ปิดไตรมาส 1 ของปีงบประมาณ 2563 แล้ว" in text and "evaluator" in text
 
 
+def test_the_quarters_page_offers_to_close_only_the_quarters_that_are_over(
+    client: Client, personas: Personas, world: dict[str, Kpi]
+) -> None:
+    client.force_login(personas.evaluator)
+    with on(date(2020, 1, 5)):
+        text = client.get("/quarters/").content.decode()
+    assert f'action="{close_url(1)}"' in text
+    assert f'action="{close_url(2)}"' not in text and f'action="{close_url(3)}"' not in text
+
+
 def test_a_running_quarter_cannot_be_closed_nor_one_closed_twice(
     client: Client, personas: Personas, world: dict[str, Kpi]
 ) -> None:
