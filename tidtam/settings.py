@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "django_tasks",
-    "django_tasks_db",
+    "tidtam.jobs.apps.TaskResultsConfig",  # django_tasks_db, named in Thai
     "tidtam.lib",
     "tidtam.orgs",
     "tidtam.accounts",

@@ -1,4 +1,5 @@
-"""Messages of Django and django-simple-history that their Thai catalogues leave in English.
+"""Messages of Django, django-simple-history and django-tasks-db that their Thai catalogues
+leave in English.
 
 Nothing imports this module: it exists so that `makemessages` copies these exact message ids
 into `locale/th`, whose translations take precedence over every installed application's. The
@@ -205,4 +206,11 @@ HISTORY = (
     gettext_noop("Change reason"),
     gettext_noop("Changes"),
     gettext_noop("None"),
+)
+
+# django-tasks-db's model, listed in the admin beside ours (its app's name is a plain string:
+# `tidtam.jobs.apps.TaskResultsConfig` names it).
+TASKS = (
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
 )

@@ -124,6 +124,22 @@ def test_no_page_of_the_admin_speaks_english_to_a_thai_reader(client: Client) ->
 
 
 @pytest.mark.django_db
+def test_the_admin_index_names_every_application_and_model_in_thai(client: Client) -> None:
+    client.force_login(make_user("root", is_staff=True, is_superuser=True))
+    page = client.get("/admin/").content.decode()
+    names = [
+        _TAG.sub("", name).strip()
+        for name in re.findall(
+            r'<caption>(.*?)</caption>|<th scope="row"[^>]*>(.*?)</th>', page, re.S
+        )
+        for name in name
+        if name
+    ]
+    assert len(names) > 10
+    assert [name for name in names if not _THAI.search(name)] == []
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("amount", "released_on"),
     [

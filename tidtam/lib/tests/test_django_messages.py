@@ -1,5 +1,5 @@
-"""The messages of Django and django-simple-history that our catalogue translates are the
-libraries' own, byte for byte, and Thai."""
+"""The messages of Django, django-simple-history and django-tasks-db that our catalogue
+translates are the libraries' own, byte for byte, and Thai."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import django
+import django_tasks_db
 import simple_history
 from django.utils import translation
 from django.utils.translation.template import templatize
@@ -39,6 +40,7 @@ def library_messages() -> frozenset[str]:
     root = Path(django.__file__).parent
     packages = [root / "forms", root / "core", root / "db" / "models", root / "contrib" / "admin"]
     packages += [root / "contrib" / "auth", Path(simple_history.__file__).parent]
+    packages += [Path(django_tasks_db.__file__).parent]
     for package in packages:
         for path in package.rglob("*.py"):
             if "migrations" not in path.parts and "locale" not in path.parts:
