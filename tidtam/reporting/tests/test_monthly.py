@@ -292,3 +292,15 @@ def test_a_row_of_a_project_measured_as_a_quantity_asks_for_the_quantity(
     client.post(row_url(trees), {"quantity": "750", "narrative": "ปลูกแล้ว 750 ต้น"}, headers=HTMX)
     report = ProgressReport.objects.get(project=trees)
     assert (report.quantity, report.percent) == (Decimal(750), Decimal(75))
+
+
+def test_the_page_says_the_reports_are_late_once_the_deadline_has_passed(
+    client: Client, personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    due_project(personas, 1)
+    client.force_login(personas.officer_a)
+    late = text(client.get(page_url(personas)))  # 12 February, after the 10th
+    assert "ครบกำหนดส่งเมื่อ 10 กุมภาพันธ์ 2563 โครงการด้านล่างส่งล่าช้าแล้ว" in late
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **kw: date(2020, 2, 5))
+    on_time = text(client.get(page_url(personas)))
+    assert "ต้องส่งภายใน 10 กุมภาพันธ์ 2563" in on_time and "ล่าช้า" not in on_time
