@@ -112,6 +112,8 @@ def test_an_officer_sees_the_projects_due_this_month_with_a_link_to_each_report_
     assert f'href="/agencies/{personas.agency_a.code}/monthly/"' in text
     assert f'href="/agencies/{personas.agency_b.code}/monthly/"' not in text
     assert f'href="/reports/{draft.pk}/edit/"' in text  # the month's draft, not a second one
+    # Nowhere on the page (the due list, the projects I can edit) offers a second report.
+    assert f'href="/projects/{started.code}/reports/new/"' not in text
     approver = text_of(as_user(personas.approver_a), "/me/")
     assert "รายงานที่ต้องส่งเดือนนี้" not in approver  # approvers owe no reports
 
