@@ -82,8 +82,9 @@ def build_my_work(user: Any, today: date) -> MyWorkPage:
         access=access,
         memberships=list(user.memberships.select_related("agency")),
         editable=list(
-            with_month_report(Project.objects.editable_by(user).for_list(), today)
-            .select_related("standing")[:200]
+            with_month_report(Project.objects.editable_by(user).for_list(), today).select_related(
+                "standing"
+            )[:200]
         ),
         creates_projects=bool(access.officer_of),
     )
