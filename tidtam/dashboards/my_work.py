@@ -54,7 +54,7 @@ class MyWorkPage:
 def due_this_month(user: object, today: date) -> list[Project]:
     """The user's projects whose stored standing says this month's report is missing, with the
     report under way for the month, if any, to continue instead of starting a new one."""
-    projects = Project.objects.editable_by(user).filter(standing__missing_report=True)
+    projects = Project.objects.editable_by(user).missing_this_month()
     return list(
         with_month_report(projects, today).select_related("agency").order_by("code")[:SHOWN]
     )

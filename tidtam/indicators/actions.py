@@ -382,7 +382,7 @@ def score_project(*, project: Project, quarter: Quarter, score: Decimal, by: Act
 def close_quarter(*, quarter: Quarter, by: Actor, today: date | None = None) -> QuarterClosure:
     """Close a quarter once it is over: its KPI results and scores are locked from then on."""
     today = today or timezone.localdate()
-    if quarter.end >= today:
+    if not quarter.has_ended(today):
         raise ValidationError(
             _("Quarter %(quarter)s runs until %(date)s: it can be closed only after it ends.")
             % {

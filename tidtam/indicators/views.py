@@ -189,7 +189,7 @@ def project_score_entry(request: HttpRequest, code: str, number: int) -> HttpRes
 class QuarterRow:
     quarter: Quarter
     closure: QuarterClosure | None
-    over: bool  # ended before today: it may be closed (`close_quarter` refuses it before)
+    over: bool  # it may be closed (`Quarter.has_ended`)
 
     @property
     def closed_by(self) -> str:
@@ -209,7 +209,7 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
         for c in QuarterClosure.objects.filter(quarter__in=quarters).select_related("closed_by")
     }
     today = timezone.localdate()
-    rows = [QuarterRow(q, closures.get(q.pk), q.end < today) for q in quarters]
+    rows = [QuarterRow(q, closures.get(q.pk), q.has_ended(today)) for q in quarters]
     return render(request, "indicators/quarters.html", {"rows": rows})
 
 

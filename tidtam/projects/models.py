@@ -70,7 +70,8 @@ class QuarterQuerySet(models.QuerySet["Quarter"]):
         return self.filter(fiscal_year__projects__isnull=False).distinct()
 
     def to_close(self, today: date) -> QuarterQuerySet:
-        """Quarters in use that are over and still open: the evaluators' to close."""
+        """Quarters in use that are over (`Quarter.has_ended`) and still open: the
+        evaluators' to close."""
         return self.in_use().filter(end__lt=today, closed_at__isnull=True)
 
     def to_score(self, today: date) -> Quarter | None:
@@ -120,6 +121,10 @@ class Quarter(models.Model):
     def has_started(self, today: date) -> bool:
         """Whether the quarter's first day has come: nothing is reported on a quarter to come."""
         return self.start <= today
+
+    def has_ended(self, today: date) -> bool:
+        """Whether the quarter's last day is past: only then may it be closed."""
+        return self.end < today
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
