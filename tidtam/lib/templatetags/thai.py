@@ -45,28 +45,28 @@ def thai_digits(value: object) -> str:
     return thai.to_thai_digits(text) if current_language() == "th" else text
 
 
-@register.filter
-def number(value: object, places: int = 2) -> str:
-    """Thousands separators and a fixed number of decimals: 1,234,567.50."""
+def _amount(value: object) -> Decimal | str:
+    """The value as a number, or as the text to show when it is none ("" for nothing)."""
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(str(value))
+        return Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    return f"{amount:,.{int(places)}f}"
+
+
+@register.filter
+def number(value: object, places: int = 2) -> str:
+    """Thousands separators and a fixed number of decimals: 1,234,567.50."""
+    amount = _amount(value)
+    return amount if isinstance(amount, str) else f"{amount:,.{int(places)}f}"
 
 
 @register.filter
 def quantity(value: object) -> str:
     """A quantity of a project's unit: 1,000 (no decimals when whole), 12.50."""
-    if value is None or value == "":
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return thai.format_quantity(amount)
+    amount = _amount(value)
+    return amount if isinstance(amount, str) else thai.format_quantity(amount)
 
 
 @register.filter
