@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	scripts/ensure-pdf-libs.sh
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -1,0 +1,89 @@
+"""HTML to PDF with WeasyPrint, fetching nothing but the project's own static files.
+
+Every PDF of the site goes through `render_pdf`. Its URL fetcher answers only addresses under
+STATIC_URL that name a file among the static files (the print style sheet, the vendored
+Laksaman fonts); any other address — http, https, file, data, or a path outside the static
+files — is refused without a request. Text that people typed (a project name, a report
+narrative) ends up in the HTML, so an address in it must never become a request from the
+server (CVE-2025-68616: WeasyPrint followed such addresses, redirects included).
+
+The fonts are full TTFs: WeasyPrint does not combine @font-face rules split by
+unicode-range, so the web's woff2 subsets would print Thai in a fallback font.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
+# The base address of every PDF's HTML: relative and root-relative addresses resolve against
+# it, and the fetcher maps its paths back onto static files. ".invalid" never resolves (RFC
+# 2606), so even a bug in the fetcher could not reach a real host.
+BASE_URL = "https://tidtam.invalid/"
+
+
+class FetchRefused(ValueError):
+    """An address the PDF renderer may not fetch."""
+
+
+def static_file_for(url: str) -> Path | None:
+    """The static file an address in a PDF's HTML names, or None when it names none.
+
+    Only `BASE_URL` + STATIC_URL + a relative path counts; the path may not climb out with
+    `..`. Collected files (production, hashed names included) are looked up first, then the
+    finders (development).
+    """
+    parts = urlsplit(url)
+    base = urlsplit(BASE_URL)
+    if (parts.scheme, parts.netloc) != (base.scheme, base.netloc):
+        return None
+    prefix = "/" + settings.STATIC_URL.strip("/") + "/"
+    path = unquote(parts.path)
+    if not path.startswith(prefix):
+        return None
+    relative = path.removeprefix(prefix)
+    if not relative or any(part in ("", ".", "..") for part in relative.split("/")):
+        return None
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        collected = (root / relative).resolve()
+        if collected.is_relative_to(root) and collected.is_file():
+            return collected
+    found = finders.find(relative)
+    if isinstance(found, str) and Path(found).is_file():
+        return Path(found)
+    return None
+
+
+def _fetcher() -> Any:
+    # Imported here: WeasyPrint loads Pango through cffi on import, which pages without PDFs
+    # should not pay for.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = static_file_for(url)
+            if path is None:
+                raise FetchRefused(f"refused to fetch {url[:200]!r}: not a static file")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
+
+    return StaticOnlyFetcher(allowed_protocols=("https",), allow_redirects=False)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of a complete HTML document (a print template rendered to a string)."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
+    pdf: bytes = document.write_pdf(font_config=fonts)
+    return pdf
