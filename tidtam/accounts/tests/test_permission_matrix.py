@@ -8,18 +8,18 @@ does not cover fails `test_every_url_is_in_the_matrix`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
@@ -421,16 +421,27 @@ def _expected(case: Case, role: str) -> str:
     return dict(zip(ROLES, case.expect.split(), strict=True))[role]
 
 
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+@pytest.fixture(scope="module")
+def world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One world for every case of the module, rolled back at its end. Each case runs in its
+    own savepoint inside it (pytest-django's per-test transaction), so what a POST changes is
+    undone before the next case: every case sees the world as built."""
+    media = tmp_path_factory.mktemp("matrix-media")
+    with (
+        override_settings(MEDIA_ROOT=str(media)),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}[{c.label}]" if c.label else c.name)
-def test_the_permission_matrix(client: Client, case: Case, role: str) -> None:
-    world = build_world()
+def test_the_permission_matrix(client: Client, world: World, case: Case, role: str) -> None:
     user: User | None = world.personas.by_name()[role]
     if user is not None:
         client.force_login(user)
