@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from django.test import override_settings
 
 from tidtam.test import Personas, make_personas
 
@@ -21,10 +23,33 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+# Every persona has a password; the production hasher spends a second or more on each.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:
-    # Every persona has a password; the production hasher spends a second or more on each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def module_db(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """A transaction around a whole test module, rolled back at its end, for a world of rows
+    built once (a module-scoped fixture that asks for this one).
+
+    Each test of the module still runs in its own savepoint inside it (pytest-django's
+    `django_db`), so what one test changes is undone before the next: every test sees the
+    world as built. Uploaded files go to a folder of the module's own."""
+    media = tmp_path_factory.mktemp("media")
+    with (
+        override_settings(MEDIA_ROOT=str(media), PASSWORD_HASHERS=FAST_HASHERS),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ does not cover fails `test_every_url_is_in_the_matrix`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,8 +18,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
@@ -422,20 +421,9 @@ def _expected(case: Case, role: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(
-    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[World]:
-    """One world for every case of the module, rolled back at its end. Each case runs in its
-    own savepoint inside it (pytest-django's per-test transaction), so what a POST changes is
-    undone before the next case: every case sees the world as built."""
-    media = tmp_path_factory.mktemp("matrix-media")
-    with (
-        override_settings(MEDIA_ROOT=str(media)),
-        django_db_blocker.unblock(),
-        transaction.atomic(),
-    ):
-        yield build_world()
-        transaction.set_rollback(True)
+def world(module_db: None) -> World:
+    """One world for every case: what a POST changes is undone before the next case."""
+    return build_world()
 
 
 @pytest.mark.django_db

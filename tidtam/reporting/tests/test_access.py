@@ -24,7 +24,7 @@ from tidtam.reporting import actions, urls
 from tidtam.reporting.access import get_report_for_user
 from tidtam.reporting.models import ProgressReport, ReportAttachment
 from tidtam.reporting.tests.conftest import PDF_BYTES, form_data
-from tidtam.test import ROLES, Personas, make_project
+from tidtam.test import ROLES, Personas, make_personas, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -81,8 +81,15 @@ class World:
     projects: dict[str, Project]
 
 
-@pytest.fixture
-def world(personas: Personas) -> World:
+@pytest.fixture(autouse=True)
+def media() -> None:
+    """The world's files stay where module_db put them, for every test of the module."""
+
+
+@pytest.fixture(scope="module")
+def world(module_db: None) -> World:
+    """Built once for the module; each test's changes are rolled back (see module_db)."""
+    personas = make_personas()
     projects = {
         "A": make_project(code="99990000-0001", budget=Decimal(1000)),
         "A_hidden": make_project(code="99990000-0002", published=False),
