@@ -9,12 +9,19 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor
 from tidtam.indicators import actions as indicator_actions
 from tidtam.indicators.models import EvaluationCriterion, Kpi, KpiLevel, KpiType
-from tidtam.legacy.parse import LegacyPage, LegacyParseError, parse_page
+from tidtam.legacy.parse import (
+    LAYOUT_CODES,
+    LegacyPage,
+    LegacyParseError,
+    ParseWarning,
+    parse_page,
+)
 from tidtam.orgs import actions as org_actions
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects import actions as project_actions
@@ -28,7 +35,9 @@ SUFFIXES = {".txt", ".text"}
 
 
 @dataclass
-class Rejection:
+class FileNote:
+    """A line of the import report: a rejected file, or a page whose layout was rearranged."""
+
     path: str
     line: int | None
     field: str
@@ -44,7 +53,8 @@ class ImportSummary:
     files: int = 0
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
+    rejected: list[FileNote] = field(default_factory=list)
+    rearranged: list[FileNote] = field(default_factory=list)
     warnings: int = 0
 
 
@@ -249,13 +259,28 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
         )
     ctx.project_codes.add(project.code)
     warnings = [
-        project_actions.WarningInput(w.field, w.code, w.message, w.excerpt, w.line)
+        project_actions.WarningInput(w.field, w.code, warning_message(w), w.excerpt, w.line)
         for w in page.warnings
     ]
     project_actions.set_open_warnings(
         warnings=warnings, project=project, by=by, reason=reason, new=new
     )
     return new, len(warnings)
+
+
+def warning_message(warning: ParseWarning) -> str:
+    """The warning's message as the other warnings read: Thai, then English after " / ".
+
+    The parser's own messages are written so; the layout messages are message ids that the
+    catalogue translates.
+    """
+    if warning.code not in LAYOUT_CODES:
+        return warning.message
+    with translation.override("th"):
+        thai = translation.gettext(warning.message)
+    with translation.override("en"):
+        english = translation.gettext(warning.message)
+    return f"{thai} / {english}"
 
 
 def page_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -299,22 +324,27 @@ def _import_file(
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         summary.rejected.append(
-            Rejection(str(path), None, "file", f"อ่านไฟล์ไม่ได้ / cannot read the file: {error}")
+            FileNote(str(path), None, "file", f"อ่านไฟล์ไม่ได้ / cannot read the file: {error}")
         )
         return
     try:
         page = parse_page(text, source=str(path))
         new, warnings = load_page(page, ctx)
     except LegacyParseError as error:
-        summary.rejected.append(Rejection(str(path), error.line, error.field, error.message))
+        summary.rejected.append(FileNote(str(path), error.line, error.field, error.message))
         return
     except (ValidationError, DatabaseError, ValueError, KeyError) as error:
         ctx.reset()  # rows cached during the rolled-back savepoint no longer exist
         summary.rejected.append(
-            Rejection(str(path), None, "database", f"บันทึกไม่ได้ / could not be saved: {error}")
+            FileNote(str(path), None, "database", f"บันทึกไม่ได้ / could not be saved: {error}")
         )
         return
     (summary.created if new else summary.updated).append(page.code)
     summary.warnings += warnings
+    summary.rearranged.extend(
+        FileNote(str(path), w.line, w.field, f"{warning_message(w)} — {w.excerpt}")
+        for w in sorted(page.warnings, key=lambda w: w.line)
+        if w.code in LAYOUT_CODES
+    )
     if progress:
         progress(f"{path}: {page.code} {'created' if new else 'updated'}")

@@ -5,6 +5,11 @@ A page is all or nothing: whatever would leave a project half-imported (not a pr
 a page cut off, an unreadable step, report or KPI) raises LegacyParseError with the line and
 field. Damage the old system did to its own text is kept exactly as printed and reported as a
 ParseWarning, so a person can review it.
+
+Real pages print a section heading again (before each item of its section, or twice in a row)
+and do not always list their sections in the usual order: the body of a section is every line
+under any of its headings, in page order, and the page warns where it merged or reordered. The
+closing heading ends the page: a page whose last heading is another one was cut off.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from tidtam.legacy.parse_fields import (
     split_numbered,
 )
 from tidtam.lib.fiscal import fiscal_year_of
-from tidtam.lib.thai import ZERO_WIDTH, normalise_thai, to_arabic_digits
+from tidtam.lib.thai import ZERO_WIDTH, normalise_thai, to_arabic_digits, truncate
 
 __all__ = [
     "Contact",
@@ -158,23 +163,79 @@ def _heading(text: str) -> str | None:
     return _HEADINGS.get("".join(text.split()).rstrip("ฯ"))
 
 
-def _split_sections(lines: list[Line]) -> tuple[list[Line], dict[str, tuple[int, list[Line]]]]:
-    """Lines before the first heading, and each section's heading line and body.
+@dataclass(frozen=True)
+class _Sections:
+    top: list[Line]  # the lines before the first heading
+    bodies: dict[str, list[Line]]  # a section's lines under all its headings, in page order
+    headings: list[tuple[str, Line]]  # every heading line, in page order
 
-    A heading only counts when it comes later in the page order than the current one, so a
-    narrative line that happens to read like a heading stays in its section.
-    """
+    def first_line(self, name: str) -> int:
+        return next(line[0] for heading, line in self.headings if heading == name)
+
+
+def _split_sections(lines: list[Line]) -> _Sections:
     top: list[Line] = []
-    sections: dict[str, tuple[int, list[Line]]] = {}
-    body, rank = top, -1
+    bodies: dict[str, list[Line]] = {}
+    headings: list[tuple[str, Line]] = []
+    body = top
     for line in lines:
         name = _heading(line[1])
-        if name is not None and _RANK[name] > rank:
-            body, rank = [], _RANK[name]
-            sections[name] = (line[0], body)
-        else:
+        if name is None:
             body.append(line)
-    return top, sections
+        else:
+            headings.append((name, line))
+            body = bodies.setdefault(name, [])
+    return _Sections(top, bodies, headings)
+
+
+# Marks a message id for makemessages without importing Django; load.py translates it.
+def gettext_noop(message: str) -> str:
+    return message
+
+
+HEADING_REPEATED = "heading_repeated"
+SECTIONS_REORDERED = "sections_reordered"
+LAYOUT_CODES = frozenset({HEADING_REPEATED, SECTIONS_REORDERED})
+_REPEATED_MESSAGE = gettext_noop(
+    "This section's heading is printed more than once: the lines under each copy were read "
+    "as one section, in page order."
+)
+_REORDERED_MESSAGE = gettext_noop(
+    "The page lists its sections in an unusual order: each section was read where it belongs."
+)
+_EXCERPT_LINES = 10
+_EXCERPT_MAX = 300
+
+
+def _note_layout(sections: _Sections, notes: Notes) -> None:
+    """One warning per section printed under more than one heading, one for an unusual order."""
+    seen: dict[str, list[Line]] = {}
+    for name, line in sections.headings:
+        seen.setdefault(name, []).append(line)
+    for name, lines in seen.items():
+        if len(lines) > 1:
+            numbers = [str(no) for no, _ in lines[:_EXCERPT_LINES]]
+            more = ", …" if len(lines) > _EXCERPT_LINES else ""
+            excerpt = f"{lines[0][1]}: {', '.join(numbers)}{more}"
+            notes.warn(lines[1][0], name, HEADING_REPEATED, _REPEATED_MESSAGE, excerpt)
+    printed: list[tuple[str, Line]] = []
+    top_rank, first_out = -1, 0
+    for name, line in sections.headings:
+        if printed and printed[-1][0] == name:
+            continue
+        printed.append((name, line))
+        if _RANK[name] < top_rank and not first_out:
+            first_out = line[0]
+        top_rank = max(top_rank, _RANK[name])
+    if first_out:
+        order = " → ".join(text for _, (_, text) in printed)
+        notes.warn(
+            first_out,
+            "sections",
+            SECTIONS_REORDERED,
+            _REORDERED_MESSAGE,
+            truncate(order, _EXCERPT_MAX),
+        )
 
 
 def parse_page(text: str, *, source: str = "") -> LegacyPage:
@@ -189,7 +250,8 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
             line=first[0],
             field="code",
         )
-    top, sections = _split_sections(lines[1:])
+    sections = _split_sections(lines[1:])
+    top, bodies = sections.top, sections.bodies
     at = next((i for i, line in enumerate(top) if _PROJECT_LINE.fullmatch(line[1])), None)
     if at is None:
         raise LegacyParseError(
@@ -198,14 +260,14 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
             field="code",
         )
     last = lines[-1][0]
-    if "steps" not in sections:
+    if "steps" not in bodies:
         raise LegacyParseError(
             f"ไม่พบแผนการดำเนินงานฯ หน้าถูกตัดหลังบรรทัด {last} / "
             f"operating plan (แผนการดำเนินงานฯ) missing: the page stops at line {last}",
             line=last,
             field="steps",
         )
-    if "end" not in sections:
+    if sections.headings[-1][0] != "end":
         raise LegacyParseError(
             f"หน้าไม่ครบ ไม่พบส่วนผลการประเมินโครงการท้ายหน้า หลังบรรทัด {last} / "
             f"page cut off: its closing section is missing after line {last}",
@@ -214,15 +276,18 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
         )
 
     notes = Notes()
+    _note_layout(sections, notes)
+    for line in bodies["end"]:
+        notes.unknown(line, "end")
     project_no, project_text = top[at]
     project = _PROJECT_LINE.fullmatch(project_text)
     assert project is not None
     code = f"{project[2]}-{project[3]}"
     notes.scan(project_no, "name", project[1])
     header = _parse_header(top[at + 1 :], notes)
-    rationale, owning_unit, reporting_unit = _parse_rationale(_body(sections, "rationale"), notes)
-    reports = _parse_reports(_body(sections, "reports"), notes)
-    steps = _parse_steps(sections["steps"], code, notes)
+    rationale, owning_unit, reporting_unit = _parse_rationale(bodies.get("rationale", []), notes)
+    reports = _parse_reports(bodies.get("reports", []), notes)
+    steps = _parse_steps(sections.first_line("steps"), bodies["steps"], code, notes)
     fiscal_year = _fiscal_year(header, steps, reports, notes)
     contacts, officer_unit = parse_officer(header.officer_text)
     overall = header.overall_percent
@@ -253,12 +318,12 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
         rationale=rationale,
         owning_unit_code=owning_unit,
         reporting_unit_code=reporting_unit,
-        objectives=_parse_numbered(_body(sections, "objectives"), "objectives", notes),
-        targets=_parse_numbered(_body(sections, "targets"), "targets", notes),
-        strategy=_parse_strategy(_body(sections, "strategy"), notes),
+        objectives=_parse_numbered(bodies.get("objectives", []), "objectives", notes),
+        targets=_parse_numbered(bodies.get("targets", []), "targets", notes),
+        strategy=_parse_strategy(bodies.get("strategy", []), notes),
         reports=reports,
         steps=steps,
-        kpis=read_kpis(_body(sections, "kpis"), notes),
+        kpis=read_kpis(bodies.get("kpis", []), notes),
         warnings=tuple(notes.warnings),
     )
 
@@ -266,10 +331,6 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
 _MISSING_OVERALL = (
     "ไม่พบความคืบหน้ารวม ใช้ค่าจากรายงานล่าสุด / overall progress missing: taken from the newest report"
 )
-
-
-def _body(sections: dict[str, tuple[int, list[Line]]], name: str) -> list[Line]:
-    return sections[name][1] if name in sections else []
 
 
 # --- header: agency, overall progress, officer, evaluator's score --------------------------
@@ -546,8 +607,7 @@ _PLAN_LINK = re.compile(r"\((?:ทดสอบ|คลิก)\)[^:]*:\s*(\S*)")
 _FULL_WEIGHT = Decimal(100)
 
 
-def _parse_steps(section: tuple[int, list[Line]], code: str, notes: Notes) -> tuple[Step, ...]:
-    heading_line, lines = section
+def _parse_steps(heading_line: int, lines: list[Line], code: str, notes: Notes) -> tuple[Step, ...]:
     body: list[Line] = []
     for no, text in lines:
         if link := _PLAN_LINK.fullmatch(text):

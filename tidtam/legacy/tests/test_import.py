@@ -1,4 +1,5 @@
-"""Importing legacy pages: every fact of both seeds, idempotence, rejections that write nothing."""
+"""Importing legacy pages: every fact of both seeds, idempotence, rejections that write nothing,
+pages laid out otherwise."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from django.core.management import CommandError, call_command
 
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, ProjectEvaluation
 from tidtam.legacy.load import import_paths
+from tidtam.legacy.parse import LAYOUT_CODES
+from tidtam.legacy.tests.layouts import HEADINGS, render, split
 from tidtam.orgs.models import Agency, Origin, Person
 from tidtam.projects.models import DataWarning, PlanStep, Project
 from tidtam.reporting.models import ProgressReport, ReportStatus
@@ -336,3 +339,77 @@ def test_importing_a_page_again_never_overwrites_a_report_entered_in_tidtam() ->
     assert summary.rejected == []
     latest.refresh_from_db()
     assert (latest.percent, latest.narrative) == (Decimal("35"), "รายงานที่กรอกในติดตาม")
+
+
+# --- pages laid out otherwise ----------------------------------------------------------------
+
+
+def rearranged(code: str) -> str:
+    """The seed with every heading printed before each item and its sections in reverse."""
+    page = split(seed_path(code).read_text(encoding="utf-8"))
+    lines = list(page.header)
+    for section in [*reversed(page.sections), page.closing]:
+        lines += render(section, before_items=True, doubled=False, gap="")
+    return "\n".join(lines)
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_rearranged_page_is_the_same_project_and_its_report_names_file_line_and_change(
+    tmp_path: Path,
+) -> None:
+    seed = seed_path("03000000-2457")
+    copy = tmp_path / seed.name  # the same file name: the project's source stays the same
+    copy.write_text(rearranged("03000000-2457"), encoding="utf-8")
+    out = StringIO()
+    call_command("import_legacy", str(copy), stdout=out)
+    project = Project.objects.get(code="03000000-2457")
+    layout = DataWarning.objects.filter(project=project, code__in=LAYOUT_CODES)
+    lines = copy.read_text(encoding="utf-8").split("\n")
+    # Its rationale, strategy, reports and steps have more than one item; it has one KPI.
+    assert {w.field for w in layout} == {"rationale", "strategy", "reports", "steps", "sections"}
+    for warning in layout:
+        assert warning.source_line is not None
+        assert lines[warning.source_line - 1] in HEADINGS
+        assert warning.message.startswith(("หัวข้อ", "หน้านี้"))
+        assert " / This section" in warning.message or " / The page lists" in warning.message
+    reordered = layout.get(code="sections_reordered")
+    report = out.getvalue()
+    assert f"{copy}:{reordered.source_line}: [sections]" in report
+    assert "สนับสนุนตัวชี้วัดตามแผนฯ → แผนการดำเนินงานฯ" in report
+    steps = layout.get(field="steps")
+    assert f"{copy}:{steps.source_line}: [steps]" in report and "แผนการดำเนินงานฯ: " in report
+
+    steps_before = list(project.steps.values_list("order", "text", "weight", "start", "end"))
+    before = row_counts()
+    summary = import_paths([seed])
+    assert summary.updated == ["03000000-2457"] and summary.rearranged == []
+    warnings = {"projects.DataWarning", "projects.HistoricalDataWarning"}
+    after = row_counts()
+    assert {k: v for k, v in after.items() if k not in warnings} == {
+        k: v for k, v in before.items() if k not in warnings
+    }
+    assert list(project.steps.values_list("order", "text", "weight", "start", "end")) == (
+        steps_before
+    )
+    assert not DataWarning.objects.filter(project=project, code__in=LAYOUT_CODES).exists()
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_rearranged_page_cut_anywhere_before_its_closing_line_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    text = rearranged("21000000-3137")
+    closing = text.index("** ผลการประเมินโครงการ")
+    paths = []
+    for n, end in enumerate([200, closing // 4, closing // 2, closing - 400, closing - 1]):
+        path = tmp_path / f"cut_{n}.txt"
+        path.write_text(text[:end], encoding="utf-8")
+        paths.append(path)
+    before = row_counts()
+    summary = import_paths(paths)
+    assert row_counts() == before
+    assert summary.created == [] and summary.rearranged == []
+    assert [Path(r.path).name for r in summary.rejected] == [p.name for p in paths]
+    for rejection, path in zip(summary.rejected, paths, strict=True):
+        assert rejection.line is not None and rejection.field in {"code", "steps", "end"}
+        assert f"{path}:{rejection.line}:" in str(rejection)

@@ -4,12 +4,10 @@ show, the damage the old system left, and rejection of anything that is not a wh
 from __future__ import annotations
 
 import csv
-import dataclasses
 import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,6 +23,7 @@ from tidtam.legacy.parse import (
 )
 from tidtam.legacy.parse_fields import split_numbered
 from tidtam.legacy.tests.conftest import REPO, SAMPLES
+from tidtam.legacy.tests.layouts import facts
 from tidtam.lib.thai import normalise_thai, to_arabic_digits
 
 Read = Callable[[str], str]
@@ -54,21 +53,6 @@ def replace_line(text: str, prefix: str, new: str | None) -> str:
 def reference_rows(name: str) -> list[dict[str, str]]:
     with (REPO / "reference" / name).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
-
-
-def facts(page: LegacyPage) -> dict[str, Any]:
-    """The page without line numbers or warnings: what must not depend on the layout."""
-
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k != "line"}
-        if isinstance(value, list | tuple):
-            return [strip(v) for v in value]
-        return value
-
-    data = dataclasses.asdict(page)
-    del data["warnings"]
-    return strip(data)
 
 
 def rejection(text: str) -> LegacyParseError:

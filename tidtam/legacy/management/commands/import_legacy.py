@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from tidtam.legacy.load import import_paths
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError(f"ไม่พบไฟล์ / not found: {', '.join(missing)}")
         verbose = options["verbosity"] > 1
         summary = import_paths(options["paths"], progress=self.stdout.write if verbose else None)
+        for note in summary.rearranged:
+            self.stdout.write(gettext("Layout rearranged: %(note)s") % {"note": note})
         for rejection in summary.rejected:
             self.stderr.write(f"ปฏิเสธ / rejected: {rejection}")
         self.stdout.write(
