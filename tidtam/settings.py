@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "tidtam.dashboards",
     "tidtam.legacy",
     "tidtam.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -65,8 +67,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tidtam.accounts.middleware.SessionSafetyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tidtam.urls"
@@ -154,6 +159,29 @@ EXPORT_SYNC_ROWS = int(env_str("EXPORT_SYNC_ROWS", "5000"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Sign-in lockout (django-axes): 5 failures within 15 minutes for one account from one address
+# lock that pair for 15 minutes. Unknown accounts are counted and answered alike, so the
+# answer never tells whether an account exists. The admin's sign-in goes through the same
+# backends; an administrator unlocks under "Access attempts" or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "tidtam.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tidtam.lib.web.client_address"
+# Reverse proxies in front of the application servers (nginx alone: 1); each appends the
+# address it received the request from to X-Forwarded-For.
+PROXY_COUNT = int(env_str("PROXY_COUNT", "0"))
+
+# A signed-in session left idle this long is signed out (SessionSafetyMiddleware); the cookie
+# itself lasts a working day at most.
+SESSION_IDLE_MINUTES = int(env_str("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = 12 * 60 * 60
 
 # E-mail goes to the console unless an SMTP host is configured.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -12,6 +12,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
 
 from tidtam.accounts.models import Membership, Role
 from tidtam.orgs.models import Agency, AgencyKind, Origin
@@ -134,3 +136,11 @@ def add_steps(project: Project, *windows: tuple[str, str, str]) -> list[PlanStep
         )
         for n, (weight, start, end) in enumerate(windows, 1)
     )
+
+
+def signs_in(username: str, password: str, address: str = "127.0.0.1") -> bool:
+    """Whether the sign-in form accepts these credentials from this address, as a person would
+    use it (django-axes counts the attempt; `Client.login` would bypass the request)."""
+    client = Client(REMOTE_ADDR=address)
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302 and "_auth_user_id" in client.session

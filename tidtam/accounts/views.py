@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -33,3 +36,12 @@ def agency_settings(request: HttpRequest, code: str) -> HttpResponse:
             messages.info(request, _("Nothing changed."))
         return redirect("agency-settings", code=agency.code)
     return render(request, "orgs/agency_settings.html", {"agency": agency, "form": form})
+
+
+def locked_out(
+    request: HttpRequest, credentials: object = None, *args: object, **kwargs: object
+) -> HttpResponse:
+    """django-axes' answer to a locked sign-in (its AXES_LOCKOUT_CALLABLE), the same for an
+    unknown account as for a known one."""
+    minutes = settings.AXES_COOLOFF_TIME // timedelta(minutes=1)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)

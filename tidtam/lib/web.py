@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -42,3 +43,19 @@ class Confirmation:
 
 def confirm_page(request: HttpRequest, confirmation: Confirmation) -> HttpResponse:
     return render(request, "confirm_delete.html", {"view": confirmation})
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from, for sign-in lockout and rate limits.
+
+    With PROXY_COUNT reverse proxies in front (each appending the address it received the
+    request from to X-Forwarded-For), the client is the PROXY_COUNT-th address from the right;
+    what the client itself put further left is not trusted. Without proxies: REMOTE_ADDR.
+    """
+    count = settings.PROXY_COUNT
+    if count > 0:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= count:
+            return forwarded[-count]
+    return str(request.META.get("REMOTE_ADDR", ""))

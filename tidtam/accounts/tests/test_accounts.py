@@ -11,7 +11,7 @@ from tidtam.accounts.access import access_for
 from tidtam.accounts.models import Membership, Role
 from tidtam.projects.models import Project
 from tidtam.reporting.models import ProgressReport, ReportStatus
-from tidtam.test import Personas, make_project, make_user
+from tidtam.test import Personas, make_project, make_user, signs_in
 
 
 @pytest.mark.django_db
@@ -47,7 +47,7 @@ def test_password_reset_sends_a_working_link_by_email(client: Client, personas: 
     form = client.get(link[1], follow=True)
     new = {"new_password1": "ตั้งใหม่-2569-long", "new_password2": "ตั้งใหม่-2569-long"}
     client.post(form.redirect_chain[-1][0], new)
-    assert Client().login(username="officer_a", password="ตั้งใหม่-2569-long")
+    assert signs_in("officer_a", "ตั้งใหม่-2569-long")
 
 
 @pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_a_signed_in_user_changes_their_password(client: Client, personas: Perso
             "new_password2": "another-long-pass-42",
         },
     )
-    assert Client().login(username="officer_a", password="another-long-pass-42")
+    assert signs_in("officer_a", "another-long-pass-42")
 
 
 @pytest.mark.django_db

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 
 from tidtam.accounts.models import Membership, Role
-from tidtam.test import make_agency
+from tidtam.test import make_agency, signs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def test_demo_accounts_sign_in_with_their_roles_and_loading_twice_changes_nothin
     assert Membership.objects.count() == 6
     assert Membership.history.count() == 6
     assert Membership.objects.get(user__username="officer").role == Role.OFFICER
-    assert Client().login(username="approver", password="tidtam-demo")
+    assert signs_in("approver", "tidtam-demo")
     # Each agency account is named after its agency as loaded, not a name written beside it.
     officer = Membership.objects.get(user__username="officer").user
     assert officer.get_full_name() == "เจ้าหน้าที่ สำนักงานคณะกรรมการข้าราชการกรุงเทพมหานคร"
