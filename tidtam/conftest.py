@@ -52,6 +52,21 @@ def module_db(
         transaction.set_rollback(True)
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings: Any) -> None:
+    """Background tasks (e-mail notices) run as they are enqueued, so a test sees their effect;
+    tests of the queue itself ask for `queued_tasks`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def queued_tasks(settings: Any) -> None:
+    """The database queue of production: a task waits for a worker (`db_worker`)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()

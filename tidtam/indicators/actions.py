@@ -8,13 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +34,7 @@ from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
+from tidtam.reporting.mail import after_commit
 
 
 @dataclass
@@ -301,7 +300,7 @@ def submit_kpi_result(*, row: KpiResult, by: Actor, today: date | None = None) -
     row.submitted_at = timezone.now()
     write.facts_changed(kpis=[row.kpi_id])
     saved = write.save(row, by=by, reason=_("submitted for review"))
-    transaction.on_commit(partial(mail.send_submitted, saved.pk))
+    after_commit(mail.send_submitted, saved.pk)
     return saved
 
 

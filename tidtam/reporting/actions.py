@@ -1,7 +1,7 @@
 """Audited writes on progress reports: entry, review, problems and attachments.
 
 Every action joins its caller's transaction and writes its history rows in it; e-mail goes out
-only once that transaction has committed.
+only once that transaction has committed, by a background job.
 """
 
 from __future__ import annotations
@@ -452,7 +452,7 @@ def submit_report(
     current.version += 1
     write.save(current, by=by, reason=_("submitted for review"))
     write.facts_changed(projects=[current.project_id])
-    transaction.on_commit(partial(mail.send_submitted, current.pk))
+    mail.after_commit(mail.send_submitted, current.pk)
     return current
 
 
@@ -489,7 +489,7 @@ def approve_report(
     current.review_comment = comment.strip()
     write.save(current, by=by, reason=_("approved"))
     write.facts_changed(projects=[current.project_id])
-    transaction.on_commit(partial(mail.send_approved, current.pk))
+    mail.after_commit(mail.send_approved, current.pk)
     return current
 
 
@@ -520,7 +520,7 @@ def return_report(
     current.review_comment = comment
     write.save(current, by=by, reason=truncate(_("returned: ") + comment, REASON_LIMIT))
     write.facts_changed(projects=[current.project_id])
-    transaction.on_commit(partial(mail.send_returned, current.pk))
+    mail.after_commit(mail.send_returned, current.pk)
     return current
 
 

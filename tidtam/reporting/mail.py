@@ -1,22 +1,29 @@
-"""E-mail about reports, in Thai, sent after the change it reports on has committed.
+"""E-mail about reports, in Thai, sent by a background job once the change it reports on has
+committed.
 
 The mechanism (one message per person, rendered in Thai; approvers told of a submission, the
-administrators when an agency has no approver to tell) serves the KPI results too.
+administrators when an agency has no approver to tell; sending after the commit, retried while
+the mail server is down) serves the KPI results too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django_tasks import task
 
 from tidtam.accounts.models import Membership, Role
 from tidtam.orgs.models import Agency
@@ -24,6 +31,26 @@ from tidtam.projects.models import Project
 from tidtam.reporting.models import ProgressReport
 
 LANGUAGE = "th"
+
+log = logging.getLogger(__name__)
+
+# A notice the mail server refused is tried again after each of these waits: five attempts
+# over about an hour, long enough for a server restart or a network cut, short enough that
+# the approvers still hear of the submission the same day.
+RETRY_AFTER = (
+    timedelta(minutes=2),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(minutes=40),
+)
+
+
+class NotSent(Exception):
+    """The mail server refused the messages to these recipients."""
+
+    def __init__(self, recipients: Sequence[str]) -> None:
+        super().__init__(", ".join(recipients))
+        self.recipients = list(recipients)
 
 
 def site_link(path: str) -> str:
@@ -41,8 +68,62 @@ def send(template: str, context: dict[str, Any], recipients: Iterable[str]) -> i
     """One message per person: colleagues do not see each other's addresses. `template` names
     the body, `{template}_subject.txt` the subject ("reporting/email/submitted")."""
     subject, body = _render(template, context)
-    messages = [(subject, body, None, [address]) for address in sorted(set(recipients)) if address]
-    return send_mass_mail(messages) if messages else 0
+    addresses = [address for address in sorted(set(recipients)) if address]
+    if not addresses:
+        return 0
+    try:
+        return send_mass_mail([(subject, body, None, [address]) for address in addresses])
+    except Exception as error:
+        raise NotSent(addresses) from error
+
+
+def after_commit(sender: Callable[[int], int], object_id: int) -> None:
+    """Have `sender(object_id)` (`send_submitted`, …: a module-level function) send its notice
+    by a background job once the current transaction commits: the change never waits for the
+    mail server, nor fails with it. A notice that cannot be sent is tried again (RETRY_AFTER);
+    the last failure is logged as an error naming its recipients, and the job queue keeps it
+    as a failed task."""
+    path = f"{sender.__module__}.{sender.__qualname__}"
+    # robust: a queue that cannot take the notice is logged, not turned into an error page
+    # for a change that has already committed.
+    transaction.on_commit(partial(_enqueue, path, object_id, 1), robust=True)
+
+
+def _enqueue(sender: str, object_id: int, attempt: int) -> None:
+    notice = send_notice
+    if attempt > 1 and notice.get_backend().supports_defer:
+        notice = notice.using(run_after=timezone.now() + RETRY_AFTER[attempt - 2])
+    # A backend that cannot wait (the immediate one of the tests) tries again at once.
+    notice.enqueue(sender, object_id, attempt)
+
+
+@task()
+def send_notice(sender: str, object_id: int, attempt: int) -> None:
+    """One attempt at a notice; when it fails, the next is queued after its wait."""
+    try:
+        import_string(sender)(object_id)
+    except Exception as error:
+        recipients = error.recipients if isinstance(error, NotSent) else []
+        if attempt > len(RETRY_AFTER):
+            log.error(
+                "notice %s(%s) not sent after %s attempts, given up; recipients: %s",
+                sender,
+                object_id,
+                attempt,
+                ", ".join(recipients) or "unknown",
+                exc_info=error,
+            )
+            raise
+        log.warning(
+            "notice %s(%s) not sent (attempt %s of %s), tried again in %s: %s",
+            sender,
+            object_id,
+            attempt,
+            len(RETRY_AFTER) + 1,
+            RETRY_AFTER[attempt - 1],
+            error.__cause__ or error,
+        )
+        _enqueue(sender, object_id, attempt + 1)
 
 
 def _send(kind: str, context: dict[str, Any], recipients: Iterable[str]) -> int:

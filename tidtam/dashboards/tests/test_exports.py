@@ -32,6 +32,9 @@ from tidtam.standing.flags import Flag, FlagKind, flag_to_json
 from tidtam.standing.models import ProjectStanding, StandingFlag, StandingStatus
 from tidtam.test import make_agency, make_member, make_project
 
+# Jobs wait in the database queue for a worker, as in production.
+pytestmark = pytest.mark.usefixtures("queued_tasks")
+
 D = Decimal
 EVIL = '=HYPERLINK("http://evil.example","คลิก")'
 

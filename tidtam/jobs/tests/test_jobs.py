@@ -33,6 +33,9 @@ from tidtam.jobs.actions import (
 from tidtam.jobs.models import Job, JobState
 from tidtam.test import make_user
 
+# Jobs wait in the database queue for a worker, as in production.
+pytestmark = pytest.mark.usefixtures("queued_tasks")
+
 ROWS = 1200
 
 
