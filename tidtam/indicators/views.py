@@ -297,7 +297,7 @@ def _result_submitted(request: HttpRequest, row: KpiResult) -> None:
     `mail.tell_reviewers`); otherwise it warns the officer."""
     if report_mail.approver_emails(row.kpi.agency_id):
         messages.success(
-            request, _("The result is submitted: the agency's approvers have been told by e-mail.")
+            request, _("The result is submitted: an e-mail is on its way to the agency's approvers.")
         )
     else:
         messages.warning(

@@ -60,7 +60,7 @@ from tidtam.reporting.pages import (
 
 PAGE_SIZE = 50
 SUBMITTED = gettext_lazy(
-    "The report is submitted: the agency's approvers have been told by e-mail."
+    "The report is submitted: an e-mail is on its way to the agency's approvers."
 )
 SUBMITTED_UNSEEN = gettext_lazy(
     "The report is submitted, but the agency has no approver with an e-mail address, so no "

@@ -148,7 +148,7 @@ def test_submitted_kpi_results_reach_the_approvers_queue_and_their_mailbox(
     with django_capture_on_commit_callbacks(execute=True):
         response = officer.post("/kpis/9999-0001/2563/q1/result/submit/", follow=True)
     banner = html.unescape(response.content.decode())
-    assert "ระบบแจ้งผู้อนุมัติทางอีเมลแล้ว" in banner
+    assert "ระบบกำลังส่งอีเมลแจ้งผู้อนุมัติ" in banner
     row = KpiResult.objects.get()
     assert row.status == ResultStatus.SUBMITTED and row.submitted_at is not None
     assert [m.to for m in mail.outbox] == [["approver_a@example.test"]]
@@ -212,7 +212,7 @@ def test_a_report_submitted_to_an_agency_without_an_approver_warns_and_tells_the
         )
     text = html.unescape(response.content.decode())
     assert "ยังไม่มีผู้อนุมัติที่มีที่อยู่อีเมล" in text and 'class="alert warning"' in text
-    assert "ระบบแจ้งผู้อนุมัติของหน่วยงานทางอีเมลแล้ว" not in text
+    assert "ระบบกำลังส่งอีเมลแจ้งผู้อนุมัติของหน่วยงาน" not in text
     assert ProgressReport.objects.get().status == "submitted"
     assert sorted(m.to[0] for m in mail.outbox) == [
         "administrator@example.test",
@@ -234,7 +234,7 @@ def test_a_kpi_result_submitted_to_an_agency_without_an_approver_warns_and_tells
         response = officer.post("/kpis/9999-0001/2563/q1/result/submit/", follow=True)
     text = html.unescape(response.content.decode())
     assert "ยังไม่มีผู้อนุมัติที่มีที่อยู่อีเมล" in text and 'class="alert warning"' in text
-    assert "ระบบแจ้งผู้อนุมัติทางอีเมลแล้ว" not in text
+    assert "ระบบกำลังส่งอีเมลแจ้งผู้อนุมัติ" not in text
     assert sorted(m.to[0] for m in mail.outbox) == [
         "administrator@example.test",
         "staffer@example.test",
@@ -252,7 +252,7 @@ def test_a_report_submitted_with_an_approver_says_the_approver_was_told(
             f"/reports/{report.pk}/submit/", {"version": str(report.version)}, follow=True
         )
     text = html.unescape(response.content.decode())
-    assert "ระบบแจ้งผู้อนุมัติของหน่วยงานทางอีเมลแล้ว" in text and "alert warning" not in text
+    assert "ระบบกำลังส่งอีเมลแจ้งผู้อนุมัติของหน่วยงาน" in text and "alert warning" not in text
     assert [m.to for m in mail.outbox] == [["approver_a@example.test"]]
 
 
