@@ -3,6 +3,7 @@ the confirmation step of a deletion."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -10,13 +11,51 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from tidtam.lib.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+from tidtam.lib.thai import typed_number
 
-def int_or_none(value: str | None) -> int | None:
-    """A query parameter as a number; anything else (empty, letters) means no filter."""
-    try:
-        return int(value) if value else None
-    except ValueError:
+# The range of the narrowest integer column the site keeps (PostgreSQL's integer): a number
+# sent past it names no year, quarter, page or row, and the database would refuse it with an
+# error instead of finding nothing.
+INT_MIN = -(2**31)
+INT_MAX = 2**31 - 1
+# Nineteen digits hold the widest key column (bigint); longer is out of any range.
+_INTEGER = re.compile(r"-?[0-9]{1,19}")
+
+
+def int_or_none(value: str | None, *, low: int = 0, high: int = INT_MAX) -> int | None:
+    """The one reading of a number sent in a URL or a form's hidden field (a year, a quarter,
+    a page, a row's id, a version): Arabic or Thai digits, between `low` and `high`; anything
+    else (empty, letters, another script's digits, out of range) is None, as if not sent.
+
+    "2563", "๒๕๖๓" and " 7 " are numbers; "²", "1e3", "99999999999999999999" and, below the
+    default `low` of 0, "-1" are not."""
+    typed = typed_number(value.strip()) if isinstance(value, str) else None
+    if not typed or not _INTEGER.fullmatch(typed):
         return None
+    number = int(typed)
+    return number if low <= number <= high else None
+
+
+def year_or_none(value: str | None) -> int | None:
+    """A fiscal year (BE) sent as `?fy=`: one of the years dates may fall in, or None."""
+    return int_or_none(value, low=FIRST_FISCAL_YEAR, high=LAST_FISCAL_YEAR)
+
+
+class NumberConverter:
+    """`<number:pk>` in a URL's path, read by `int_or_none`: a number past the database's
+    range matches nothing (a 404) instead of reaching a query the database refuses."""
+
+    regex = "[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        number = int_or_none(value)
+        if number is None:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
 
 
 def show_refusal(form: BaseForm, error: ValidationError) -> None:
