@@ -4,11 +4,12 @@ the confirmation step of a deletion."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import render
 
 from tidtam.lib.fiscal import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
@@ -56,6 +57,30 @@ class NumberConverter:
 
     def to_url(self, value: int) -> str:
         return str(value)
+
+
+class RefuseNulMiddleware:
+    """A NUL character anywhere in the path, the query or a form's fields is refused (400)
+    before a view reads it: no one types one, and PostgreSQL refuses it in any text, so a
+    lookup by it (a project's code, an agency filter, a comment) would be a server error on
+    PostgreSQL only. Django's form fields refuse it too; this covers what views read
+    themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (request.method == "POST" and _has_nul(request.POST))
+        ):
+            return HttpResponseBadRequest("NUL characters are not accepted.")
+        return self.get_response(request)
+
+
+def _has_nul(values: QueryDict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vs) for key, vs in values.lists())
 
 
 def show_refusal(form: BaseForm, error: ValidationError) -> None:
