@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.lib.forms import ModelMultipleChoiceField
 from tidtam.orgs.models import Agency, Person
 
 
@@ -16,7 +17,7 @@ class ContactPublicationForm(forms.Form):
         required=False,
         help_text=_("When ticked, the public sees every contact's phone number on project pages."),
     )
-    public_people = forms.ModelMultipleChoiceField(
+    public_people = ModelMultipleChoiceField(
         label=_("People whose phone number is public"),
         queryset=Person.objects.none(),
         required=False,

@@ -21,7 +21,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.models import KpiSupport, KpiType
-from tidtam.lib.web import int_or_none
+from tidtam.lib.web import int_or_none, year_or_none
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.models import FiscalYear, PlanLink, Project
 from tidtam.reporting.models import Problem, ProblemCategory
@@ -53,9 +53,9 @@ def _year_asked(request: HttpRequest, years: list[FiscalYear]) -> int | None:
     """Without a year, the newest year with rows: a list is an annual plan first, and one year
     is what a page should have to count and sort."""
     asked = request.GET.get("fy")
-    if asked is None or (asked != ALL_YEARS and int_or_none(asked) is None):
+    if asked is None or (asked != ALL_YEARS and year_or_none(asked) is None):
         return years[0].year if years else None
-    return int_or_none(asked)
+    return year_or_none(asked)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from tidtam.dashboards.filters import years_with
 from tidtam.lib.language import current_language
-from tidtam.lib.web import int_or_none
+from tidtam.lib.web import year_or_none
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.standing.flags import KIND_LABELS, KINDS, FlagThresholds, describe
@@ -52,7 +52,7 @@ class FlagsPage:
 
 def chosen_year(query: QueryDict, fiscal_years: list[FiscalYear]) -> int | None:
     """The year asked for, or the newest with visible projects (the page and its export)."""
-    chosen = int_or_none(query.get("fy"))
+    chosen = year_or_none(query.get("fy"))
     if chosen is None and fiscal_years:
         chosen = fiscal_years[0].year
     return chosen

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.lib.fiscal import clamp_date
 from tidtam.lib.thai import ENGLISH_MONTHS_ABBR, THAI_MONTHS_ABBR, be_year
 from tidtam.projects.schedule import StepState, StepWindow, step_states
 
@@ -108,7 +109,7 @@ def build_timeline(
     for step, state in zip(steps, states, strict=True):
         first, last = min(step.window.start, step.window.end), step.window.end
         # A step covers its last day in full: the bar runs to the start of the next day.
-        left, right = at(first), at(last + timedelta(days=1))
+        left, right = at(first), at(clamp_date(last, 1))
         if right - left < MIN_BAR:
             left, right = min(left, 100 - MIN_BAR), min(left, 100 - MIN_BAR) + MIN_BAR
         rows.append(

@@ -25,7 +25,7 @@ from tidtam.dashboards.my_work import build_my_work, build_review_queue
 from tidtam.dashboards.portfolio import Dashboard, build_dashboard, dashboard_tables
 from tidtam.dashboards.project_page import build_project_page
 from tidtam.lib.language import current_language
-from tidtam.lib.web import int_or_none
+from tidtam.lib.web import int_or_none, year_or_none
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.reporting.access import require_reviewer
 
@@ -37,8 +37,8 @@ def _dashboard(request: HttpRequest) -> Dashboard:
     return build_dashboard(
         visible,
         years_with(visible),
-        fiscal_year=int_or_none(request.GET.get("fy")),
-        quarter=int_or_none(request.GET.get("quarter")),
+        fiscal_year=year_or_none(request.GET.get("fy")),
+        quarter=int_or_none(request.GET.get("quarter"), low=1, high=4),
         plan_code=request.GET.get("plan", "")[:50],
         lang=current_language(),
         today=timezone.localdate(),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.models import EvaluationCriterion, Kpi, RatingLevel
 from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.forms import DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import Project
 
@@ -19,7 +20,7 @@ CHOOSE_LEVEL = _("Choose a level of the rating scale.")
 
 
 class KpiResultForm(forms.Form):
-    result = forms.DecimalField(
+    result = DecimalField(
         label=_("Result this quarter"),
         min_value=0,
         max_digits=15,
@@ -124,14 +125,14 @@ class KpiForm(forms.ModelForm):
     """The KPI itself: what it measures and how; the supporting projects of its agency."""
 
     fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
-    projects = forms.ModelMultipleChoiceField(
+    projects = ModelMultipleChoiceField(
         label=_("Projects supporting this indicator"),
         queryset=Project.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         help_text=_("Projects of the same agency and fiscal year."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
 
     class Meta:
@@ -156,6 +157,7 @@ class KpiForm(forms.ModelForm):
             "method": forms.Textarea(attrs={"rows": 3}),
             "data_source": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"target": DecimalField}
 
     def __init__(self, *args: Any, agencies: Sequence[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

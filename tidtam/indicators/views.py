@@ -37,7 +37,7 @@ from tidtam.indicators.models import (
     RatingLevel,
 )
 from tidtam.lib.language import current_language
-from tidtam.lib.web import int_or_none, show_refusal
+from tidtam.lib.web import show_refusal, year_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
 from tidtam.reporting import mail as report_mail
@@ -47,7 +47,7 @@ PAGE_SIZE = 50
 
 @require_GET
 def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
-    kpi = get_kpi_for_user(request.user, code, fiscal_year=int_or_none(request.GET.get("fy")))
+    kpi = get_kpi_for_user(request.user, code, fiscal_year=year_or_none(request.GET.get("fy")))
     return render(
         request, "indicators/kpi_detail.html", {"view": build_kpi_page(kpi, request.user)}
     )
@@ -297,7 +297,8 @@ def _result_submitted(request: HttpRequest, row: KpiResult) -> None:
     `mail.tell_reviewers`); otherwise it warns the officer."""
     if report_mail.approver_emails(row.kpi.agency_id):
         messages.success(
-            request, _("The result is submitted: an e-mail is on its way to the agency's approvers.")
+            request,
+            _("The result is submitted: an e-mail is on its way to the agency's approvers."),
         )
     else:
         messages.warning(

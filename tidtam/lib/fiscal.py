@@ -12,16 +12,41 @@ from tidtam.lib.thai import be_year, ce_year
 
 FIRST_MONTH = 10
 
+# The days a plan step, a report or an instalment may fall on, and every date computed from
+# them (a forecast finish, the planned curve) is kept within: a city's projects run in the
+# decades around today, never in year 1 or 9999, where the calendar ends and date arithmetic
+# fails. 1900 is also where a typed year stops being read (`tidtam.lib.thai.parse_typed_date`);
+# 2200 lies below every Buddhist-Era year of this era (2400 and later, `BE_YEARS_FROM`), so a BE
+# year written where the Common Era is expected ("2568-10-01") is out of bounds, not 2568 CE.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2200, 12, 31)
+
 
 def fiscal_year_of(d: date) -> int:
     """The BE fiscal year containing the date."""
     return be_year(d.year + 1 if d.month >= FIRST_MONTH else d.year)
 
 
+def clamp_date(day: date, days: int = 0) -> date:
+    """The day `days` after `day` (before it when negative), kept between `EARLIEST` and
+    `LATEST`: a computed date that would leave them stops at the edge instead of overflowing."""
+    ordinal = day.toordinal() + days
+    return date.fromordinal(min(max(ordinal, EARLIEST.toordinal()), LATEST.toordinal()))
+
+
+def date_in_bounds(day: date) -> bool:
+    return EARLIEST <= day <= LATEST
+
+
 def fiscal_year_bounds(fy: int) -> tuple[date, date]:
     """First and last day, both inclusive, of the BE fiscal year."""
     closing_year = ce_year(fy)
     return date(closing_year - 1, FIRST_MONTH, 1), date(closing_year, FIRST_MONTH - 1, 30)
+
+
+# The fiscal years those days fall in: 2443 to 2744.
+FIRST_FISCAL_YEAR = fiscal_year_of(EARLIEST)
+LAST_FISCAL_YEAR = fiscal_year_of(LATEST)
 
 
 def quarter_of(d: date) -> tuple[int, int]:

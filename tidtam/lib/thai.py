@@ -77,7 +77,9 @@ _DECOMPOSED_SARA_AM = re.compile(f"{NIKHAHIT}([\u0e48-\u0e4b]?){SARA_AA}")
 # Zero width space, non-joiner, joiner, byte order mark and word joiner: pasted from word
 # processors and web pages, invisible, and enough to make two identical words differ.
 ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
-_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+# Control characters other than white space (a NUL byte above all) are invisible too, and no
+# database's text search takes them: SQLite's reads a NUL as the end of its query.
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}\x00-\x08\x0e-\x1f\x7f]")
 _THAI_LETTER = "[\u0e01-\u0e3a\u0e40-\u0e4e]"
 _QUESTION_MARK_IN_WORD = re.compile(f"{_THAI_LETTER}\\?{_THAI_LETTER}")
 _CUT_BY_BYTE_LIMIT = re.compile(f"{_THAI_LETTER}%\\s*\\Z")
@@ -92,6 +94,17 @@ def to_arabic_digits(s: str) -> str:
     for thai, arabic in _THAI_DIGITS:
         s = s.replace(thai, arabic)
     return s
+
+
+def typed_number(text: str) -> str | None:
+    """A number as a person types it, ready for `int()` or `Decimal()`: Thai digits (๐-๙)
+    made Arabic, or None when it holds a digit of another script ("²", "٣", "１"). Python
+    reads some of those and not others (`"²".isdigit()` but `int("²")` fails, `int("٣")` is
+    3), and no one here types them: refusing them all is the one rule."""
+    text = to_arabic_digits(text)
+    if any(char.isdigit() and not char.isascii() for char in text):
+        return None
+    return text
 
 
 def be_year(ce: int) -> int:
@@ -197,7 +210,8 @@ def parse_typed_date(text: str, *, lang: str) -> date:
 
 def fold_thai(text: str) -> str:
     """Fold spellings that look identical and keep what a reader sees: NFC, SARA AM typed as
-    NIKHAHIT + SARA AA (a tone mark may sit between), no zero-width characters, single spaces.
+    NIKHAHIT + SARA AA (a tone mark may sit between), no zero-width or control characters,
+    single spaces.
 
     Fit for display; `normalise_thai` builds on it for matching.
     """

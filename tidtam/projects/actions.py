@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.fiscal import fiscal_year_bounds
+from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin, Person
@@ -111,8 +112,12 @@ def validate_steps(steps: Sequence[StepInput]) -> None:
 
 
 def _step_errors(steps: Sequence[StepInput]) -> list[str]:
-    errors = []
+    errors: list[str] = []
     for step in steps:
+        errors.extend(
+            _("Step %(order)s: %(problem)s") % {"order": step.order, "problem": problem}
+            for problem in date_errors(step.start, step.end)
+        )
         if step.end < step.start:
             errors.append(_("Step %(order)s ends before it starts.") % {"order": step.order})
         if not Decimal(0) <= step.weight <= Decimal(100):

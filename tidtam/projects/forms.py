@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.fiscal import fiscal_year_of
-from tidtam.lib.forms import DateField
+from tidtam.lib.forms import DateField, DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency, Unit
 from tidtam.projects.actions import ContactInput, ProjectInput, StepInput
 from tidtam.projects.models import FiscalYear, Project
@@ -38,14 +38,14 @@ class ProjectForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One target per line, in order."),
     )
-    links = forms.ModelMultipleChoiceField(
+    links = ModelMultipleChoiceField(
         label=_("Supports the city's strategy"),
         queryset=PlanNode.objects.select_related("plan", "level").order_by("plan", "sort_key"),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
@@ -68,6 +68,7 @@ class ProjectForm(forms.ModelForm):
             "published",
         ]
         widgets = {"rationale": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"budget": DecimalField, "progress_target": DecimalField}
 
     def __init__(self, *args: Any, agencies: list[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -162,7 +163,7 @@ class StepForm(forms.Form):
     text = forms.CharField(
         label=_("description"), max_length=2000, widget=forms.TextInput(attrs={"size": 40})
     )
-    weight = forms.DecimalField(
+    weight = DecimalField(
         label=_("weight (%)"),
         max_digits=5,
         decimal_places=2,
@@ -181,7 +182,8 @@ class StepForm(forms.Form):
         return data
 
 
-StepFormSet = formset_factory(StepForm, extra=0, max_num=60, validate_max=True)
+MAX_STEPS = 60
+StepFormSet = formset_factory(StepForm, extra=0, max_num=MAX_STEPS, validate_max=True)
 
 
 def step_inputs(formset: Any) -> list[StepInput]:
@@ -198,7 +200,7 @@ def step_inputs(formset: Any) -> list[StepInput]:
 
 
 class PlanMetaForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason for re-baselining"),
         required=False,
@@ -209,7 +211,7 @@ class PlanMetaForm(forms.Form):
 
 class InstalmentForm(forms.Form):
     released_on = DateField(label=_("released on"))
-    amount = forms.DecimalField(
+    amount = DecimalField(
         label=_("amount (baht)"), max_digits=15, decimal_places=2, min_value=Decimal("0.01")
     )
     note = forms.CharField(label=_("note"), max_length=300, required=False)

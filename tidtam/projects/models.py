@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
-from tidtam.lib.fiscal import fiscal_year_bounds, quarter_bounds, quarter_of
+from tidtam.lib.fiscal import EARLIEST, LATEST, fiscal_year_bounds, quarter_bounds, quarter_of
+from tidtam.lib.forms import validate_recorded_date
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import fold_thai, format_date, normalise_thai
 from tidtam.orgs.models import Agency, Origin, Person, Unit
@@ -338,8 +339,8 @@ class PlanStep(models.Model):
     weight = models.DecimalField(
         _("weight (%)"), max_digits=5, decimal_places=2, validators=PERCENT
     )
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
+    start = models.DateField(_("start"), validators=[validate_recorded_date])
+    end = models.DateField(_("end"), validators=[validate_recorded_date])
     history = HistoricalRecords()
 
     class Meta:
@@ -350,6 +351,10 @@ class PlanStep(models.Model):
             models.UniqueConstraint(fields=["project", "order"], name="step_order_unique"),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="step_dates"),
             models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=100), name="step_weight"),
+            # See tidtam.lib.fiscal.EARLIEST: a date past them breaks every page of the project.
+            models.CheckConstraint(
+                condition=Q(start__gte=EARLIEST, end__lte=LATEST), name="step_dates_bounded"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -395,7 +400,7 @@ class BudgetInstalment(models.Model):
     """Money released to the project (เงินประจำงวด) on a date."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="instalments")
-    released_on = models.DateField(_("released on"))
+    released_on = models.DateField(_("released on"), validators=[validate_recorded_date])
     amount = models.DecimalField(_("amount (baht)"), max_digits=15, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -409,6 +414,9 @@ class BudgetInstalment(models.Model):
         verbose_name_plural = _("budget instalments")
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_positive"),
+            models.CheckConstraint(
+                condition=Q(released_on__range=(EARLIEST, LATEST)), name="instalment_date_bounded"
+            ),
         ]
 
     def __str__(self) -> str:

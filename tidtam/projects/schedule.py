@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from tidtam.lib.fiscal import clamp_date
+
 HUNDRED = Fraction(100)
 ONE_DAY = timedelta(days=1)
 
@@ -60,7 +62,7 @@ def planned_curve(steps: Sequence[StepWindow]) -> list[tuple[date, Decimal]]:
     for step in steps:
         start, end = _window(step)
         # The day before the start is where the step's ramp begins from its previous level.
-        days.update((start - ONE_DAY, end))
+        days.update((clamp_date(start, -1), end))
     return [(day, planned_percent(steps, day)) for day in sorted(days)]
 
 
@@ -90,7 +92,7 @@ def percent_of_target(quantity: Decimal, target: Decimal) -> Decimal:
 
 def plan_start(steps: Sequence[StepWindow]) -> date | None:
     """The curve's origin: the day before the first step starts (planned progress 0)."""
-    return min(_window(s)[0] for s in steps) - ONE_DAY if steps else None
+    return clamp_date(min(_window(s)[0] for s in steps), -1) if steps else None
 
 
 def plan_end(steps: Sequence[StepWindow]) -> date | None:
@@ -179,7 +181,9 @@ def assess(
         earned = (earned_on - start).days
         if elapsed > 0 and earned > 0:
             spi = (Decimal(earned) / Decimal(elapsed)).quantize(Decimal("0.01"))
-            forecast = start + timedelta(days=round((end - start).days * elapsed / earned))
+            # A plan of years reported barely begun forecasts centuries: kept within the
+            # calendar's bounds, it still reads as far too late.
+            forecast = clamp_date(start, round((end - start).days * elapsed / earned))
     return Assessment(
         status=_status(actual, planned, reported_on, today, end, thresholds),
         as_of=today,

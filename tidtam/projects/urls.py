@@ -8,7 +8,7 @@ urlpatterns = [
     path("<str:code>/plan/", views.plan_edit, name="project-plan"),
     path("<str:code>/budget/", views.budget_edit, name="project-budget"),
     path(
-        "<str:code>/budget/<int:pk>/delete/",
+        "<str:code>/budget/<number:pk>/delete/",
         views.instalment_delete,
         name="instalment-delete",
     ),

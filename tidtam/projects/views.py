@@ -17,11 +17,12 @@ from django.views.decorators.http import require_http_methods
 from tidtam.accounts.access import access_for
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
-from tidtam.lib.web import Confirmation, confirm_page, show_refusal
+from tidtam.lib.web import Confirmation, confirm_page, int_or_none, show_refusal
 from tidtam.orgs.models import Agency
 from tidtam.projects import actions
 from tidtam.projects.access import get_project_for_user
 from tidtam.projects.forms import (
+    MAX_STEPS,
     ContactFormSet,
     InstalmentForm,
     PlanMetaForm,
@@ -126,21 +127,24 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 def _rows(data: Any) -> list[dict[str, str]]:
     """The step rows as posted, in their order on the page."""
-    try:
-        total = min(int(data.get("step-TOTAL_FORMS", 0)), 60)
-    except ValueError:
-        total = 0
+    total = int_or_none(data.get("step-TOTAL_FORMS"), high=MAX_STEPS) or 0
     return [
         {name: data.get(f"step-{n}-{name}", "") for name in ("text", "weight", "start", "end")}
         for n in range(total)
     ]
 
 
+def _button(op: str) -> tuple[str, int]:
+    """An editing button's name and the row it acts on: "up-3" is ("up", 3); -1 for none."""
+    name, _sep, arg = op.partition("-")
+    index = int_or_none(arg, high=MAX_STEPS)
+    return name, -1 if index is None else index
+
+
 def _apply(op: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """Add, remove or move a row without saving: the editor's buttons. "remove-N" only asks
     (see `_asked`); "drop-N" is the confirmed removal."""
-    name, _sep, arg = op.partition("-")
-    index = int(arg) if arg.isdigit() else -1
+    name, index = _button(op)
     if name == "add":
         rows.append({"text": "", "weight": "", "start": "", "end": ""})
     elif name == "drop" and 0 <= index < len(rows):
@@ -155,8 +159,7 @@ def _apply(op: str, rows: list[dict[str, str]]) -> list[dict[str, str]]:
 def _asked(op: str, rows: list[dict[str, str]]) -> int | None:
     """The row whose removal the officer is asked to confirm, if the button pressed was a
     row's remove button."""
-    name, _sep, arg = op.partition("-")
-    index = int(arg) if arg.isdigit() else -1
+    name, index = _button(op)
     return index if name == "remove" and 0 <= index < len(rows) else None
 
 
@@ -174,7 +177,9 @@ def _plan_errors_anyway(project: Project, steps: Any, meta: PlanMetaForm, baseli
 
 
 def _bound(rows: list[dict[str, str]]) -> dict[str, str]:
-    data = {"step-TOTAL_FORMS": str(len(rows)), "step-INITIAL_FORMS": "0"}
+    # Every row on the page is one the officer means: counted as initial, a row left blank is
+    # refused for its empty fields (an extra row would be skipped as empty and lack them).
+    data = {"step-TOTAL_FORMS": str(len(rows)), "step-INITIAL_FORMS": str(len(rows))}
     for n, row in enumerate(rows):
         data.update({f"step-{n}-{k}": v for k, v in row.items()})
     return data

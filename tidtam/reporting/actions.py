@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
+from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date, format_quantity, truncate
 from tidtam.orgs.models import Origin
@@ -65,6 +66,9 @@ def record_imported_reports(
     system, not a full account of what Tidtam holds since. A report entered in Tidtam is never
     overwritten by a page: a legacy report on the same date is left out.
     """
+    out_of_bounds = date_errors(*(r.report_date for r in reports))
+    if out_of_bounds:
+        raise ValidationError(out_of_bounds)
     existing = [] if new else list(project.reports.all())
     entered = {r.report_date for r in existing if r.origin != Origin.IMPORT}
     write.facts_changed(projects=[project.pk])
@@ -226,6 +230,8 @@ def report_errors(
     others = project.reports.exclude(pk=report.pk) if report else project.reports.all()
     if report_date is None:
         pass
+    elif out_of_bounds := date_errors(report_date):
+        errors["report_date"] = out_of_bounds
     elif report_date > today:
         fail("report_date", _("The report date cannot be in the future."))
     elif report_date < (window := _report_window(project))[0]:

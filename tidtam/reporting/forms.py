@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from tidtam.lib.forms import DateField
+from tidtam.lib.forms import DateField, DecimalField, IntegerField
 from tidtam.lib.thai import format_quantity
 from tidtam.projects.models import Project
 from tidtam.reporting.actions import NewProblem, ProblemChanges, ReportValues
@@ -42,7 +42,7 @@ class ReportForm(forms.Form):
     report_date = DateField(
         label=_("Report date"), error_messages={"required": _("Enter the report date.")}
     )
-    percent = forms.DecimalField(
+    percent = DecimalField(
         label=_("Cumulative progress (%)"),
         min_value=0,
         max_value=100,
@@ -61,7 +61,7 @@ class ReportForm(forms.Form):
         },
     )
     # Asked instead of the percent for a project measured as a quantity (see __init__).
-    quantity = forms.DecimalField(
+    quantity = DecimalField(
         min_value=0,
         max_digits=15,
         decimal_places=2,
@@ -75,7 +75,7 @@ class ReportForm(forms.Form):
             "max_decimal_places": _("Use at most 2 decimal places."),
         },
     )
-    spent = forms.DecimalField(
+    spent = DecimalField(
         label=_("Cumulative spending (baht)"),
         required=False,
         min_value=0,
@@ -125,7 +125,7 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("PDF, PNG or JPEG, up to %(max)s MB each."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(
         self,
@@ -223,7 +223,7 @@ class MonthlyRowForm(forms.Form):
     quantity = _report_field("quantity")
     narrative = _report_field("narrative", rows="3")
     decrease_reason = _report_field("decrease_reason")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(
         self,
@@ -310,4 +310,4 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return the report: say what to correct."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

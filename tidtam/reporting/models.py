@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
+from tidtam.lib.fiscal import EARLIEST, LATEST
+from tidtam.lib.forms import validate_recorded_date
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Origin
@@ -90,7 +92,7 @@ class ProgressReport(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
     )
-    report_date = models.DateField(_("report date"))
+    report_date = models.DateField(_("report date"), validators=[validate_recorded_date])
     percent = models.DecimalField(
         _("cumulative progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT
     )
@@ -164,6 +166,9 @@ class ProgressReport(models.Model):
                 condition=Q(spent__isnull=True) | Q(spent__gte=0), name="report_spent_positive"
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="report_version_positive"),
+            models.CheckConstraint(
+                condition=Q(report_date__range=(EARLIEST, LATEST)), name="report_date_bounded"
+            ),
         ]
         indexes = [models.Index(fields=["status", "submitted_at"])]
 

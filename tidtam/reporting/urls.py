@@ -4,19 +4,19 @@ from tidtam.reporting import views
 
 urlpatterns = [
     path("projects/<str:code>/reports/new/", views.report_new, name="report-new"),
-    path("reports/<int:pk>/", views.report_detail, name="report-detail"),
-    path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
-    path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),
-    path("reports/<int:pk>/approve/", views.report_approve, name="report-approve"),
-    path("reports/<int:pk>/return/", views.report_return, name="report-return"),
-    path("reports/<int:pk>/delete/", views.report_delete, name="report-delete"),
+    path("reports/<number:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<number:pk>/edit/", views.report_edit, name="report-edit"),
+    path("reports/<number:pk>/submit/", views.report_submit, name="report-submit"),
+    path("reports/<number:pk>/approve/", views.report_approve, name="report-approve"),
+    path("reports/<number:pk>/return/", views.report_return, name="report-return"),
+    path("reports/<number:pk>/delete/", views.report_delete, name="report-delete"),
     path(
-        "reports/<int:pk>/attachments/<int:attachment_pk>/",
+        "reports/<number:pk>/attachments/<number:attachment_pk>/",
         views.attachment_download,
         name="report-attachment",
     ),
     path(
-        "reports/<int:pk>/attachments/<int:attachment_pk>/delete/",
+        "reports/<number:pk>/attachments/<number:attachment_pk>/delete/",
         views.attachment_delete,
         name="report-attachment-delete",
     ),

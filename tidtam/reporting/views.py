@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
-from tidtam.lib.web import Confirmation, confirm_page, show_refusal
+from tidtam.lib.web import Confirmation, confirm_page, int_or_none, show_refusal, year_or_none
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.projects.models import Project
 from tidtam.reporting import actions, mail, monthly
@@ -286,8 +286,7 @@ def _act(
 
 
 def _version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return int_or_none(request.POST.get("version"), low=1)
 
 
 @login_required
@@ -478,24 +477,20 @@ def city_compliance_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @require_GET
 def problems(request: HttpRequest) -> HttpResponse:
     visible = projects_for_user(request.user)
     fiscal_years = sorted(
         visible.order_by().values_list("fiscal_year_id", flat=True).distinct(), reverse=True
     )
-    fiscal_year = _int(request.GET.get("fy"))
+    fiscal_year = year_or_none(request.GET.get("fy"))
     if fiscal_year is None and "fy" not in request.GET:
         current = fiscal_year_of(timezone.localdate())
         fiscal_year = current if current in fiscal_years else None
     open_problems = Problem.objects.open().visible_to(request.user)
     if fiscal_year:
         open_problems = open_problems.filter(project__fiscal_year_id=fiscal_year)
-    category_pk = _int(request.GET.get("category"))
+    category_pk = int_or_none(request.GET.get("category"))
     category = ProblemCategory.objects.filter(pk=category_pk).first() if category_pk else None
     listing = None
     if category is not None:
