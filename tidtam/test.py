@@ -80,8 +80,9 @@ class Personas:
     no_role: User
     deactivated: User
 
-    def by_name(self) -> dict[str, User | None]:
-        return {name: getattr(self, name, None) for name in PERSONAS}
+    def by_name(self, names: tuple[str, ...] = ROLES) -> dict[str, User | None]:
+        """The personas of ROLES by name; of PERSONAS (the deactivated one too) when asked."""
+        return {name: getattr(self, name, None) for name in names}
 
 
 def make_personas() -> Personas:

@@ -43,6 +43,8 @@ def _end_sessions(user: Any) -> int:
     """Sign the user out everywhere: their sessions are deleted. (Tidtam has no API tokens
     yet; when it has, they end here too.)"""
     ended = 0
+    # Django keeps no index of sessions by user: one pass over the unexpired ones, for the
+    # rare moment someone leaves.
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()

@@ -54,7 +54,9 @@ def records_of(user: Any) -> list[str]:
     for relation in _relations():
         related: Any = relation.related_model
         if related._default_manager.filter(**{relation.field.name: user.pk}).exists():
-            name = str(related._meta.verbose_name_plural)
+            # A history table is named for the records it keeps the history of.
+            recorded = getattr(related, "instance_type", related)
+            name = str(recorded._meta.verbose_name_plural)
             if name not in kinds:
                 kinds.append(name)
     return kinds

@@ -195,7 +195,7 @@ def test_after_the_erasure_every_page_works_for_everyone_and_names_only_the_labe
     )
     label = {"th": f"เจ้าหน้าที่ #{officer.pk}", "en": f"Officer #{officer.pk}"}[lang]
     contact = {"th": f"ผู้ติดต่อ #{world['contact'].pk}", "en": f"Contact #{world['contact'].pk}"}
-    everyone: dict[str, User | None] = {**personas.by_name(), "root": root}
+    everyone: dict[str, User | None] = {**personas.by_name(PERSONAS), "root": root}
     for persona in (*PERSONAS, "root"):
         client = Client()
         client.cookies["django_language"] = lang

@@ -433,7 +433,7 @@ def media(settings: Any, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}[{c.label}]" if c.label else c.name)
 def test_the_permission_matrix(client: Client, case: Case, role: str) -> None:
     world = build_world()
-    user: User | None = world.personas.by_name()[role]
+    user: User | None = world.personas.by_name(PERSONAS)[role]
     if user is not None:
         client.force_login(user)
     url = case.url(world)
