@@ -63,7 +63,8 @@ def _deactivate(user: Any, *, by: Actor, audit_reason: str) -> None:
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
-    for membership in Membership.objects.filter(user=user).select_for_update():
+    # By key: the default ordering joins the agency (an outer join PostgreSQL cannot lock).
+    for membership in Membership.objects.filter(user=user).order_by("pk").select_for_update():
         _end_membership(membership, by=by, reason=audit_reason)
     _end_sessions(user)
 
@@ -89,7 +90,11 @@ def move_to_agency(*, user: Any, agency: Agency, by: Actor, reason: str) -> Acco
     text = required_reason(reason)
     if not user.is_active:
         raise ValidationError(_("A deactivated account cannot move."), code="inactive")
-    held = list(Membership.objects.filter(user=user, role__in=AGENCY_ROLES).select_for_update())
+    held = list(
+        Membership.objects.filter(user=user, role__in=AGENCY_ROLES)
+        .order_by("pk")
+        .select_for_update()
+    )
     if not held:
         raise ValidationError(
             _("This person holds no role in an agency: give them one instead."), code="no_role"
