@@ -39,7 +39,7 @@ class MembershipAdmin(ReaderValues, SimpleHistoryAdmin):
 class AccountEventAdmin(ReaderValues, SimpleHistoryAdmin):
     """Read only: written by the actions of the user list."""
 
-    list_display = ["user", "change", "agency", "created_at"]
+    list_display = ["user", "change", "agency", "reason", "created_at"]
     list_filter = ["change"]
     list_select_related = ["user", "agency"]
 

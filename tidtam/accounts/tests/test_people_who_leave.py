@@ -241,6 +241,8 @@ def test_administrators_deactivate_from_the_user_list_giving_a_reason(
 ) -> None:
     client = as_user(root, "en")
     chosen = {"action": "deactivate", "_selected_action": [leaver.pk]}
+    listed = page(client, "/admin/auth/user/")
+    assert "Deactivate (the person left)" in listed and "Move to another agency" in listed
 
     asked = client.post("/admin/auth/user/", chosen)
     assert asked.status_code == 200 and "Reason" in asked.content.decode()
@@ -251,6 +253,7 @@ def test_administrators_deactivate_from_the_user_list_giving_a_reason(
 
     assert not User.objects.get(pk=leaver.pk).is_active
     assert AccountEvent.objects.get(user=leaver).history.get().history_user == root
+    assert "ลาออก" in page(client, "/admin/accounts/accountevent/")
 
 
 def test_staff_who_are_not_administrators_cannot_deactivate(
