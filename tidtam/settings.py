@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tidtam.accounts.context_processors.access",
             ],
-            "builtins": ["tidtam.lib.templatetags.thai"],
+            "builtins": ["tidtam.lib.templatetags.thai", "tidtam.lib.templatetags.people"],
         },
     }
 ]

@@ -15,6 +15,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from tidtam.accounts.actions import deactivate_user
 from tidtam.accounts.models import Membership, Role
 from tidtam.orgs.models import Agency, AgencyKind, Origin
 from tidtam.projects.models import FiscalYear, PlanStep, Project
@@ -58,6 +59,9 @@ ROLES = (
     "executive",
     "administrator",
 )
+# And a former officer of agency A whose account was deactivated: the permission matrix
+# asks about them too (they can do nothing a visitor cannot).
+PERSONAS = (*ROLES, "deactivated")
 AGENCY_A = "99990000"
 AGENCY_B = "99980000"
 
@@ -76,15 +80,17 @@ class Personas:
     executive: User
     administrator: User
     no_role: User
+    deactivated: User
 
-    def by_name(self) -> dict[str, User | None]:
-        return {name: getattr(self, name, None) for name in ROLES}
+    def by_name(self, names: tuple[str, ...] = ROLES) -> dict[str, User | None]:
+        """The personas of ROLES by name; of PERSONAS (the deactivated one too) when asked."""
+        return {name: getattr(self, name, None) for name in names}
 
 
 def make_personas() -> Personas:
     agency_a = make_agency(AGENCY_A, name_th="สำนักทดสอบเอ", name_key="สำนักทดสอบเอ")
     agency_b = make_agency(AGENCY_B, name_th="สำนักทดสอบบี", name_key="สำนักทดสอบบี")
-    return Personas(
+    personas = Personas(
         agency_a=agency_a,
         agency_b=agency_b,
         officer_a=make_member("officer_a", Role.OFFICER, agency_a),
@@ -95,7 +101,10 @@ def make_personas() -> Personas:
         executive=make_member("executive", Role.EXECUTIVE),
         administrator=make_member("administrator", Role.ADMINISTRATOR, is_staff=True),
         no_role=make_user("no_role", email="no_role@example.test"),
+        deactivated=make_member("deactivated", Role.OFFICER, agency_a),
     )
+    deactivate_user(user=personas.deactivated, by=personas.administrator, reason="ลาออก")
+    return personas
 
 
 def make_agency(code: str = "99990000", **overrides: Any) -> Agency:

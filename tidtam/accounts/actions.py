@@ -1,13 +1,25 @@
-"""Audited changes of who may do what."""
+"""Audited changes of who may do what, and of people who leave, move or ask to be forgotten."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tidtam.accounts.models import Membership, Role
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tidtam.accounts.models import AGENCY_ROLES, AccountChange, AccountEvent, Membership, Role
 from tidtam.audit import write
-from tidtam.audit.write import Actor, action
-from tidtam.orgs.models import Agency
+from tidtam.audit.erase import erasure_reason, replace_everywhere
+from tidtam.audit.write import REASON_LIMIT, Actor, action, checked_action, required_reason
+from tidtam.lib.people import erased_username, stored_label, user_label
+from tidtam.lib.thai import truncate
+from tidtam.orgs.actions import erase_contact
+from tidtam.orgs.models import Agency, Person
 
 
 @action
@@ -19,3 +31,140 @@ def grant_role(
     if existing is not None:
         return existing
     return write.save(Membership(user=user, role=role, agency=agency), by=by, reason=reason)
+
+
+def _end_membership(membership: Membership, *, by: Actor, reason: str) -> None:
+    # Its history keeps the role, the agency, who ended it, when and why (the history of
+    # memberships, /audit/memberships/).
+    write.delete(membership, by=by, reason=truncate(reason, REASON_LIMIT))
+
+
+def _end_sessions(user: Any) -> int:
+    """Sign the user out everywhere: their sessions are deleted. (Tidtam has no API tokens
+    yet; when it has, they end here too.)"""
+    ended = 0
+    # Django keeps no index of sessions by user: one pass over the unexpired ones, for the
+    # rare moment someone leaves.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def _record(
+    user: Any, change: AccountChange, *, by: Actor, reason: str, agency: Agency | None = None
+) -> AccountEvent:
+    event = AccountEvent(user=user, change=change, agency=agency, reason=reason)
+    return write.save(event, by=by, reason=truncate(reason, REASON_LIMIT))
+
+
+def _deactivate(user: Any, *, by: Actor, audit_reason: str) -> None:
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    # By key: the default ordering joins the agency (an outer join PostgreSQL cannot lock).
+    for membership in Membership.objects.filter(user=user).order_by("pk").select_for_update():
+        _end_membership(membership, by=by, reason=audit_reason)
+    _end_sessions(user)
+
+
+@checked_action
+def deactivate_user(*, user: Any, by: Actor, reason: str) -> AccountEvent:
+    """The person left: they can no longer sign in (their sessions end now), their roles end
+    today (their history stays), and everything they did stays on the record, under their
+    name. Their account is kept, never deleted."""
+    text = required_reason(reason)
+    if not user.is_active:
+        raise ValidationError(_("This account is already deactivated."), code="inactive")
+    _deactivate(user, by=by, audit_reason=_("account deactivated: %(reason)s") % {"reason": text})
+    return _record(user, AccountChange.DEACTIVATED, by=by, reason=text)
+
+
+@checked_action
+def move_to_agency(*, user: Any, agency: Agency, by: Actor, reason: str) -> AccountEvent:
+    """The person now works for another agency: each of their roles in an agency (officer,
+    approver) ends and starts again in `agency`. What they did for the old agency stays
+    theirs and stays with that agency's projects; the new agency sees none of it through
+    them (who sees a record follows the record's agency, never its author)."""
+    text = required_reason(reason)
+    if not user.is_active:
+        raise ValidationError(_("A deactivated account cannot move."), code="inactive")
+    held = list(
+        Membership.objects.filter(user=user, role__in=AGENCY_ROLES)
+        .order_by("pk")
+        .select_for_update()
+    )
+    if not held:
+        raise ValidationError(
+            _("This person holds no role in an agency: give them one instead."), code="no_role"
+        )
+    moving = [m for m in held if m.agency_id != agency.pk]
+    if not moving:
+        raise ValidationError(
+            {"agency": _("This person already works for %(agency)s.") % {"agency": agency}},
+            code="same_agency",
+        )
+    audit_reason = _("moved to %(code)s: %(reason)s") % {"code": agency.code, "reason": text}
+    for membership in moving:
+        role = Role(membership.role)
+        _end_membership(membership, by=by, reason=audit_reason)
+        grant_role(
+            user=user, role=role, agency=agency, by=by, reason=truncate(audit_reason, REASON_LIMIT)
+        )
+    return _record(user, AccountChange.MOVED, by=by, reason=text, agency=agency)
+
+
+def _username_is_personal(user: Any) -> bool:
+    """Whether the username says who the person is: it contains their first or last name or
+    the name part of their e-mail address ("somchai.j", "j.smith@city.example"). Such a
+    username is personal data, searched for and replaced in texts like the name; a plain one
+    ("officer7") is not searched for, so that a word such as "admin" is not taken from every
+    text. The account's username itself is replaced either way."""
+    username = user.get_username().casefold()
+    parts = [user.first_name, user.last_name, user.email.partition("@")[0]]
+    return any(len(part) >= 3 and part.casefold() in username for part in parts)
+
+
+def _names_of(user: Any) -> list[str]:
+    """What identifies the person in a text: their whole name, e-mail address, and username
+    when it is personal. A first or last name alone is not searched for: another person may
+    bear it."""
+    names = [user.get_full_name(), f"{user.first_name} {user.last_name}", user.email]
+    if _username_is_personal(user):
+        names.append(user.get_username())
+    return [n.strip() for n in names if n.strip()]
+
+
+@checked_action
+def erase_personal_data(*, user: Any, by: Actor, reason: str) -> AccountEvent:
+    """A PDPA erasure request: the person becomes "เจ้าหน้าที่ #<id>" ("Officer #<id>")
+    everywhere. Their name, e-mail address and username are replaced by that label in their
+    account, in every historical copy and in every text that quoted them; they can never sign
+    in again; every record they made stays, attributed to the label. The erasure is recorded
+    with its reason, which must not repeat the name."""
+    if user.get_username() == erased_username(user.pk):
+        raise ValidationError(_("This person's data has already been erased."), code="erased")
+    names = _names_of(user)
+    text = erasure_reason(reason, [*names, user.get_username()])
+    label = stored_label(user_label, user.pk)
+    _deactivate(user, by=by, audit_reason=_("personal data erased"))
+    # A project contact of the same whole name or address is taken to be the same person:
+    # their phone number goes as well.
+    full_name = user.get_full_name().strip()
+    same = Q(name=full_name) if full_name else Q(pk__in=[])
+    if user.email:
+        same |= Q(email__iexact=user.email)
+    for person in Person.objects.filter(same).select_for_update():
+        erase_contact(person=person, by=by, reason=text)
+    user.first_name, user.last_name, user.email = label, "", ""
+    user.username = erased_username(user.pk)
+    user.set_unusable_password()
+    user.save()
+    # Other accounts keep their own names, even equal ones.
+    erased = replace_everywhere(names, label, only={type(user): Q(pk=user.pk)})
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)
+    ).update(object_repr=user.get_username())
+    write.facts_changed(projects=erased.projects)
+    return _record(user, AccountChange.ERASED, by=by, reason=text)

@@ -8,10 +8,19 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_delete
 
         from tidtam.accounts.middleware import start_idle_clock
+        from tidtam.accounts.records import refuse_deleting_people_with_records
 
-        # Signing in is the one moment Django announces only by a signal; the session's idle
-        # clock starts there, so that the first page after it writes nothing.
+        # Django's user model and its sign-in can only be hooked by signals: deleting a person
+        # with records is refused on every path, and the session's idle clock starts at
+        # sign-in so that the first page after it writes nothing.
+        pre_delete.connect(
+            refuse_deleting_people_with_records,
+            sender=get_user_model(),
+            dispatch_uid="refuse_deleting_people_with_records",
+        )
         user_logged_in.connect(start_idle_clock, dispatch_uid="tidtam-idle-clock")

@@ -68,3 +68,43 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = f" · {self.agency_id}" if self.agency_id else ""
         return f"{self.user_id}: {self.get_role_display()}{where}"
+
+
+class AccountChange(models.TextChoices):
+    DEACTIVATED = "deactivated", _("deactivated")
+    MOVED = "moved", _("moved to another agency")
+    ERASED = "erased", _("personal data erased")
+
+
+class AccountEvent(models.Model):
+    """What happened to an account once its holder left, moved or asked to be forgotten: who
+    did it (`history_user` of its history row), when, and why. People are never deleted once
+    they have records (see accounts/records.py), so the account this points to stays."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="account_events",
+    )
+    change = models.CharField(_("change"), max_length=20, choices=AccountChange.choices)
+    # The agency moved to; empty for the other changes.
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.get_change_display()}"

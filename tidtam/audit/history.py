@@ -27,6 +27,7 @@ from simple_history.utils import get_history_model_for_model
 
 from tidtam.lib import thai
 from tidtam.lib.language import current_language
+from tidtam.lib.people import person_name
 
 PER_PAGE = 25
 # Long texts (a rationale, a narrative) are cut in the trail: the record itself has them whole.
@@ -123,10 +124,6 @@ class Entry:
             Action.CHANGED: _("changed"),
             Action.DELETED: _("deleted"),
         }[self.action]
-
-
-def person_name(user: Any) -> str:
-    return user.get_full_name() or user.get_username()
 
 
 def who(row: Any) -> str:

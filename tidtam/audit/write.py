@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import get_history_model_for_model
 
 M = TypeVar("M", bound=models.Model)
@@ -42,6 +44,18 @@ class _Pending(threading.local):
 
 
 _pending = _Pending()
+
+# Django's history table keeps a reason of at most this many characters.
+REASON_LIMIT = 100
+
+
+def required_reason(reason: str) -> str:
+    """The reason a person gave for a change that must have one, or a refusal naming the
+    field `reason`."""
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": _("Give the reason for the change.")}, code="required")
+    return text
 
 
 def on_facts_changed(refresher: Refresher) -> None:

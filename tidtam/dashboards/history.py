@@ -22,10 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from tidtam.accounts.access import access_for
-from tidtam.accounts.models import Membership
+from tidtam.accounts.models import AccountEvent, Membership
 from tidtam.audit.history import Entry, Refs, Source, trail_page
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport, ProjectEvaluation
 from tidtam.lib.language import current_language
+from tidtam.lib.people import person_name
 from tidtam.lib.thai import format_date
 from tidtam.projects.access import get_project_for_user
 from tidtam.projects.models import (
@@ -115,7 +116,7 @@ SOURCES = [
         ProjectContact,
         _("responsible officer"),
         _of_project,
-        lambda r, refs: str(refs.of(r, "person") or ""),
+        lambda r, refs: person_name(refs.of(r, "person")),
         refs=("person",),
         names=PARENT_NAMES,
     ),
@@ -248,14 +249,24 @@ def project_history(request: HttpRequest, code: str) -> HttpResponse:
 
 def _member(row: Any, refs: Refs) -> str:
     user: Any = refs.of(row, "user")
-    name = (user.get_full_name() or user.get_username()) if user is not None else f"#{row.user_id}"
+    name = person_name(user) if user is not None else f"#{row.user_id}"
     agency: Any = refs.of(row, "agency")
     where = f" · {agency.code} {agency}" if agency is not None else ""
     return f"{name}: {row.get_role_display()}{where}"
 
 
+def _account_change(row: Any, refs: Refs) -> str:
+    user: Any = refs.of(row, "user")
+    name = person_name(user) if user is not None else f"#{row.user_id}"
+    agency: Any = refs.of(row, "agency")
+    where = f" · {agency.code} {agency}" if agency is not None else ""
+    return f"{name}: {row.get_change_display()}{where}"
+
+
 MEMBERSHIP_SOURCES = [
     Source(Membership, _("membership"), label=_member, refs=("user", "agency")),
+    # Deactivations, moves and erasures: the reason is the entry's own.
+    Source(AccountEvent, _("account"), label=_account_change, refs=("user", "agency")),
 ]
 
 

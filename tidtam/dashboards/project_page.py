@@ -15,6 +15,7 @@ from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.language import current_language
+from tidtam.lib.people import person_name
 from tidtam.projects.chart import progress_chart_svg
 from tidtam.projects.models import (
     BudgetInstalment,
@@ -162,7 +163,9 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     access = access_for(user)
     insider = access.reads_agency(project.agency_id)
     contacts = [
-        ContactRow(c.person.name, c.person.phone if c.person.phone_visible(insider=insider) else "")
+        ContactRow(
+            person_name(c.person), c.person.phone if c.person.phone_visible(insider=insider) else ""
+        )
         for c in ProjectContact.objects.filter(project=project).select_related("person__agency")
     ]
     evaluations = standing.evaluation_rows

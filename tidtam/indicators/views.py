@@ -37,6 +37,7 @@ from tidtam.indicators.models import (
     RatingLevel,
 )
 from tidtam.lib.language import current_language
+from tidtam.lib.people import person_name
 from tidtam.lib.web import show_refusal, year_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
@@ -193,8 +194,7 @@ class QuarterRow:
 
     @property
     def closed_by(self) -> str:
-        user = self.closure.closed_by if self.closure else None
-        return (user.get_full_name() or user.get_username()) if user else ""
+        return person_name(self.closure.closed_by if self.closure else None)
 
 
 @login_required

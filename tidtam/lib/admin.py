@@ -15,13 +15,19 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, ClassVar
 
-from django.contrib import admin
-from django.core.exceptions import FieldDoesNotExist
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.forms import DateField, DateInput, DateTimeField, DateTimeInput
+from tidtam.lib.people import person_name
 from tidtam.lib.templatetags.thai import be_date, be_datetime
 
 Shown = Callable[[models.Model], str]
@@ -105,3 +111,53 @@ class ReaderValues:
                     fields.append(name)
             out.append((title, {**options, "fields": fields}))
         return out
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history. Do not repeat a name you are erasing."),
+    )
+
+
+def act_with_reason(
+    model_admin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    *,
+    title: str,
+    apply: Callable[[Any, dict[str, Any]], object],
+    done: str,
+    form_class: type[ReasonForm] = ReasonForm,
+) -> TemplateResponse | None:
+    """An admin action that first asks why (and whatever else `form_class` asks), then
+    applies an action to each chosen record. A refusal is reported for that record and the
+    others go on; `done` is the message for each record done, naming it as "%(who)s"."""
+    applying = "apply" in request.POST
+    form = form_class(request.POST if applying else None)
+    if applying and form.is_valid():
+        for obj in queryset:
+            try:
+                apply(obj, form.cleaned_data)
+            except ValidationError as error:
+                model_admin.message_user(
+                    request, f"{person_name(obj)}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                model_admin.message_user(
+                    request, done % {"who": person_name(obj)}, messages.SUCCESS
+                )
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": model_admin.model._meta,
+        "form": form,
+        "objects": [person_name(obj) for obj in queryset],
+        "selected": [obj.pk for obj in queryset],
+        "action": request.POST.get("action", ""),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/act_with_reason.html", context)

@@ -7,9 +7,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
 from tidtam.audit import write
-from tidtam.audit.write import Actor, action
-from tidtam.lib.thai import fold_thai, normalise_thai
+from tidtam.audit.erase import erasure_reason, replace_everywhere
+from tidtam.audit.write import REASON_LIMIT, Actor, action, checked_action
+from tidtam.lib.people import contact_label, stored_label
+from tidtam.lib.thai import fold_thai, normalise_thai, truncate
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin, Person, Unit
 
 
@@ -127,3 +133,27 @@ def set_contact_publication(
             write.save(person, by=by, reason=reason)
             changes.people += 1
     return changes
+
+
+@checked_action
+def erase_contact(*, person: Person, by: Actor, reason: str) -> Person:
+    """A PDPA erasure request from a project's contact (someone who is not a user): their name
+    becomes "ผู้ติดต่อ #<id>" ("Contact #<id>") and their phone number and e-mail address are
+    removed, in the contact, in its history and in every text that quoted them. The projects
+    keep the contact; the erasure is recorded in the contact's history with its reason, which
+    must not repeat what is erased."""
+    label = stored_label(contact_label, person.pk)
+    if person.name == label:
+        raise ValidationError(_("This person's data has already been erased."), code="erased")
+    names = [n for n in (person.name, person.phone, person.email) if n.strip()]
+    text = erasure_reason(reason, names)
+    # Other contacts keep their own details, even equal ones (an office's shared number).
+    own = Q(id=person.pk)
+    erased = replace_everywhere(names, label, only={Person: own, Person.history.model: own})
+    person.refresh_from_db()
+    write.assign(person, {"name": label, "phone": "", "email": "", "phone_public": False})
+    audit_reason = _("personal data erased: %(reason)s") % {"reason": text}
+    write.save(person, by=by, reason=truncate(audit_reason, REASON_LIMIT))
+    contact_of = person.project_roles.values_list("project_id", flat=True)
+    write.facts_changed(projects=erased.projects | set(contact_of))
+    return person

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tidtam.lib.people import contact_name
+
 
 class Origin(models.TextChoices):
     REFERENCE = "reference", _("reference data")
@@ -110,7 +112,7 @@ class Person(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return contact_name(self.pk, self.name)
 
     def phone_visible(self, *, insider: bool) -> bool:
         """Whether to show the phone number; insiders are the agency's own staff and readers

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tidtam.audit import write
-from tidtam.audit.write import Actor, SyncResult, action, checked_action
+from tidtam.audit.write import REASON_LIMIT, Actor, SyncResult, action, checked_action
 from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date, format_quantity, truncate
@@ -41,9 +41,6 @@ from tidtam.reporting.models import (
     ReportAttachment,
     ReportStatus,
 )
-
-# Django's history table keeps a reason of at most this many characters.
-REASON_LIMIT = 100
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.forms import BaseFormSet
 from django.utils import timezone
 
 from tidtam.accounts.access import readers_before_approval
+from tidtam.lib.people import person_name
 from tidtam.projects.models import Project
 from tidtam.reporting.access import ReportPermissions, permissions
 from tidtam.reporting.actions import closed_quarter_reason
@@ -24,13 +25,6 @@ from tidtam.reporting.models import (
     ReportAttachment,
     ReportStatus,
 )
-
-
-def user_label(user: object | None) -> str:
-    if user is None:
-        return ""
-    full = getattr(user, "get_full_name", lambda: "")()
-    return full or str(getattr(user, "username", ""))
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ def timeline(report: ProgressReport) -> list[TimelineEntry]:
         entries.append(
             TimelineEntry(
                 at=timezone.localtime(row.history_date),
-                who=user_label(row.history_user),
+                who=person_name(row.history_user),
                 status=row.status,
                 status_label=str(ReportStatus(row.status).label),
                 comment=row.review_comment if reviewed else "",
@@ -93,7 +87,7 @@ class ReportPage:
 
     @property
     def reviewer(self) -> str:
-        return user_label(self.report.reviewed_by)
+        return person_name(self.report.reviewed_by)
 
     @property
     def reviewed_on(self) -> date | None:

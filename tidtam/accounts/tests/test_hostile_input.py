@@ -14,15 +14,12 @@ a savepoint of it, so the few seconds of examples per URL stay within a minute o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -176,17 +173,9 @@ def forms_of(html: str, url: str) -> list[Form]:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+def world(module_db: None) -> World:
     """The permission matrix's world, built once; every test's changes are rolled back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        built = build_world()
-        yield built
-        transaction.set_rollback(True)
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return build_world()
 
 
 def _client(world: World, role: str) -> Client:
