@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "tidtam.dashboards",
     "tidtam.legacy",
     "tidtam.demo",
-    "axes",
+    "tidtam.accounts.apps.SignInLockoutConfig",  # django-axes, named in Thai
 ]
 
 MIDDLEWARE = [

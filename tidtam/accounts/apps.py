@@ -1,3 +1,4 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "tidtam.accounts"
     label = "accounts"
+    # This module also holds SignInLockoutConfig: name the app's own config explicitly.
+    default = True
     verbose_name = _("Accounts and roles")
 
     def ready(self) -> None:
@@ -24,3 +27,9 @@ class AccountsConfig(AppConfig):
             dispatch_uid="refuse_deleting_people_with_records",
         )
         user_logged_in.connect(start_idle_clock, dispatch_uid="tidtam-idle-clock")
+
+
+class SignInLockoutConfig(AxesConfig):
+    """django-axes under a name in the reader's language (the admin lists its attempts)."""
+
+    verbose_name = _("Sign-in lockout")  # type: ignore[assignment]  # lazy, as Django allows

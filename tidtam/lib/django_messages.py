@@ -1,4 +1,5 @@
-"""Messages of Django, django-simple-history and django-tasks-db that their Thai catalogues
+"""Messages of Django, django-simple-history, django-tasks-db and django-axes that their Thai
+catalogues
 leave in English.
 
 Nothing imports this module: it exists so that `makemessages` copies these exact message ids
@@ -213,4 +214,34 @@ HISTORY = (
 TASKS = (
     gettext_noop("Task Result"),
     gettext_noop("Task Results"),
+)
+
+# django-axes' sign-in records, which administrators read in the admin to unlock an account
+# (its app's name: `tidtam.accounts.apps.SignInLockoutConfig`).
+LOCKOUT = (
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Expires At"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Not set"),
 )

@@ -8,6 +8,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import axes
 import django
 import django_tasks_db
 import simple_history
@@ -40,7 +41,7 @@ def library_messages() -> frozenset[str]:
     root = Path(django.__file__).parent
     packages = [root / "forms", root / "core", root / "db" / "models", root / "contrib" / "admin"]
     packages += [root / "contrib" / "auth", Path(simple_history.__file__).parent]
-    packages += [Path(django_tasks_db.__file__).parent]
+    packages += [Path(django_tasks_db.__file__).parent, Path(axes.__file__).parent]
     for package in packages:
         for path in package.rglob("*.py"):
             if "migrations" not in path.parts and "locale" not in path.parts:
