@@ -40,10 +40,10 @@ run: setup
 	scripts/run-dev.sh $(BIN)/python $(HOST)
 
 # Production: gunicorn (deploy/gunicorn.conf.py) and the job worker beside it, on HOST, with the
-# settings of the environment and never development mode. The database must be migrated first
-# (make migrate); static files are collected at each start.
+# settings of the environment, never in development mode (the script unsets TIDTAM_DEV). The
+# database must be migrated first (make migrate); static files are collected at each start.
 serve: install
-	env -u TIDTAM_DEV scripts/serve.sh $(BIN) $(HOST)
+	scripts/serve.sh $(BIN) $(HOST)
 
 test: install
 	scripts/ensure-chromium.sh

@@ -49,11 +49,16 @@ stop() {
     kill -TERM "$WEB" "$WORKER" 2>/dev/null || true
     wait "$WEB" "$WORKER" 2>/dev/null || true
 }
-# SIGHUP (after an upgrade: new code, new settings) reloads without a pause: gunicorn starts new
-# workers and lets the old ones finish; the job worker finishes its job and starts again.
+# SIGHUP (after an upgrade: new code, new settings) reloads without a pause, once the checks
+# pass again and the new static files are collected: gunicorn starts new workers and lets the
+# old ones finish; the job worker finishes its job and starts again.
 RELOADING=0
 reload() {
     RELOADING=1
+    if ! "$BIN/python" scripts/serve_preflight.py; then
+        echo "make serve: not reloaded; the servers go on as they were" >&2
+        return
+    fi
     echo "make serve: reloading gunicorn and the job worker" >&2
     kill -HUP "$WEB" 2>/dev/null || true
     kill -TERM "$WORKER" 2>/dev/null || true
