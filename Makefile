@@ -1,4 +1,5 @@
-# Tidtam: `make run` sets everything up and serves http://127.0.0.1:8000; `make test` runs every test.
+# Tidtam: `make run` sets everything up and serves http://127.0.0.1:8000; `make test` runs every test;
+# `make serve` runs the production configuration (README "Deployment").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 export TIDTAM_DEV ?= 1
 
-.PHONY: run setup install migrate data test test-postgres lint bench bench-postgres messages clean
+.PHONY: run serve setup install migrate data test test-postgres lint bench bench-postgres messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,22 +39,27 @@ setup: data
 run: setup
 	scripts/run-dev.sh $(BIN)/python $(HOST)
 
+# Production: gunicorn (deploy/gunicorn.conf.py) and the job worker beside it, on HOST, with the
+# settings of the environment, never in development mode (the script unsets TIDTAM_DEV). The
+# database must be migrated first (make migrate); static files are collected at each start.
+serve: install
+	scripts/serve.sh $(BIN) $(HOST)
+
 test: install
 	scripts/ensure-chromium.sh
 	$(BIN)/pytest
 
-# The same suite on a throw-away PostgreSQL 15 server (installed with apt-get when missing).
+# The deployment checks and the same suite on a throw-away PostgreSQL 15 server (installed with
+# apt-get when missing).
 test-postgres: install
-	scripts/with-postgres.sh $(BIN)/pytest -p no:cacheprovider -m "not browser"
+	scripts/with-postgres.sh sh -c 'scripts/check-deploy.sh $(BIN)/python && $(BIN)/pytest -p no:cacheprovider -m "not browser"'
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tidtam
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	TIDTAM_DEV=0 DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-		ALLOWED_HOSTS=tidtam.example DATABASE_URL=sqlite:///:memory: \
-		$(BIN)/python manage.py check --deploy --fail-level WARNING
+	DATABASE_URL=sqlite:///:memory: scripts/check-deploy.sh $(BIN)/python
 
 # Speed against the targets on SQLite; the city-scale data set (120,000 projects) is generated
 # once into var/bench/ and reused. BENCH_PROJECTS=6000 BENCH_YEARS=1 for a quick run.

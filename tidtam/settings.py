@@ -13,9 +13,11 @@ from tidtam.lib.env import ConfigurationError, env_bool, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-# Development is an explicit choice: DEBUG is off unless TIDTAM_DEV or DEBUG asks for it.
+# Development (a built-in secret key, local hosts, static files from static/, cookies without
+# TLS) is an explicit choice: TIDTAM_DEV alone turns it on. DEBUG only shows Django's debug
+# pages; it never relaxes a production setting.
 DEBUG = env_bool("DEBUG", default=False)
-DEVELOPMENT = DEBUG or env_bool("TIDTAM_DEV", default=False)
+DEVELOPMENT = env_bool("TIDTAM_DEV", default=False)
 
 if DEVELOPMENT:
     SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
@@ -99,7 +101,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'tidtam.sqlite3'}"),
-        conn_max_age=60 if env_bool("DB_PERSISTENT", default=False) else 0,
+        # Persistent connections (seconds; 0 closes each at the end of its request), checked
+        # before each request reuses one.
+        conn_max_age=int(env_str("DB_CONN_MAX_AGE", "0" if DEVELOPMENT else "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -134,9 +139,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Development serves static files straight from static/; production runs collectstatic first.
-STATIC_ROOT = None if DEVELOPMENT else BASE_DIR / "staticfiles"
+# Development serves static files straight from static/; production runs collectstatic first
+# (make serve does) into STATIC_ROOT, with hashed names WhiteNoise serves as immutable.
+STATIC_ROOT = None if DEVELOPMENT else env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 WHITENOISE_USE_FINDERS = DEVELOPMENT
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEVELOPMENT
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
 # Report attachments larger than this many megabytes are refused.
