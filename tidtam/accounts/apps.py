@@ -32,4 +32,4 @@ class AccountsConfig(AppConfig):
 class SignInLockoutConfig(AxesConfig):
     """django-axes under a name in the reader's language (the admin lists its attempts)."""
 
-    verbose_name = _("Sign-in lockout")  # type: ignore[assignment]  # lazy, as Django allows
+    verbose_name = _("Sign-in lockout")
