@@ -11,13 +11,19 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+# The largest key a database column holds (a signed 64-bit integer): a larger number in a
+# query string matches nothing, and SQLite would fail to even compare it.
+LARGEST_KEY = 2**63 - 1
+
 
 def int_or_none(value: str | None) -> int | None:
-    """A query parameter as a number; anything else (empty, letters) means no filter."""
+    """A query parameter as a number; anything else (empty, letters, a number too large for
+    any column) means no filter."""
     try:
-        return int(value) if value else None
+        number = int(value) if value and len(value) < 25 else None
     except ValueError:
         return None
+    return number if number is not None and abs(number) <= LARGEST_KEY else None
 
 
 def show_refusal(form: BaseForm, error: ValidationError) -> None:
