@@ -7,7 +7,7 @@ SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 export TIDTAM_DEV ?= 1
 
-.PHONY: run setup install migrate data test test-postgres lint bench bench-postgres messages clean
+.PHONY: run setup install migrate data test test-postgres lint api-fuzz bench bench-postgres messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: install
 	TIDTAM_DEV=0 DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		ALLOWED_HOSTS=tidtam.example DATABASE_URL=sqlite:///:memory: \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# schemathesis against the open API's schema, as the public and as an officer, on a throw-away
+# database: no server error, no answer outside the schema (API_FUZZ_EXAMPLES per operation).
+api-fuzz: install
+	BIN=$(BIN) scripts/api-fuzz.sh
 
 # Speed against the targets on SQLite; the city-scale data set (120,000 projects) is generated
 # once into var/bench/ and reused. BENCH_PROJECTS=6000 BENCH_YEARS=1 for a quick run.
