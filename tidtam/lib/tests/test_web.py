@@ -43,3 +43,10 @@ def test_the_client_address_trusts_only_the_proxies_in_front(settings: Any) -> N
     assert client_address(spoofed) == "6.6.6.6"
     direct = factory.get("/", REMOTE_ADDR="10.0.0.1")
     assert client_address(direct) == "10.0.0.1"
+
+
+def test_a_number_no_column_holds_is_no_filter() -> None:
+    assert int_or_none("9223372036854775807") == 2**63 - 1
+    assert int_or_none("9223372036854775808") is None
+    assert int_or_none("-99999999999999999999") is None
+    assert int_or_none("9" * 5000) is None
