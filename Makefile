@@ -8,7 +8,7 @@ SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 export TIDTAM_DEV ?= 1
 
-.PHONY: run serve setup install migrate data test test-postgres lint bench bench-postgres messages clean
+.PHONY: run serve setup install migrate data test test-postgres lint api-fuzz bench bench-postgres messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,11 @@ lint: install
 	$(BIN)/mypy tidtam
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DATABASE_URL=sqlite:///:memory: scripts/check-deploy.sh $(BIN)/python
+
+# schemathesis against the open API's schema, as the public and as an officer, on a throw-away
+# database: no server error, no answer outside the schema (API_FUZZ_EXAMPLES per operation).
+api-fuzz: install
+	BIN=$(BIN) scripts/api-fuzz.sh
 
 # Speed against the targets on SQLite; the city-scale data set (120,000 projects) is generated
 # once into var/bench/ and reused. BENCH_PROJECTS=6000 BENCH_YEARS=1 for a quick run.

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "django_tasks",
+    "ninja",  # the API's documentation page and its vendored Swagger UI files
     "tidtam.jobs.apps.TaskResultsConfig",  # django_tasks_db, named in Thai
     "tidtam.lib",
     "tidtam.orgs",
@@ -192,6 +193,11 @@ AXES_CLIENT_IP_CALLABLE = "tidtam.lib.web.client_address"
 # Reverse proxies in front of the application servers (nginx alone: 1); each appends the
 # address it received the request from to X-Forwarded-For.
 PROXY_COUNT = int(env_str("PROXY_COUNT", "0"))
+
+# The open API's rate limits, requests per minute: per personal token, and per address for
+# requests without one. Counted in the cache (one per process unless CACHES names a shared one).
+API_RATE_TOKEN = int(env_str("API_RATE_TOKEN", "600"))
+API_RATE_ANONYMOUS = int(env_str("API_RATE_ANONYMOUS", "60"))
 
 # A signed-in session left idle this long is signed out (SessionSafetyMiddleware); the cookie
 # itself lasts a working day at most.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from tidtam.api.site import api
 from tidtam.dashboards import exports, flagged, history, kpis
 from tidtam.dashboards import views as pages
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("agencies/", include("tidtam.accounts.agency_urls")),
     path("audit/memberships/", history.membership_history, name="membership-history"),
     path("accounts/", include("tidtam.accounts.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,10 +7,18 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from tidtam.accounts.models import AGENCY_ROLES, Membership, Role
+from tidtam.accounts.models import (
+    AGENCY_ROLES,
+    TOKEN_TAG,
+    ApiToken,
+    Membership,
+    Role,
+    token_digest,
+)
 from tidtam.orgs.models import Agency
 
 # Who reads what is not public yet (an unpublished project, a report or result before its
@@ -130,3 +138,31 @@ def get_agency_for_manager(user: object, code: str) -> Agency:
             _("Only an approver of the agency or an administrator manages its settings.")
         )
     return agency
+
+
+# last_used_at is written at most this often per token, not on every request.
+TOKEN_TOUCH_SECONDS = 60
+
+
+def api_token_for(secret: str) -> ApiToken | None:
+    """The usable token (not revoked, not expired, its owner active) whose digest matches;
+    None for anything else. Notes when it was last used."""
+    if not secret.startswith(TOKEN_TAG) or len(secret) > 100:
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.usable(now).filter(digest=token_digest(secret)).select_related("user")
+    ).first()
+    if token is None:
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > (
+        TOKEN_TOUCH_SECONDS
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def get_own_token(user: object, pk: int) -> ApiToken:
+    """One of the user's own tokens; anyone else's is a 404."""
+    return get_object_or_404(ApiToken.objects.of(user), pk=pk)

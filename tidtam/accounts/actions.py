@@ -1,7 +1,10 @@
-"""Audited changes of who may do what, and of people who leave, move or ask to be forgotten."""
+"""Audited changes of who may do what, of people who leave, move or ask to be forgotten, and of
+personal API tokens."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
@@ -10,9 +13,19 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from tidtam.accounts.models import AGENCY_ROLES, AccountChange, AccountEvent, Membership, Role
+from tidtam.accounts.models import (
+    AGENCY_ROLES,
+    TOKEN_TAG,
+    AccountChange,
+    AccountEvent,
+    ApiToken,
+    Membership,
+    Role,
+    token_digest,
+)
 from tidtam.audit import write
 from tidtam.audit.erase import erasure_reason, replace_everywhere
 from tidtam.audit.write import REASON_LIMIT, Actor, action, checked_action, required_reason
@@ -39,9 +52,11 @@ def _end_membership(membership: Membership, *, by: Actor, reason: str) -> None:
     write.delete(membership, by=by, reason=truncate(reason, REASON_LIMIT))
 
 
-def _end_sessions(user: Any) -> int:
-    """Sign the user out everywhere: their sessions are deleted. (Tidtam has no API tokens
-    yet; when it has, they end here too.)"""
+def _end_sessions(user: Any, *, by: Actor) -> int:
+    """Sign the user out everywhere: their sessions are deleted and their API tokens revoked
+    (an inactive owner's tokens open nothing already; revoking says so on their record)."""
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        revoke_api_token(token=token, by=by)
     ended = 0
     # Django keeps no index of sessions by user: one pass over the unexpired ones, for the
     # rare moment someone leaves.
@@ -66,7 +81,7 @@ def _deactivate(user: Any, *, by: Actor, audit_reason: str) -> None:
     # By key: the default ordering joins the agency (an outer join PostgreSQL cannot lock).
     for membership in Membership.objects.filter(user=user).order_by("pk").select_for_update():
         _end_membership(membership, by=by, reason=audit_reason)
-    _end_sessions(user)
+    _end_sessions(user, by=by)
 
 
 @checked_action
@@ -168,3 +183,46 @@ def erase_personal_data(*, user: Any, by: Actor, reason: str) -> AccountEvent:
     ).update(object_repr=user.get_username())
     write.facts_changed(projects=erased.projects)
     return _record(user, AccountChange.ERASED, by=by, reason=text)
+
+
+# A token lasts at most this long: a forgotten token in a script stops working by itself.
+TOKEN_MAX_DAYS = 366
+
+
+@checked_action
+def create_api_token(
+    *, user: Any, name: str, expires_on: date, by: Actor, today: date | None = None
+) -> tuple[ApiToken, str]:
+    """A new personal API token of the user's, and the token itself: shown once, stored only
+    as its digest. It expires at the end of `expires_on` (Bangkok time), within a year."""
+    today = today or timezone.localdate()
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = gettext("Give the token a name, e.g. the tool that will use it.")
+    if expires_on <= today:
+        errors["expires_on"] = gettext("The expiry date must be after today.")
+    elif expires_on > today + timedelta(days=TOKEN_MAX_DAYS):
+        errors["expires_on"] = gettext("A token lasts at most a year.")
+    if errors:
+        raise ValidationError(errors)
+    secret = TOKEN_TAG + secrets.token_urlsafe(32)
+    end = datetime.combine(expires_on + timedelta(days=1), time.min)
+    token = ApiToken(
+        user=user,
+        name=name[:100],
+        prefix=secret[: len(TOKEN_TAG) + 8],
+        digest=token_digest(secret),
+        expires_at=timezone.make_aware(end),
+    )
+    write.save(token, by=by, reason="api_token_created")
+    return token, secret
+
+
+@action
+def revoke_api_token(*, token: ApiToken, by: Actor) -> ApiToken:
+    """Stop the token working from now on; revoking it again changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        write.save(token, by=by, reason="api_token_revoked")
+    return token

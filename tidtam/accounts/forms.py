@@ -39,3 +39,18 @@ class ContactPublicationForm(forms.Form):
         self.fields["public_people"].queryset = people  # type: ignore[attr-defined]
         self.initial.setdefault("publish_contact_phones", agency.publish_contact_phones)
         self.initial.setdefault("public_people", [p.pk for p in people if p.phone_public])
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal API token: accounts.actions.create_api_token checks and writes it."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the agency's spreadsheet tool."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("At most a year from today."),
+    )

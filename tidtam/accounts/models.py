@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -108,3 +111,65 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.get_change_display()}"
+
+
+# Every token starts with this, so that a token pasted where it does not belong (a public
+# repository, a chat) can be recognised by secret scanners.
+TOKEN_TAG = "tdt_"
+
+
+def token_digest(secret: str) -> str:
+    """What is stored of a personal API token: its SHA-256. The token itself is shown once, at
+    creation, and kept nowhere (a random 32-byte secret needs no slow hash: it cannot be
+    guessed from a dictionary)."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self, now: datetime) -> ApiTokenQuerySet:
+        """Tokens that still open the API: not revoked, not expired, their owner active."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, user__is_active=True)
+
+    def of(self, user: object) -> ApiTokenQuerySet:
+        """A person's own tokens, newest first, for their tokens page."""
+        key = getattr(user, "pk", None)
+        if key is None:
+            return self.none()
+        return self.filter(user_id=key).order_by("-created_at", "-pk")
+
+
+class ApiToken(models.Model):
+    """A personal API token: `Authorization: Bearer <token>` reads as its owner reads."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The token's first characters, shown in lists so that its owner can tell tokens apart.
+    prefix = models.CharField(_("prefix"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Every use updates last_used_at; only creation and revocation are history.
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
+
+    def state(self, now: datetime) -> str:
+        """ "revoked", "expired" or "active", as the tokens page shows it."""
+        if self.revoked_at is not None:
+            return "revoked"
+        return "active" if self.expires_at > now else "expired"

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from tidtam.indicators.models import KpiSupport, KpiType
 from tidtam.lib.web import int_or_none, year_or_none
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
-from tidtam.projects.models import FiscalYear, PlanLink, Project
+from tidtam.projects.access import projects_for_user
+from tidtam.projects.models import FiscalYear, PlanLink, Project, ProjectQuerySet
 from tidtam.reporting.models import Problem, ProblemCategory
 from tidtam.search.query import CAP, filter_projects
 from tidtam.standing.models import StandingStatus
@@ -301,6 +302,28 @@ class ProjectFilters(ListFilters):
             for f in fields(self)
             if f.name not in ("sort", "descending")
         )
+
+
+@dataclass
+class ProjectListing:
+    """The projects a reader may see, narrowed and ordered by the filters of a query string:
+    the web list and the API list both read it."""
+
+    visible: ProjectQuerySet
+    years: list[FiscalYear]
+    filters: ProjectFilters
+    rows: QuerySet[Project]
+
+    def page(self, size: int, number: str | None) -> Page:
+        paginator = self.filters.paginator(self.rows, size)
+        return page_of(self.rows, paginator, number, related=("agency", "standing"))
+
+
+def list_projects(request: HttpRequest) -> ProjectListing:
+    visible = projects_for_user(request.user)
+    years = years_with(visible)
+    filters = ProjectFilters.from_request(request, years)
+    return ProjectListing(visible, years, filters, filters.apply(visible.for_list()))
 
 
 @lru_cache(maxsize=16)

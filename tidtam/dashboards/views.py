@@ -17,7 +17,7 @@ from tidtam.dashboards.filters import (
     CappedPaginator,
     ProjectFilters,
     ProjectListChoices,
-    page_of,
+    list_projects,
     project_list_choices,
     years_with,
 )
@@ -79,23 +79,15 @@ class ProjectListPage:
 
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    visible = projects_for_user(request.user)
-    years = years_with(visible)
-    filters = ProjectFilters.from_request(request, years)
-    rows = filters.apply(visible.for_list())
-    page = page_of(
-        rows,
-        filters.paginator(rows, PAGE_SIZE),
-        request.GET.get("page"),
-        related=("agency", "standing"),
-    )
+    listing = list_projects(request)
+    page = listing.page(PAGE_SIZE, request.GET.get("page"))
     paginator = page.paginator
     context = ProjectListPage(
         page=page,
-        filters=filters,
-        choices=project_list_choices(visible, years),
+        filters=listing.filters,
+        choices=project_list_choices(listing.visible, listing.years),
         total=page.paginator.count,
-        sort_urls={key: filters.sort_url(key) for key in SORTS},
+        sort_urls={key: listing.filters.sort_url(key) for key in SORTS},
         more=isinstance(paginator, CappedPaginator) and paginator.more,
     )
     return render(request, "dashboards/project_list.html", {"view": context})

@@ -32,3 +32,12 @@ class ThaiFirstLocaleMiddleware:
 def current_language() -> str:
     """The reader's language as the Thai helpers take it: "en" or "th"."""
     return "en" if (translation.get_language() or "th").startswith("en") else "th"
+
+
+def requested_language(request: HttpRequest) -> str:
+    """The language a program asks for: `?lang=` first, then the reader's cookie or the
+    Accept-Language header (a program has no language switch to press), Thai otherwise."""
+    asked = request.GET.get("lang", "")
+    if asked in {code for code, _ in settings.LANGUAGES}:
+        return asked
+    return translation.get_language_from_request(request)

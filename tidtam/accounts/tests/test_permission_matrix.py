@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tidtam.accounts.actions import create_api_token
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
 from tidtam.jobs.models import Job, JobState
 from tidtam.orgs.models import Origin
@@ -159,8 +160,34 @@ def job_url(name: str) -> Url:
     return url
 
 
+def token_url(name: str) -> Url:
+    """A personal API token of officer A's: only its owner sees or revokes it."""
+
+    def url(w: World) -> str:
+        officer = w.personas.officer_a
+        token, _ = create_api_token(
+            user=officer, name="ระบบงาน", expires_on=date.today() + timedelta(days=30), by=officer
+        )
+        return reverse(name, args=[token.pk])
+
+    return url
+
+
 CASES: list[Case] = [
     Case("home", "", fixed("home"), EVERYONE),
+    Case("api-tokens", "", fixed("api-tokens"), SIGNED_IN),
+    Case(
+        "api-token-revoke",
+        "officer A's",
+        token_url("api-token-revoke"),
+        "L 404 302 404 404 404 404 404 404",
+        "POST",
+    ),
+    # The open API's schema and documentation page; its operations have their own matrix
+    # (tidtam/api/tests/test_api_matrix.py), whose rows count here.
+    Case("api-v1:openapi-json", "", fixed("api-v1:openapi-json"), EVERYONE),
+    Case("api-v1:openapi-view", "", fixed("api-v1:openapi-view"), EVERYONE),
+    Case("api-v1:api-root", "no page", fixed("api-v1:api-root"), " ".join(["404"] * 9)),
     Case("project-list", "", fixed("project-list"), EVERYONE),
     Case("kpi-list", "", fixed("kpi-list"), EVERYONE),
     Case("problems", "", fixed("problems"), EVERYONE),
@@ -459,6 +486,8 @@ def _url_names(patterns: list[Any], namespace: str = "") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix() -> None:
-    covered = {case.name for case in CASES}
+    from tidtam.api.tests.test_api_matrix import CASES as API_CASES  # it imports this module
+
+    covered = {case.name for case in CASES} | {f"api-v1:{case.name}" for case in API_CASES}
     missing = _url_names(get_resolver().url_patterns) - covered
     assert not missing, f"URLs the permission matrix does not cover: {sorted(missing)}"
