@@ -60,18 +60,22 @@ class NumberConverter:
         return str(value)
 
 
+API_PREFIX = "/api/"
+
+
 class RefuseNulMiddleware:
     """A NUL character anywhere in the path, the query or a form's fields is refused (400)
     before a view reads it: no one types one, and PostgreSQL refuses it in any text, so a
     lookup by it (a project's code, an agency filter, a comment) would be a server error on
     PostgreSQL only. Django's form fields refuse it too; this covers what views read
-    themselves."""
+    themselves. The API is left to refuse it itself, in its own error shape naming the
+    parameter (its schemas forbid NUL in every text)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
+        if not request.path.startswith(API_PREFIX) and (
             "\x00" in request.path
             or _has_nul(request.GET)
             or (request.method == "POST" and _has_nul(request.POST))

@@ -45,6 +45,17 @@ def test_bad_parameters_are_a_422_naming_the_field_never_a_500(query: str) -> No
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    ("path", "field"),
+    [("projects/%00", "code"), ("plans/a%00b", "code"), ("kpis/2563/%00", "code")],
+)
+def test_a_nul_character_in_a_path_is_a_422_naming_it(path: str, field: str) -> None:
+    response = Client().get(f"/api/v1/{path}")
+    assert response.status_code == 422
+    assert list(response.json()["error"]["fields"]) == [field]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     "query", ["group=99999999999999999999999", "node=-99999999999999999999", "problem_category=9e9"]
 )
 def test_huge_numbers_in_the_filters_match_nothing_instead_of_failing(query: str) -> None:
