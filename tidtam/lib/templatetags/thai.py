@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.template.base import FilterExpression, Parser, Token
 from django.utils import timezone
 
 from tidtam.lib import thai
@@ -83,3 +85,35 @@ def signed(value: object, places: int = 2) -> str:
 @register.filter
 def truncate_thai(value: str | None, limit: int = 80) -> str:
     return thai.truncate(value or "", int(limit))
+
+
+# Markup and character references keep their digits: only the text between them is read.
+_MARKUP = re.compile(r"(<[^>]*>|&#?[0-9A-Za-z]+;)")
+
+
+class DigitsNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, thai: FilterExpression) -> None:
+        self.nodelist = nodelist
+        self.thai = thai
+
+    def render(self, context: template.Context) -> str:
+        rendered = self.nodelist.render(context)
+        if not self.thai.resolve(context) or current_language() != "th":
+            return rendered
+        parts = _MARKUP.split(rendered)
+        # split() with a group puts the text at even indexes and the markup at odd ones.
+        return "".join(part if i % 2 else thai.to_thai_digits(part) for i, part in enumerate(parts))
+
+
+@register.tag
+def digits(parser: Parser, token: Token) -> DigitsNode:
+    """`{% digits options.thai_digits %}…{% enddigits %}`: when the value is true and the page
+    is in Thai, every digit of the enclosed text is written as a Thai digit (๒๕๖๓), as the
+    `thai_digits` filter writes one value; tags, attributes and character references keep
+    theirs."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: whether to convert")
+    nodelist = parser.parse(("enddigits",))
+    parser.delete_first_token()
+    return DigitsNode(nodelist, parser.compile_filter(bits[1]))
