@@ -188,7 +188,9 @@ CASES: list[Case] = [
     Case("project-print", "published", project_url("project-print", "A_pub"), EVERYONE),
     Case("project-print", "unpublished", project_url("project-print", "A_hidden"), INSIDE_A),
     Case("project-print-pdf", "published", project_url("project-print-pdf", "A_pub"), EVERYONE),
-    Case("project-print-pdf", "unpublished", project_url("project-print-pdf", "A_hidden"), INSIDE_A),
+    Case(
+        "project-print-pdf", "unpublished", project_url("project-print-pdf", "A_hidden"), INSIDE_A
+    ),
     Case("project-create", "", fixed("project-create"), "L 403 200 200 403 403 403 403 403"),
     *[
         Case(name, label, project_url(name, key), expect.format(ok="200"))
