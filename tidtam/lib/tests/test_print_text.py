@@ -56,3 +56,9 @@ def test_thai_digits_change_text_never_tags_attributes_or_references():
         assert "2563" in template.render(Context({"on": False}))
     with translation.override("en"):
         assert "2563" in template.render(Context({"on": True}))
+
+
+def test_words_are_kept_whole_as_pango_breaks_the_pdfs_spelling_of_sara_am():
+    # Written apart, "สำนัก" is broken by libthai after its SARA AA ("สํา|นัก").
+    text = "ให้ส่วนราชการในสำนักยุทธศาสตร์"
+    assert "สำนัก" in [text[a:b] for a, b in thai_words_split_by_lines(text)]
