@@ -44,7 +44,7 @@ with override_settings(MIGRATION_MODULES=NoMigrations()):
     call_command("migrate", run_syncdb=True, verbosity=0)
 call_command("migrate", fake=True, verbosity=0)
 call_command(
-    "collectstatic", interactive=False, verbosity=0, ignore_patterns=["admin", "print", "htmx.js"]
+    "collectstatic", interactive=False, verbosity=0, ignore_patterns=["admin", "htmx.js"]
 )
 """
 
