@@ -17,6 +17,8 @@ urlpatterns = [
     path("projects/", include("tidtam.projects.urls")),
     path("projects/<str:code>/", pages.project_detail, name="project-detail"),
     path("projects/<str:code>/history/", history.project_history, name="project-history"),
+    path("projects/<str:code>/print/", pages.project_print, name="project-print"),
+    path("projects/<str:code>/print.pdf", pages.project_print_pdf, name="project-print-pdf"),
     path("kpis/", kpis.kpi_list, name="kpi-list"),
     re_path(r"^kpis/export\.(?P<fmt>csv|xlsx)$", exports.kpi_export, name="kpi-export"),
     path("", include("tidtam.indicators.urls")),

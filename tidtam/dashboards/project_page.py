@@ -15,7 +15,7 @@ from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.language import current_language
-from tidtam.projects.chart import progress_chart_svg
+from tidtam.projects.chart import ProgressChart, progress_chart
 from tidtam.projects.models import (
     BudgetInstalment,
     DataWarning,
@@ -94,7 +94,7 @@ class ProjectPage:
     kpis: list[KpiBlock]
     evaluations: list[EvaluationRow]
     warnings: list[DataWarning]
-    chart_svg: str
+    chart: ProgressChart
     timeline: Timeline
     flags: list[FlagLine]
     status: str
@@ -114,6 +114,10 @@ class ProjectPage:
     standing: ProjectStanding | None = None
     # The agency's own staff and the city-wide readers: they see phones, warnings and history.
     insider: bool = False
+
+    @property
+    def chart_svg(self) -> str:
+        return self.chart.svg()
 
 
 def _kpi_blocks(project: Project) -> list[KpiBlock]:
@@ -175,7 +179,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
     lang = current_language()
     assessment = standing.assessment
     original = project.original_plan() if standing.rebaselined else None
-    chart = progress_chart_svg(
+    chart = progress_chart(
         planned=planned_curve(step_windows),
         baseline=planned_curve(original) if original is not None else None,
         actual=points,
@@ -204,7 +208,7 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         kpis=_kpi_blocks(project),
         evaluations=evaluations,
         warnings=list(project.warnings.filter(resolved=False)) if insider else [],
-        chart_svg=chart,
+        chart=chart,
         flags=flag_lines(flags, lang),
         timeline=build_timeline(
             [StepRow(s.order, s.text, s.window) for s in steps],

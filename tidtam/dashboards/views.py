@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from tidtam.dashboards.exports import table_response
@@ -23,8 +25,10 @@ from tidtam.dashboards.filters import (
 )
 from tidtam.dashboards.my_work import build_my_work, build_review_queue
 from tidtam.dashboards.portfolio import Dashboard, build_dashboard, dashboard_tables
+from tidtam.dashboards.printing import PrintOptions, build_project_print
 from tidtam.dashboards.project_page import build_project_page
 from tidtam.lib.language import current_language
+from tidtam.lib.pdf import render_pdf
 from tidtam.lib.web import int_or_none
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.reporting.access import require_reviewer
@@ -109,6 +113,34 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         "dashboards/project_detail.html",
         {"view": build_project_page(project, request.user)},
     )
+
+
+@require_GET
+def project_print(request: HttpRequest, code: str) -> HttpResponse:
+    """The project laid out for A4, as the reader may see it: the browser prints it as is."""
+    project = get_project_for_user(request.user, code, related=("standing",))
+    context = {
+        "section": build_project_print(project, request.user),
+        "options": PrintOptions.from_request(request),
+    }
+    return render(request, "print/project.html", context)
+
+
+@require_GET
+def project_print_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The print view as a PDF, in the reader's language."""
+    project = get_project_for_user(request.user, code, related=("standing",))
+    context = {
+        "section": build_project_print(project, request.user),
+        "options": PrintOptions.from_request(request),
+        "pdf": True,
+    }
+    pdf = render_pdf(render_to_string("print/project.html", context, request=request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = content_disposition_header(False, f"{project.code}.pdf")
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response
 
 
 @login_required

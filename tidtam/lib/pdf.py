@@ -7,8 +7,12 @@ files — is refused without a request. Text that people typed (a project name, 
 narrative) ends up in the HTML, so an address in it must never become a request from the
 server (CVE-2025-68616: WeasyPrint followed such addresses, redirects included).
 
-The fonts are full TTFs: WeasyPrint does not combine @font-face rules split by
-unicode-range, so the web's woff2 subsets would print Thai in a fallback font.
+WeasyPrint does not combine @font-face rules of one family split by unicode-range, so a
+print style sheet names full fonts, or each subset as a family of its own in a font-family
+list (static/css/print.css).
+
+SARA AM is written apart (`thai.spell_sara_am_apart`) before rendering, so that the PDF's text
+layer gives back what the page shows; see there.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+
+from tidtam.lib.thai import spell_sara_am_apart
 
 # The base address of every PDF's HTML: relative and root-relative addresses resolve against
 # it, and the fetcher maps its paths back onto static files. ".invalid" never resolves (RFC
@@ -84,6 +90,7 @@ def render_pdf(html: str) -> bytes:
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
+    html = spell_sara_am_apart(html)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
     pdf: bytes = document.write_pdf(font_config=fonts)
     return pdf

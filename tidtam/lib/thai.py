@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import re
+import threading
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
 
 BE_OFFSET = 543
 
@@ -74,6 +79,7 @@ _THAI_MARKS = frozenset(
 
 # Typists (and old input methods) put the tone mark between NIKHAHIT and SARA AA.
 _DECOMPOSED_SARA_AM = re.compile(f"{NIKHAHIT}([\u0e48-\u0e4b]?){SARA_AA}")
+_SARA_AM_AFTER_TONE = re.compile(f"([\u0e48-\u0e4b]?){SARA_AM}")
 # Zero width space, non-joiner, joiner, byte order mark and word joiner: pasted from word
 # processors and web pages, invisible, and enough to make two identical words differ.
 ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
@@ -205,6 +211,88 @@ def fold_thai(text: str) -> str:
     text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
     text = _DECOMPOSED_SARA_AM.sub(lambda m: m.group(1) + SARA_AM, text)
     return " ".join(text.split())
+
+
+def spell_sara_am_apart(text: str) -> str:
+    """SARA AM as NIKHAHIT + SARA AA, NIKHAHIT before a tone mark: "น้ำ" → "นํ้า", "กำ" → "กํา".
+
+    For PDFs only: it is the sequence HarfBuzz shapes SARA AM into, so the page looks the same
+    (pixel for pixel), but WeasyPrint then maps each glyph to the one character it stands
+    for. Given SARA AM itself, HarfBuzz's split merges the syllable into one cluster and
+    WeasyPrint, which maps a glyph to text once per font, ties the shared SARA AA glyph to "ำ"
+    or "้ำ" (or "า" to every SARA AM), so copied text came out as "ก้ำลัง" or "กาลัง".
+    Copied from the PDF, the text is this spelling, which `fold_thai` (and so the search)
+    reads as SARA AM again.
+    """
+    return _SARA_AM_AFTER_TONE.sub(lambda m: NIKHAHIT + m.group(1) + SARA_AA, text)
+
+
+_THAI_RUN = re.compile("[\u0e01-\u0e5b]+")
+_LIBTHAI_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _libthai() -> tuple[Any, Any] | None:
+    """libthai (the library Pango breaks Thai lines with) and a breaker, or None without it."""
+    try:
+        lib = ctypes.CDLL("libthai.so.0")
+    except OSError:
+        return None
+    lib.th_brk_new.restype = ctypes.c_void_p
+    lib.th_brk_new.argtypes = [ctypes.c_char_p]
+    lib.th_brk_wc_find_breaks.restype = ctypes.c_int
+    lib.th_brk_wc_find_breaks.argtypes = [
+        ctypes.c_void_p,
+        ctypes.POINTER(ctypes.c_uint32),
+        ctypes.POINTER(ctypes.c_int),
+        ctypes.c_size_t,
+    ]
+    breaker = lib.th_brk_new(None)
+    return (lib, breaker) if breaker else None
+
+
+def _line_breaks(run: str) -> list[int]:
+    """Where libthai, and so Pango, may break a line inside a run of Thai letters."""
+    libthai = _libthai()
+    if libthai is None:
+        return []
+    lib, breaker = libthai
+    chars = (ctypes.c_uint32 * (len(run) + 1))(*map(ord, run), 0)
+    found = (ctypes.c_int * (len(run) + 1))()
+    # A breaker keeps state while it works: one caller at a time.
+    with _LIBTHAI_LOCK:
+        count = lib.th_brk_wc_find_breaks(breaker, chars, found, len(run) + 1)
+    return [found[i] for i in range(count)]
+
+
+@lru_cache(maxsize=4096)
+def _unbreakable(run: str) -> tuple[tuple[int, int], ...]:
+    from pythainlp.tokenize import word_tokenize
+
+    cuts = set(_line_breaks(run))
+    ends, at = {0, len(run)}, 0
+    for word in word_tokenize(run, engine="newmm", keep_whitespace=True):
+        at += len(word)
+        ends.add(at)
+    allowed = sorted(cuts & ends | {0, len(run)})
+    return tuple(
+        (start, end) for start, end in pairwise(allowed) if any(start < cut < end for cut in cuts)
+    )
+
+
+def thai_words_split_by_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each stretch of Thai text that must stay on one line.
+
+    Pango breaks Thai lines where libthai's dictionary sees a word end, and libthai splits
+    words that PyThaiNLP's dictionary keeps whole: "กรุงเทพมหานคร" may end a line at
+    "กรุงเทพมหา". A line may end only where both see a word end; a stretch between two such
+    places that holds a break of libthai's alone is returned, for print templates to keep on
+    one line (the `whole_words` tag). Without libthai (and so without Pango) there is none.
+    """
+    found: list[tuple[int, int]] = []
+    for m in _THAI_RUN.finditer(text):
+        found.extend((m.start() + a, m.start() + b) for a, b in _unbreakable(m.group()))
+    return found
 
 
 def normalise_thai(text: str) -> str:

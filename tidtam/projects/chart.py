@@ -2,13 +2,19 @@
 
 No JavaScript and no external resources, so the chart appears in the print view, in e-mail
 and with scripts disabled, and screen readers get its <title> and <desc>.
+
+One geometry, two renderings: the web page draws the texts inside the SVG; a PDF draws the
+SVG without them and places them as HTML over it (`ProgressChart.labels`), because WeasyPrint
+mis-shapes Thai text inside SVG (its SVG renderer sets text glyph by glyph, upstream #2249).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 from xml.sax.saxutils import escape
 
 from tidtam.lib.thai import (
@@ -36,7 +42,73 @@ MAX_MONTH_LABELS = 12
 LEGEND_Y, LEGEND_SPACING = 376, 180
 
 
-def progress_chart_svg(
+@dataclass(frozen=True)
+class ChartText:
+    """A text of the chart at its SVG position: `y` is its baseline, `anchor` SVG's
+    text-anchor ("start" or "end")."""
+
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+    css_class: str = ""
+
+    @property
+    def svg(self) -> str:
+        cls = f' class="{self.css_class}"' if self.css_class else ""
+        end = ' text-anchor="end"' if self.anchor == "end" else ""
+        return f'<text{cls} x="{self.x:.1f}" y="{self.y:.1f}"{end}>{escape(self.text)}</text>'
+
+
+@dataclass(frozen=True)
+class ChartLabel:
+    """A text of the chart placed over the SVG in percent of its box: `left` (or `right` for
+    a text anchored at its end) and `bottom`, the text's baseline."""
+
+    text: str
+    css_class: str
+    style: str
+
+
+@dataclass(frozen=True)
+class ProgressChart:
+    title: str
+    description: str
+    shapes: list[str]  # SVG elements without text
+    texts: list[ChartText]
+
+    def svg(self, *, with_text: bool = True) -> str:
+        """The <svg> element; without its texts for a PDF, which places `labels` over it."""
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {HEIGHT}"'
+            f' width="100%" font-family="{FONT}" font-size="12">',
+            f"<title>{escape(self.title)}</title>",
+            f"<desc>{escape(self.description)}</desc>",
+            *self.shapes,
+        ]
+        if with_text:
+            parts.extend(t.svg for t in self.texts)
+        parts.append("</svg>")
+        return "\n".join(parts)
+
+    @property
+    def labels(self) -> list[ChartLabel]:
+        labels = []
+        for t in self.texts:
+            across = t.x / WIDTH * 100
+            side = f"right:{100 - across:.2f}%" if t.anchor == "end" else f"left:{across:.2f}%"
+            labels.append(
+                ChartLabel(t.text, t.css_class, f"{side};bottom:{100 - t.y / HEIGHT * 100:.2f}%")
+            )
+        return labels
+
+
+def progress_chart_svg(**arguments: Any) -> str:
+    """The chart as the web page draws it, texts inside the SVG (see `progress_chart`)."""
+    return progress_chart(**arguments).svg()
+
+
+def progress_chart(
     *,
     planned: Sequence[Point],
     actual: Sequence[Point],
@@ -49,8 +121,8 @@ def progress_chart_svg(
     labels: Mapping[str, str],
     quantities: Mapping[date, Decimal] | None = None,
     unit: str = "",
-) -> str:
-    """Return an <svg> element charting progress in percent from `start` to `end`.
+) -> ProgressChart:
+    """The chart of progress in percent from `start` to `end`.
 
     `planned` and `baseline` are curve vertices (as from `schedule.planned_curve`): they are
     cut at the edges of the range and held level beyond their first and last vertex, as a
@@ -79,20 +151,16 @@ def progress_chart_svg(
     reports = sorted((d, p) for d, p in actual if start <= d <= end)
     shown_today = today if today is not None and start <= today <= end else None
     description = _description(title, planned, shown_today or end, reports, lang, labels, reported)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {WIDTH} {HEIGHT}"'
-        f' width="100%" font-family="{FONT}" font-size="12">',
-        f"<title>{escape(title)}</title>",
-        f"<desc>{escape(description)}</desc>",
-    ]
+    parts: list[str] = []
+    texts: list[ChartText] = []
     for percent in (0, 25, 50, 75, 100):
         level = y(Decimal(percent))
         parts.append(
             f'<line class="grid" x1="{LEFT}" y1="{level:.1f}" x2="{RIGHT}" y2="{level:.1f}"'
             ' stroke="#dddddd"/>'
-            f'<text x="{LEFT - 6}" y="{level + 4:.1f}" text-anchor="end">{percent}%</text>'
         )
-    parts.extend(_month_ticks(start, end, x, lang))
+        texts.append(ChartText(LEFT - 6, level + 4, f"{percent}%", "end", "percent"))
+    parts.extend(_month_ticks(start, end, x, lang, texts))
     if baseline:
         parts.append(
             f'<polyline class="baseline" points="{points(_within(baseline, start, end))}"'
@@ -136,13 +204,15 @@ def progress_chart_svg(
         parts.append(
             f'<line x1="{left}" y1="{LEGEND_Y}" x2="{left + 24}" y2="{LEGEND_Y}"'
             f' stroke="{colour}" stroke-width="2.5"{dashing}/>'
-            f'<text x="{left + 30}" y="{LEGEND_Y + 4}">{escape(labels[key])}</text>'
         )
-    parts.append("</g></svg>")
-    return "\n".join(parts)
+        texts.append(ChartText(left + 30, LEGEND_Y + 4, labels[key], css_class="legend"))
+    parts.append("</g>")
+    return ProgressChart(title=title, description=description, shapes=parts, texts=texts)
 
 
-def _month_ticks(start: date, end: date, x: Callable[[date], float], lang: str) -> list[str]:
+def _month_ticks(
+    start: date, end: date, x: Callable[[date], float], lang: str, texts: list[ChartText]
+) -> list[str]:
     months = []
     month = date(start.year, start.month, 1)
     while month <= end:
@@ -158,9 +228,8 @@ def _month_ticks(start: date, end: date, x: Callable[[date], float], lang: str) 
             f' y2="{BOTTOM + 5}" stroke="#999999"/>'
         )
         if i % every == 0:
-            ticks.append(
-                f'<text class="month" x="{x(month) + 3:.1f}" y="{BOTTOM + 20}">'
-                f"{escape(_month_label(month, lang))}</text>"
+            texts.append(
+                ChartText(x(month) + 3, BOTTOM + 20, _month_label(month, lang), "start", "month")
             )
     return ticks
 

@@ -201,6 +201,12 @@ CASES: list[Case] = [
     Case("project-detail", "unpublished", project_url("project-detail", "A_hidden"), INSIDE_A),
     Case("project-history", "published", project_url("project-history", "A_pub"), INSIDE_A),
     Case("project-history", "unpublished", project_url("project-history", "A_hidden"), INSIDE_A),
+    Case("project-print", "published", project_url("project-print", "A_pub"), EVERYONE),
+    Case("project-print", "unpublished", project_url("project-print", "A_hidden"), INSIDE_A),
+    Case("project-print-pdf", "published", project_url("project-print-pdf", "A_pub"), EVERYONE),
+    Case(
+        "project-print-pdf", "unpublished", project_url("project-print-pdf", "A_hidden"), INSIDE_A
+    ),
     Case("project-create", "", fixed("project-create"), "L 403 200 200 403 403 403 403 403"),
     *[
         Case(name, label, project_url(name, key), expect.format(ok="200"))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.template.base import FilterExpression, Parser, Token
 from django.utils import timezone
 
 from tidtam.lib import thai
@@ -83,3 +86,93 @@ def signed(value: object, places: int = 2) -> str:
 @register.filter
 def truncate_thai(value: str | None, limit: int = 80) -> str:
     return thai.truncate(value or "", int(limit))
+
+
+# Markup and character references are left as they are: only the text between them is read.
+_MARKUP = re.compile(r"(<[^>]*>|&#?[0-9A-Za-z]+;)")
+
+
+def _text_between_markup(html: str, change: Callable[[str], str]) -> str:
+    # split() with a group puts the text at even indexes and the markup at odd ones.
+    parts = _MARKUP.split(html)
+    return "".join(part if i % 2 else change(part) for i, part in enumerate(parts))
+
+
+class DigitsNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, thai: FilterExpression) -> None:
+        self.nodelist = nodelist
+        self.thai = thai
+
+    def render(self, context: template.Context) -> str:
+        rendered = self.nodelist.render(context)
+        if not self.thai.resolve(context) or current_language() != "th":
+            return rendered
+        return _text_between_markup(rendered, thai.to_thai_digits)
+
+
+@register.tag
+def digits(parser: Parser, token: Token) -> DigitsNode:
+    """`{% digits options.thai_digits %}…{% enddigits %}`: when the value is true and the page
+    is in Thai, every digit of the enclosed text is written as a Thai digit (๒๕๖๓), as the
+    `thai_digits` filter writes one value; tags, attributes and character references keep
+    theirs."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument: whether to convert")
+    nodelist = parser.parse(("enddigits",))
+    parser.delete_first_token()
+    return DigitsNode(nodelist, parser.compile_filter(bits[1]))
+
+
+_THAI_LETTER = re.compile("[\u0e01-\u0e5b]")
+# Text inside these elements is not laid out as lines (or may hold no markup).
+_NOT_LINES = re.compile(r"<(/?)(title|desc|svg|script|style|textarea)\b", re.IGNORECASE)
+
+
+def _keep_words_whole(text: str) -> str:
+    spans = thai.thai_words_split_by_lines(text)
+    if not spans:
+        return text
+    pieces, at = [], 0
+    for start, end in spans:
+        pieces.append(text[at:start])
+        # Between Thai letters a zero-width space keeps the line break the nowrap box would
+        # take away (at a space or the edge of the Thai text none is needed, nor wanted).
+        before = "\u200b" if start > 0 and _THAI_LETTER.match(text[start - 1]) else ""
+        after = "\u200b" if end < len(text) and _THAI_LETTER.match(text[end]) else ""
+        pieces.append(f'{before}<span class="word">{text[start:end]}</span>{after}')
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def keep_words_whole_in(html: str) -> str:
+    """The HTML with each Thai word a line could break inside wrapped in
+    `<span class="word">`, which print.css keeps on one line."""
+    parts = _MARKUP.split(html)
+    inside = 0
+    for i, part in enumerate(parts):
+        if i % 2:
+            tag = _NOT_LINES.match(part)
+            if tag and not part.endswith("/>"):
+                inside = max(0, inside + (-1 if tag.group(1) else 1))
+        elif not inside and part.strip():
+            parts[i] = _keep_words_whole(part)
+    return "".join(parts)
+
+
+class WholeWordsNode(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        return keep_words_whole_in(self.nodelist.render(context))
+
+
+@register.tag
+def whole_words(parser: Parser, token: Token) -> WholeWordsNode:
+    """`{% whole_words %}…{% endwhole_words %}`: no line of the enclosed text breaks inside a
+    Thai word (`thai.thai_words_split_by_lines`). For print templates: paper cannot reflow."""
+    nodelist = parser.parse(("endwhole_words",))
+    parser.delete_first_token()
+    return WholeWordsNode(nodelist)

@@ -41,7 +41,7 @@ def chart(**overrides: object) -> str:
         "labels": LABELS,
     }
     arguments.update(overrides)
-    return progress_chart_svg(**arguments)  # type: ignore[arg-type]
+    return progress_chart_svg(**arguments)
 
 
 def parse(svg: str) -> ET.Element:
