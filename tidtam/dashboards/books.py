@@ -167,7 +167,11 @@ def find_subject(spec: BookSpec) -> BookSubject:
         if quarter is None:
             raise Http404("no such quarter")
     if spec.kind == PLAN_BOOK:
-        node = PlanNode.objects.select_related("plan").filter(pk=spec.node).first()
+        node = (
+            PlanNode.objects.select_related("plan").filter(pk=spec.node).first()
+            if spec.node is not None
+            else None
+        )
         if node is None:
             raise Http404("no such plan node")
         return BookSubject(spec, year, node=node, quarter=quarter)
