@@ -371,20 +371,26 @@ def test_the_job_counts_the_projects_it_has_rendered(
     seen: list[tuple[int, int | None]] = []
     real = book_pdf.render_pdf
 
+    shown: list[str] = []
+
     def watched(html: str) -> bytes:
         job = Job.objects.get()
         seen.append((job.done, job.total))
+        shown.append(client.get(f"/jobs/{job.pk}/status/").content.decode())
         return real(html)
 
     monkeypatch.setattr(book_pdf, "render_pdf", watched)
     monkeypatch.setattr("tidtam.jobs.actions.WRITE_EVERY_SECONDS", 0)
     client.force_login(personas.approver_a)
+    client.cookies["django_language"] = "en"
     job = ask(client, BOOK_URL)
     worker()
     job.refresh_from_db()
     # Five projects and the front: the front, then three parts of at most two projects.
     assert (job.done, job.total, job.percent) == (6, 6, 100)
     assert seen == [(0, 6), (1, 6), (3, 6), (5, 6)]
+    # The job's page polls its progress bar: 3 of 6 is 50 percent.
+    assert 'value="50"' in shown[2] and "3 of 6 parts of the book rendered" in shown[2]
 
 
 @pytest.mark.django_db(transaction=True)
