@@ -359,6 +359,45 @@ def test_the_books_data_is_read_in_a_fixed_number_of_queries(personas: Personas)
     assert count() == few
 
 
+@pytest.mark.django_db
+def test_a_books_sections_cost_a_fixed_few_queries_per_project(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The front is read in a fixed number of queries (above); each section is built by the
+    print view's builder, `build_project_print`, which reads a project's reports, KPIs,
+    contacts and links with a few queries of its own."""
+    monkeypatch.setattr(book_pdf, "render_pdf", lambda html: b"")
+    monkeypatch.setattr(book_pdf, "page_count", lambda path: 1)
+    monkeypatch.setattr(book_pdf, "join_pdfs", lambda parts, out: None)
+    monkeypatch.setattr(book_pdf, "PART_PROJECTS", 100)
+    build_agency(personas)
+    spec = BookSpec(kind=AGENCY_BOOK, fiscal_year=YEAR, agency="99990000")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            book_pdf.write_book(spec, user=personas.executive, out=tmp_path / "book.pdf")
+        return len(queries)
+
+    def add(first: int) -> None:
+        for n in range(first, first + 2):
+            project = make_project(
+                code=f"99990000-{600 + n}", name=f"โครงการ {n}", agency=personas.agency_a
+            )
+            add_steps(project, ("100", "2019-10-01", "2020-09-30"))
+            report(project, date(2020, 1, 28), 10, ReportStatus.APPROVED, "รายงาน")
+        refresh_standings()
+
+    count()
+    three = count()
+    add(0)
+    five = count()
+    add(2)
+    seven = count()
+    # Six a project: its reports, contacts, plan links, KPIs and their results and scores;
+    # its items, steps and instalments come with its part.
+    assert seven - five == five - three <= 2 * 6
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_job_counts_the_projects_it_has_rendered(
     personas: Personas,
