@@ -148,6 +148,15 @@ class BookSubject:
         return _("Report book of %(name)s, fiscal year %(year)s") % values
 
     @property
+    def running_title(self) -> str:
+        """The title at the head of every page: short enough for one line of a portrait page."""
+        values = {"name": self.name, "year": self.spec.fiscal_year}
+        if self.quarter is not None:
+            values["quarter"] = self.quarter.number
+            return _("%(name)s · fiscal year %(year)s, quarter %(quarter)s") % values
+        return _("%(name)s · fiscal year %(year)s") % values
+
+    @property
     def filename(self) -> str:
         subject = self.spec.agency or (self.node.code if self.node is not None else "")
         quarter = f"-q{self.spec.quarter}" if self.spec.quarter else ""
