@@ -27,10 +27,12 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tidtam.dashboards import books
 from tidtam.dashboards.books import (
     KPI_REPORT,
     NO_KPIS,
     NO_PROJECTS,
+    TOO_MANY,
     BookFront,
     BookRefused,
     BookSpec,
@@ -71,39 +73,38 @@ class BookRequest:
 
 
 def prepare_book(spec: BookSpec, user: object) -> BookRequest:
-    """The book `user` would get for `spec`: a 404 for an unknown subject; the count and the
-    fingerprint in a fixed number of queries."""
+    """The book `user` would get for `spec`: a 404 for an unknown subject; refused with a
+    reason (`BookRefused`) when it would hold nothing or too much; else its count and its
+    fingerprint, in a fixed number of queries."""
     subject = find_subject(spec)
     today = timezone.localdate()
     lang = current_language()
     if spec.kind == KPI_REPORT:
         kpis = book_kpis(user, spec)
+        count = kpis.count()
+        if not count:
+            raise BookRefused(NO_KPIS, year=spec.fiscal_year)
         return BookRequest(
-            subject,
-            kpis.count(),
-            kpi_fingerprint(spec, user, lang=lang, today=today, kpis=kpis),
+            subject, count, kpi_fingerprint(spec, user, lang=lang, today=today, kpis=kpis)
         )
     projects = book_projects(user, spec)
+    count = projects.count()
+    if not count:
+        raise BookRefused(NO_PROJECTS, year=spec.fiscal_year)
+    if count > books.MAX_PROJECTS:
+        raise BookRefused(TOO_MANY, count=count, most=books.MAX_PROJECTS)
     return BookRequest(
-        subject,
-        projects.count(),
-        fingerprint(spec, user, lang=lang, today=today, projects=projects),
+        subject, count, fingerprint(spec, user, lang=lang, today=today, projects=projects)
     )
 
 
 def request_book(book: BookRequest, request: HttpRequest) -> Job:
-    """The requester's job for this book: a finished one with the same data shared, or a new
-    one. A book with nothing in it is refused before any job."""
-    spec = book.subject.spec
-    if not book.count:
-        raise BookRefused(
-            NO_KPIS if spec.kind == KPI_REPORT else NO_PROJECTS,
-            year=spec.fiscal_year,
-        )
+    """The requester's job for this book: their own or another reader's finished one with the
+    same fingerprint shared (no work redone), or a new one."""
     return start_job_once(
         kind=JOB_KIND,
         title=book.subject.title,
-        parameters=spec.parameters(),
+        parameters=book.subject.spec.parameters(),
         fingerprint=book.fingerprint,
         suffix=".pdf",
         request=request,

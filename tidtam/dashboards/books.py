@@ -90,6 +90,13 @@ NO_PROJECTS = gettext_noop(
     "There is no project in this book that you may see: no project of fiscal year %(year)s "
     "matches it."
 )
+# A book of more projects would take the worker hours (about five pages and a second of
+# rendering a project): the reader narrows the plan node or picks an agency instead.
+MAX_PROJECTS = 1000
+TOO_MANY = gettext_noop(
+    "This book would have %(count)s projects, more than the %(most)s a book may have. Choose a "
+    "plan node further down, or an agency."
+)
 NO_KPIS = gettext_noop(
     "There is no indicator in this report that you may see: the agency has no KPI of fiscal "
     "year %(year)s."

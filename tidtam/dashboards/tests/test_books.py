@@ -524,6 +524,22 @@ def test_the_book_page_refuses_bad_options_and_empty_books_with_a_reason(
 
 
 @pytest.mark.django_db
+def test_a_book_of_too_many_projects_is_refused_before_any_work(
+    personas: Personas, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_agency(personas)
+    monkeypatch.setattr("tidtam.dashboards.books.MAX_PROJECTS", 2)
+    client.force_login(personas.executive)
+    client.cookies["django_language"] = "en"
+    response = client.post(BOOK_URL)
+    assert response.status_code == 200
+    assert "This book would have 3 projects, more than the 2 a book may have." in (
+        response.content.decode()
+    )
+    assert not Job.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_filtered_lists_offer_the_books(personas: Personas, client: Client) -> None:
     build_agency(personas)
     text = client.get(f"/projects/?fy={YEAR}&agency=99990000").content.decode()
