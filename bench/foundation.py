@@ -1,6 +1,6 @@
-"""The foundation's figures on a throw-away database: legacy import speed and the project
-page's server time. Targets: import ≥ 200 pages/s; project page median ≤ 30 ms with at most
-15 queries."""
+"""The foundation's figures on a throw-away database: legacy import speed, the project
+page's server time and one project's PDF. Targets: import ≥ 200 pages/s; project page median
+≤ 30 ms with at most 15 queries; one project PDF median ≤ 1.5 s."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from tidtam.legacy.load import import_paths
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = int(os.environ.get("BENCH_PAGES", "1000"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
+PDF_REQUESTS = int(os.environ.get("BENCH_PDF_REQUESTS", "10"))
 CODE = re.compile(r"\b(\d{8})-(\d+)\b")
 KPI_CODE = re.compile(r"\b(\d{4})-(\d{4})\b")
 
@@ -64,9 +65,21 @@ def bench_project_page(code: str) -> None:
     check(label, timing.queries, target=15, what="queries ", digits=0)
 
 
+def bench_project_pdf(code: str) -> None:
+    """The project's PDF as its print link serves it: the page's facts, WeasyPrint's layout
+    of them (the first request, not timed, loads the fonts and PyThaiNLP's dictionary)."""
+    timing = time_page(Client(), f"/projects/{code}/print.pdf", None, PDF_REQUESTS)
+    assert timing.status == 200, timing
+    what = f"over {PDF_REQUESTS} requests, median "
+    check(
+        f"one project PDF {code}", timing.median / 1000, target=1.5, unit="s", what=what, digits=2
+    )
+
+
 def main() -> None:
     note("-- foundation: a throw-away database with the legacy samples --")
     call_command("migrate", verbosity=0)
     call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     code = bench_import("legacy import")
     bench_project_page(code)
+    bench_project_pdf(code)

@@ -45,10 +45,8 @@ class ProjectPrint:
     # mis-shapes Thai inside SVG (upstream #2249).
     chart_svg: str
     chart_labels: list[ChartLabel]
-    # The state of the data: the latest approved report's date (None when none is), and the
-    # day the standing (status, flags) was computed for.
+    # The state of the data: the latest approved report's date (None when none is).
     approved_up_to: date | None
-    standing_as_of: date
 
     @property
     def project(self) -> Project:
@@ -66,5 +64,4 @@ def build_project_print(project: Project, user: object) -> ProjectPrint:
         chart_svg=page.chart.svg(with_text=False),
         chart_labels=page.chart.labels,
         approved_up_to=standing.reported_on,
-        standing_as_of=standing.as_of,
     )

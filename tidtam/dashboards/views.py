@@ -115,29 +115,27 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_GET
-def project_print(request: HttpRequest, code: str) -> HttpResponse:
-    """The project laid out for A4, as the reader may see it: the browser prints it as is."""
+def _print_context(request: HttpRequest, code: str) -> dict[str, object]:
     project = get_project_for_user(request.user, code, related=("standing",))
-    context = {
+    return {
         "section": build_project_print(project, request.user),
         "options": PrintOptions.from_request(request),
     }
-    return render(request, "print/project.html", context)
+
+
+@require_GET
+def project_print(request: HttpRequest, code: str) -> HttpResponse:
+    """The project laid out for A4, as the reader may see it: the browser prints it as is."""
+    return render(request, "print/project.html", _print_context(request, code))
 
 
 @require_GET
 def project_print_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The print view as a PDF, in the reader's language."""
-    project = get_project_for_user(request.user, code, related=("standing",))
-    context = {
-        "section": build_project_print(project, request.user),
-        "options": PrintOptions.from_request(request),
-        "pdf": True,
-    }
+    context = {**_print_context(request, code), "pdf": True}
     pdf = render_pdf(render_to_string("print/project.html", context, request=request))
     response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = content_disposition_header(False, f"{project.code}.pdf")
+    disposition = content_disposition_header(False, f"{code}.pdf")
     if disposition:
         response["Content-Disposition"] = disposition
     return response

@@ -7,9 +7,9 @@ files — is refused without a request. Text that people typed (a project name, 
 narrative) ends up in the HTML, so an address in it must never become a request from the
 server (CVE-2025-68616: WeasyPrint followed such addresses, redirects included).
 
-WeasyPrint does not combine @font-face rules of one family split by unicode-range, so a
-print style sheet names full fonts, or each subset as a family of its own in a font-family
-list (static/css/print.css).
+The fonts are full TTFs (static/fonts/print/, named by static/css/print.css): WeasyPrint does
+not combine @font-face rules split by unicode-range, so the web's woff2 subsets would print
+Thai in a fallback font.
 
 SARA AM is written apart (`thai.spell_sara_am_apart`) before rendering, so that the PDF's text
 layer gives back what the page shows; see there.

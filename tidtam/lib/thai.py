@@ -269,7 +269,14 @@ def _line_breaks(run: str) -> list[int]:
 def _unbreakable(run: str) -> tuple[tuple[int, int], ...]:
     from pythainlp.tokenize import word_tokenize
 
-    cuts = set(_line_breaks(run))
+    # Pango sees the text of a PDF with SARA AM written apart (spell_sara_am_apart), and
+    # libthai breaks that spelling elsewhere ("สํา|นัก"): its breaks, at our positions.
+    position, am = {}, 0
+    for i, char in enumerate(run):
+        position[i + am] = i
+        am += char == SARA_AM
+    position[len(run) + am] = len(run)
+    cuts = {position[c] for c in _line_breaks(spell_sara_am_apart(run)) if c in position}
     ends, at = {0, len(run)}, 0
     for word in word_tokenize(run, engine="newmm", keep_whitespace=True):
         at += len(word)
