@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from tidtam.api.site import api
-from tidtam.dashboards import exports, flagged, history, kpis
+from tidtam.dashboards import book_views, exports, flagged, history, kpis
 from tidtam.dashboards import views as pages
 
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
     path("search/", include("tidtam.search.urls")),
     re_path(r"^flags/export\.(?P<fmt>csv|xlsx)$", exports.flag_export, name="flag-export"),
     path("jobs/", include("tidtam.jobs.urls")),
+    path("books/agency/<str:code>/<int:year>/", book_views.agency_book, name="book-agency"),
+    path("books/plan/<int:node>/<int:year>/", book_views.plan_book, name="book-plan"),
+    path("books/kpis/<str:code>/<int:year>/", book_views.kpi_book, name="book-kpis"),
     path("", include("tidtam.reporting.urls")),
     path("me/", pages.my_work, name="my-work"),
     path("review/", pages.review_queue, name="review-queue"),

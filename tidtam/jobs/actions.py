@@ -18,6 +18,8 @@ worker (an export too large for the memory) would kill the next one too.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -111,6 +113,75 @@ def start_job(*, kind: str, title: str, parameters: dict[str, Any], request: Htt
     return job
 
 
+@action
+def start_job_once(
+    *,
+    kind: str,
+    title: str,
+    parameters: dict[str, Any],
+    fingerprint: str,
+    suffix: str,
+    request: HttpRequest,
+) -> Job:
+    """`start_job` for a file that depends on nothing but `fingerprint` (the data it shows and
+    how it shows it), so that the same file is never made twice.
+
+    The requester's own job with this fingerprint, queued, running or done, is theirs again.
+    A job someone else finished with it is shared: a new job of the requester's, done at once,
+    whose file is a hard link to that job's file (each job keeps its own name for the file, so
+    purging the older job leaves the newer one's). Otherwise a new job makes the file. The
+    fingerprint is kept in the job's parameters.
+    """
+    same = Job.objects.filter(kind=kind, parameters__fingerprint=fingerprint)
+    user = request.user if request.user.is_authenticated else None
+    mine = same.of_requester(user, request.session.session_key).exclude(state=JobState.FAILED)
+    for job in mine:
+        if job.state != JobState.DONE or _file_of(job) is not None:
+            return job
+    parameters = {**parameters, "fingerprint": fingerprint}
+    for done in same.filter(state=JobState.DONE).order_by("-finished"):
+        source = _file_of(done)
+        if source is None:
+            continue
+        job = Job.objects.create(
+            kind=kind,
+            title=title[:200],
+            parameters=parameters,
+            language=get_language() or settings.LANGUAGE_CODE,
+            requested_by=user,
+            session_key="" if user else session_key_of(request),
+            state=JobState.DONE,
+            done=done.done,
+            total=done.total,
+            result_name=done.result_name,
+            result_type=done.result_type,
+            started=timezone.now(),
+            finished=timezone.now(),
+        )
+        target = result_file(job, suffix)
+        try:
+            os.link(source, target)
+        except OSError:
+            # Another file system or one without hard links: a copy, still no work redone.
+            shutil.copyfile(source, target)
+        job.result_path = _relative(target)
+        job.save(update_fields=["result_path"])
+        return job
+    return start_job(kind=kind, title=title, parameters=parameters, request=request)
+
+
+def _relative(path: Path) -> str:
+    return str(Path(path).resolve().relative_to(Path(settings.MEDIA_ROOT).resolve()))
+
+
+def _file_of(job: Job) -> Path | None:
+    """A finished job's file, when it is still there."""
+    if not job.result_path:
+        return None
+    path = Path(settings.MEDIA_ROOT) / job.result_path
+    return path if path.is_file() else None
+
+
 def enqueue(job: Job) -> None:
     from tidtam.jobs.tasks import run_job
 
@@ -175,7 +246,7 @@ def run(job_id: str) -> None:
     Job.objects.filter(pk=job.pk).update(
         state=JobState.DONE,
         done=job.total if job.total is not None else job.done,
-        result_path=str(Path(path).resolve().relative_to(Path(settings.MEDIA_ROOT).resolve())),
+        result_path=_relative(path),
         result_name=name,
         result_type=content_type,
         finished=timezone.now(),

@@ -27,8 +27,9 @@ from tidtam.accounts.actions import create_api_token
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
 from tidtam.jobs.models import Job, JobState
 from tidtam.orgs.models import Origin
-from tidtam.projects.models import BudgetInstalment, Project
+from tidtam.projects.models import BudgetInstalment, PlanLink, Project
 from tidtam.reporting.models import ProgressReport, ReportAttachment, ReportStatus
+from tidtam.strategy.models import Plan, PlanLevel, PlanNode
 from tidtam.test import PERSONAS, Personas, add_steps, make_personas, make_project
 
 EVERYONE = "200 200 200 200 200 200 200 200 200 200"
@@ -173,6 +174,21 @@ def token_url(name: str) -> Url:
     return url
 
 
+def plan_book_url(w: World) -> str:
+    """The book of a plan node agency A's published project is linked to."""
+    plan = Plan.objects.create(code="bma20", name_th="แผนพัฒนากรุงเทพมหานคร 20 ปี")
+    level = PlanLevel.objects.create(plan=plan, depth=1, key="l1", name_th="ด้าน")
+    node = PlanNode.objects.create(
+        plan=plan, level=level, code="5", sort_key="0005", name_th="ด้าน", origin=Origin.MANUAL
+    )
+    PlanLink.objects.create(project=w.projects["A_pub"], node=node)
+    return reverse("book-plan", args=[node.pk, 2563])
+
+
+# A report book holds what its reader sees: everyone sees agency A's published project, so
+# everyone may ask (the public too, as a job of their browser session).
+ASKED = "302 302 302 302 302 302 302 302 302 302"
+
 CASES: list[Case] = [
     Case("home", "", fixed("home"), EVERYONE),
     Case("api-tokens", "", fixed("api-tokens"), SIGNED_IN),
@@ -299,6 +315,19 @@ CASES: list[Case] = [
         for fmt in ("csv", "xlsx")
     ],
     Case("job-list", "", fixed("job-list"), SIGNED_IN),
+    Case("book-agency", "agency A", fixed("book-agency", "99990000", "2563"), EVERYONE),
+    Case("book-agency", "agency A, asked", fixed("book-agency", "99990000", "2563"), ASKED, "POST"),
+    Case("book-plan", "", plan_book_url, EVERYONE),
+    Case("book-plan", "asked", plan_book_url, ASKED, "POST"),
+    Case("book-kpis", "agency A", fixed("book-kpis", "99990000", "2563"), EVERYONE),
+    Case(
+        "book-kpis",
+        "agency A, asked",
+        fixed("book-kpis", "99990000", "2563"),
+        ASKED,
+        "POST",
+        {"quarter": "1"},
+    ),
     *[
         Case(name, "officer A's", job_url(name), "404 404 200 404 404 404 404 404 404 404")
         for name in ("job-detail", "job-status", "job-download")

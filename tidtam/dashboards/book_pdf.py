@@ -1,0 +1,206 @@
+"""Report books as PDF files, made by the "book" background job.
+
+An agency's or a plan node's book is a cover and a summary table, then one section per project:
+the project's printed body (`print/_project.html`, built by `build_project_print`, the same as
+the project's own print view and PDF). A book of a few hundred projects runs to a thousand
+pages, more than WeasyPrint should lay out at once (its memory grows with the pages it holds):
+it is rendered in parts of PART_PROJECTS projects, each part's page numbers continuing the
+previous part's, and the parts' files joined by poppler's pdfunite (installed with the other
+PDF tools by scripts/ensure-pdf-libs.sh). The job's progress counts the projects rendered.
+
+A book for the same data is made once: `request_book` looks for a finished book with the same
+fingerprint (dashboards.books) and shares its file.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from tidtam.dashboards import books
+from tidtam.dashboards.books import (
+    KPI_REPORT,
+    NO_KPIS,
+    NO_PROJECTS,
+    TOO_MANY,
+    BookFront,
+    BookRefused,
+    BookSpec,
+    BookSubject,
+    book_front,
+    book_kpis,
+    book_projects,
+    find_subject,
+    fingerprint,
+    kpi_fingerprint,
+    kpi_report,
+    summary_projects,
+)
+from tidtam.dashboards.printing import PrintOptions, build_project_print
+from tidtam.jobs.actions import JobFailed, Progress, job_kind, result_file, start_job_once
+from tidtam.jobs.models import Job
+from tidtam.lib.language import current_language
+from tidtam.lib.pdf import render_pdf
+from tidtam.projects.models import Project
+
+JOB_KIND = "book"
+CONTENT_TYPE = "application/pdf"
+# Projects rendered as one WeasyPrint document: a few dozen pages, laid out in a few seconds
+# and a hundred or two megabytes.
+PART_PROJECTS = 20
+# What `build_project_print` reads with the project (projects.access.get_project_for_user).
+SECTION_RELATED = ("agency", "fiscal_year", "owning_unit", "reporting_unit", "standing")
+SECTION_PREFETCH = ("items", "steps", "instalments")
+
+
+@dataclass(frozen=True)
+class BookRequest:
+    """A book as a page offers it: its subject, what it would hold, and its fingerprint."""
+
+    subject: BookSubject
+    count: int  # projects (KPIs) the reader would find in it
+    fingerprint: str
+
+
+def prepare_book(spec: BookSpec, user: object) -> BookRequest:
+    """The book `user` would get for `spec`: a 404 for an unknown subject; refused with a
+    reason (`BookRefused`) when it would hold nothing or too much; else its count and its
+    fingerprint, in a fixed number of queries."""
+    subject = find_subject(spec)
+    today = timezone.localdate()
+    lang = current_language()
+    if spec.kind == KPI_REPORT:
+        kpis = book_kpis(user, spec)
+        count = kpis.count()
+        if not count:
+            raise BookRefused(NO_KPIS, year=spec.fiscal_year)
+        return BookRequest(
+            subject, count, kpi_fingerprint(spec, user, lang=lang, today=today, kpis=kpis)
+        )
+    projects = book_projects(user, spec)
+    count = projects.count()
+    if not count:
+        raise BookRefused(NO_PROJECTS, year=spec.fiscal_year)
+    if count > books.MAX_PROJECTS:
+        raise BookRefused(TOO_MANY, count=count, most=books.MAX_PROJECTS)
+    return BookRequest(
+        subject, count, fingerprint(spec, user, lang=lang, today=today, projects=projects)
+    )
+
+
+def request_book(book: BookRequest, request: HttpRequest) -> Job:
+    """The requester's job for this book: their own or another reader's finished one with the
+    same fingerprint shared (no work redone), or a new one."""
+    return start_job_once(
+        kind=JOB_KIND,
+        title=book.subject.title,
+        parameters=book.subject.spec.parameters(),
+        fingerprint=book.fingerprint,
+        suffix=".pdf",
+        request=request,
+    )
+
+
+def _parts(projects: QuerySet[Project], keys: list[int]) -> Iterator[list[Project]]:
+    """The projects PART_PROJECTS at a time, in the book's order, with what the section
+    builder reads through the project's own relations: four queries a part. (The rest of a
+    section, its reports, KPIs, contacts and links, `build_project_page` reads per project.)"""
+    chunk_of = Project.objects.select_related(*SECTION_RELATED).prefetch_related(*SECTION_PREFETCH)
+    for start in range(0, len(keys), PART_PROJECTS):
+        part = keys[start : start + PART_PROJECTS]
+        found = chunk_of.in_bulk(part)
+        yield [found[key] for key in part if key in found]
+
+
+def page_count(path: Path) -> int:
+    """The pages of a PDF file, as poppler's pdfinfo reads them."""
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    for line in info.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    raise ValueError(f"pdfinfo found no page count in {path}")
+
+
+def join_pdfs(parts: list[Path], out: Path) -> None:
+    if len(parts) == 1:
+        parts[0].replace(out)
+        return
+    subprocess.run(["pdfunite", *map(str, parts), str(out)], check=True, capture_output=True)
+
+
+def write_book(
+    spec: BookSpec, *, user: object, out: Path, progress: Progress | None = None
+) -> BookFront:
+    """Render the agency's or plan node's book `user` may see to `out`, in the current
+    language: what the book job runs (and the benchmark times)."""
+    subject = find_subject(spec)
+    projects = book_projects(user, spec)
+    rows = summary_projects(projects)
+    if not rows:
+        raise BookRefused(NO_PROJECTS, year=spec.fiscal_year)
+    if progress is not None:
+        progress.total(len(rows) + 1)
+    options = PrintOptions(printed_at=timezone.now(), thai_digits=spec.thai_digits)
+    front = book_front(subject, user, rows, today=timezone.localdate())
+    context: dict[str, Any] = {"front": front, "options": options, "pdf": True, "first_page": 0}
+    with tempfile.TemporaryDirectory(prefix="tidtam-book-") as folder:
+        files = [Path(folder) / "0.pdf"]
+        files[0].write_bytes(render_pdf(render_to_string("print/book.html", context)))
+        pages = page_count(files[0])
+        if progress is not None:
+            progress.advance(1)
+        for n, part in enumerate(_parts(projects, [p.pk for p in rows]), 1):
+            sections = [build_project_print(project, user) for project in part]
+            html = render_to_string(
+                "print/book_sections.html",
+                context | {"sections": sections, "first_page": pages},
+            )
+            path = Path(folder) / f"{n}.pdf"
+            path.write_bytes(render_pdf(html))
+            pages += page_count(path)
+            files.append(path)
+            if progress is not None:
+                progress.advance(len(part))
+        join_pdfs(files, out)
+    return front
+
+
+def write_kpi_report(spec: BookSpec, *, user: object, out: Path) -> None:
+    """Render the agency's quarterly KPI report `user` may see to `out`."""
+    subject = find_subject(spec)
+    report = kpi_report(subject, user, today=timezone.localdate())
+    if not report.lines:
+        raise BookRefused(NO_KPIS, year=spec.fiscal_year)
+    options = PrintOptions(printed_at=timezone.now(), thai_digits=spec.thai_digits)
+    html = render_to_string(
+        "print/kpi_report.html", {"report": report, "options": options, "pdf": True}
+    )
+    out.write_bytes(render_pdf(html))
+
+
+@job_kind(JOB_KIND)
+def run_book_job(job: Job, progress: Progress) -> tuple[Path, str, str]:
+    """The "book" job kind: the book its parameters name, as its requester may see it."""
+    spec = BookSpec.of(job.parameters)
+    user = job.requested_by or AnonymousUser()
+    subject = find_subject(spec)
+    path = result_file(job, ".pdf")
+    try:
+        if spec.kind == KPI_REPORT:
+            progress.total(1)
+            write_kpi_report(spec, user=user, out=path)
+        else:
+            write_book(spec, user=user, out=path, progress=progress)
+    except BookRefused as refused:
+        raise JobFailed(refused.message, **refused.values) from refused
+    return path, subject.filename, CONTENT_TYPE
