@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -32,6 +34,7 @@ from tidtam.accounts import actions
 from tidtam.accounts.models import AccountChange, AccountEvent, Membership, Role
 from tidtam.indicators import actions as kpi_actions
 from tidtam.indicators.tests.factories import make_kpi
+from tidtam.lib.thai import fold_thai
 from tidtam.orgs.actions import erase_contact
 from tidtam.orgs.models import Person
 from tidtam.projects import actions as project_actions
@@ -136,12 +139,32 @@ def pages(world: dict[str, Any]) -> list[str]:
         reverse("flags"),
         reverse("membership-history"),
         reverse("search") + "?q=ดำเนินการ",
+        reverse("project-print", args=[project.code]),
+        f"/api/v1/projects/{project.code}",
+        f"/api/v1/kpis/2563/{world['kpi'].code}",
     ]
+
+
+def pdf_text(client: Client, url: str) -> str:
+    """The text of a PDF the site serves, as pdftotext reads it, folded as search folds it
+    (the PDF spells SARA AM as NIKHAHIT + SARA AA)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
+        pdf.write(response.content)
+        pdf.flush()
+        text = subprocess.run(
+            ["pdftotext", "-raw", pdf.name, "-"], check=True, capture_output=True, text=True
+        ).stdout
+    return fold_thai(text)
 
 
 def rendered(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code in (200, 302, 403, 404), url
+    if response.get("Content-Type", "").startswith("application/json"):
+        # The API writes Thai as \u escapes: read it as a client would.
+        return json.dumps(response.json(), ensure_ascii=False)
     return html.unescape(response.content.decode())
 
 
@@ -175,6 +198,9 @@ def test_before_the_erasure_the_name_is_in_the_pages_and_the_tables(
     client.force_login(personas.approver_a)
     assert NAME in rendered(client, reverse("report-detail", args=[world["reports"][2].pk]))
     assert NAME in rendered(client, reverse("project-history", args=[world["project"].code]))
+    assert NAME in rendered(client, reverse("project-print", args=[world["project"].code]))
+    assert NAME in pdf_text(client, reverse("project-print-pdf", args=[world["project"].code]))
+    assert NAME in rendered(client, f"/api/v1/projects/{world['project'].code}")
     left = names_left_in_the_database()
     assert any(t.startswith("auth_user.") for t in left)
     assert any(t.startswith("orgs_historicalperson.") for t in left)
@@ -216,6 +242,9 @@ def test_after_the_erasure_every_page_works_for_everyone_and_names_only_the_labe
     assert contact[lang] in rendered(
         approver, reverse("project-detail", args=[world["project"].code])
     )
+    printed = pdf_text(approver, reverse("project-print-pdf", args=[world["project"].code]))
+    assert contact[lang] in printed
+    assert not [old for old in OLD if old.casefold() in printed.casefold()]
     assert names_left_in_the_database() == []
 
 
