@@ -312,16 +312,21 @@ def _refuse_unreviewable(row: KpiResult, by: Actor) -> None:
             % {"status": row.get_status_display()},
             code="state",
         )
-    if row.submitted_by_id is not None and row.submitted_by_id == getattr(by, "pk", None):
-        raise ValidationError(
-            _("You submitted this result: another approver of the agency must approve it."),
-            code="own",
-        )
 
 
 @checked_action
 def approve_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
+    """Approve a submitted result: it is public and counts from then on.
+
+    Four eyes, as for monthly reports (see reporting.actions.approve_report): nobody approves
+    a result they entered, submitted (now or before a return) or changed while it was being
+    entered, whoever submitted it last (KpiResultQuerySet.entered_by). They may return it."""
     _refuse_unreviewable(row, by)
+    if KpiResult.objects.filter(pk=row.pk).entered_by(by).exists():
+        raise ValidationError(
+            _("You entered this result: another approver of the agency must approve it."),
+            code="own",
+        )
     row.status = ResultStatus.APPROVED
     row.review_comment = ""
     row.reviewed_by = write.user_of(by)

@@ -6,12 +6,21 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
+from tidtam.audit import authorship
 from tidtam.indicators.achievement import Direction, Mode
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
@@ -190,10 +199,24 @@ class KpiResultQuerySet(models.QuerySet["KpiResult"]):
         return self.select_related("kpi__agency", "quarter", "submitted_by")
 
     def awaiting_review_by(self, user: object) -> KpiResultQuerySet:
-        """Submitted results of the agencies the user approves for, oldest submission first."""
-        return self.filter(
-            status=ResultStatus.SUBMITTED, kpi__agency_id__in=access_for(user).approver_of
-        ).order_by("submitted_at", "id")
+        """Submitted results of the agencies the user approves for, oldest submission first;
+        each says whether the user entered it (`entered_by_viewer`: they may not approve it)."""
+        return (
+            self.filter(
+                status=ResultStatus.SUBMITTED, kpi__agency_id__in=access_for(user).approver_of
+            )
+            .with_entered_by(user)
+            .order_by("submitted_at", "id")
+        )
+
+    def entered_by(self, user: object) -> KpiResultQuerySet:
+        """The results the user took part in entering (the rule of approve_kpi_result)."""
+        return self.filter(_entered_by(user))
+
+    def with_entered_by(self, user: object) -> KpiResultQuerySet:
+        return self.annotate(
+            entered_by_viewer=ExpressionWrapper(_entered_by(user), output_field=BooleanField())
+        )
 
     def to_complete_by(self, user: object) -> KpiResultQuerySet:
         """Drafts and returned results of the agencies the user reports for, returned first."""
@@ -212,6 +235,15 @@ class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
     def official(self) -> ProjectEvaluationQuerySet:
         """Evaluations with a recorded score (a legacy quarter may carry none)."""
         return self.filter(score__isnull=False)
+
+
+def _entered_by(user: object) -> Q | Value:
+    """A result the user submitted, or entered or changed while it was being entered (any
+    change in its history but a reviewer's decision)."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return Value(False, output_field=BooleanField())
+    return Q(submitted_by_id=pk) | Q(authorship.entered(KpiResult, pk))
 
 
 class KpiResult(models.Model):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tidtam.audit import write
 from tidtam.audit.write import REASON_LIMIT, Actor, SyncResult, action, checked_action
@@ -473,6 +474,11 @@ def _review(report: ProgressReport, by: Actor, expected_version: int | None) -> 
     return current
 
 
+ENTERED_REFUSAL = gettext_lazy(
+    "You entered this report: another approver of the agency must approve it."
+)
+
+
 @checked_action
 def approve_report(
     *, report: ProgressReport, by: Actor, comment: str = "", expected_version: int | None = None
@@ -482,11 +488,19 @@ def approve_report(
 
     Also once its quarter is closed: the closing freezes what officers report, and this report
     was submitted in time; the approver's decision on it is what is left to make. (It cannot
-    be returned then: see return_report.)"""
+    be returned then: see return_report.)
+
+    Four eyes: nobody approves a report they entered. A person who is both officer and
+    approver of the agency may not approve a report they created, submitted (now or before a
+    return), changed in any way while it was being entered (an edit, a problem raised or
+    resolved, a file added or removed: every change in its history but a reviewer's
+    decision), whoever submitted it last. See ProgressReportQuerySet.entered_by. Returning
+    such a report is allowed: it publishes nothing, and it is how the person takes back an
+    entry they find wrong."""
     current = _review(report, by, expected_version)
     _require(
-        current.submitted_by_id is None or current.submitted_by_id != getattr(by, "pk", None),
-        _("You submitted this report yourself: another approver of the agency must approve it."),
+        not ProgressReport.objects.filter(pk=current.pk).entered_by(by).exists(),
+        str(ENTERED_REFUSAL),
     )
     current.status = ReportStatus.APPROVED
     current.review_comment = comment.strip()

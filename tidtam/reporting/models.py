@@ -9,12 +9,22 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
+from tidtam.audit import authorship
 from tidtam.lib.fiscal import EARLIEST, LATEST
 from tidtam.lib.forms import validate_recorded_date
 from tidtam.lib.language import current_language
@@ -75,17 +85,45 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
         return self.select_related("project__agency", "submitted_by", "created_by")
 
     def awaiting_review_by(self, user: object) -> ProgressReportQuerySet:
-        """Submitted reports of the agencies the user approves for, oldest submission first."""
-        return self.filter(
-            status=ReportStatus.SUBMITTED,
-            project__agency_id__in=access_for(user).approver_of,
-        ).order_by("submitted_at", "id")
+        """Submitted reports of the agencies the user approves for, oldest submission first;
+        each says whether the user entered it (`entered_by_viewer`: they may not approve it)."""
+        return (
+            self.filter(
+                status=ReportStatus.SUBMITTED,
+                project__agency_id__in=access_for(user).approver_of,
+            )
+            .with_entered_by(user)
+            .order_by("submitted_at", "id")
+        )
+
+    def entered_by(self, user: object) -> ProgressReportQuerySet:
+        """The reports the user took part in entering (the rule of approve_report)."""
+        return self.filter(_entered_by(user))
+
+    def with_entered_by(self, user: object) -> ProgressReportQuerySet:
+        return self.annotate(
+            entered_by_viewer=ExpressionWrapper(_entered_by(user), output_field=BooleanField())
+        )
 
     def to_complete_by(self, user: object) -> ProgressReportQuerySet:
         """Drafts and returned reports of the agencies the user reports for."""
         return self.filter(
             status__in=EDITABLE, project__agency_id__in=access_for(user).officer_of
         ).order_by("-status", "-report_date", "id")
+
+
+def _entered_by(user: object) -> Q | Value:
+    """A report the user created, submitted or changed while it was being entered (any change
+    in its history but a reviewer's decision), or whose files they added or removed."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return Value(False, output_field=BooleanField())
+    return (
+        Q(created_by_id=pk)
+        | Q(submitted_by_id=pk)
+        | Q(authorship.entered(ProgressReport, pk))
+        | Q(authorship.dependants_by(ReportAttachment, pk, "report"))
+    )
 
 
 class ProgressReport(models.Model):
