@@ -7,14 +7,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tidtam.accounts import actions
 from tidtam.accounts.access import get_agency_for_manager
 from tidtam.accounts.forms import ContactPublicationForm
-from tidtam.orgs import actions
+from tidtam.lib.web import show_refusal
 
 
 @login_required
@@ -23,18 +25,22 @@ def agency_settings(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_agency_for_manager(request.user, code)
     form = ContactPublicationForm(request.POST if request.method == "POST" else None, agency=agency)
     if request.method == "POST" and form.is_valid():
-        changes = actions.set_contact_publication(
-            agency=agency,
-            publish_phones=form.cleaned_data["publish_contact_phones"],
-            public_people=[person.pk for person in form.cleaned_data["public_people"]],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        if changes.any:
-            messages.success(request, _("The publication settings were saved."))
+        try:
+            changes = actions.set_contact_publication(
+                agency=agency,
+                publish_phones=form.cleaned_data["publish_contact_phones"],
+                public_people=[person.pk for person in form.cleaned_data["public_people"]],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
         else:
-            messages.info(request, _("Nothing changed."))
-        return redirect("agency-settings", code=agency.code)
+            if changes.any:
+                messages.success(request, _("The publication settings were saved."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("agency-settings", code=agency.code)
     return render(request, "orgs/agency_settings.html", {"agency": agency, "form": form})
 
 

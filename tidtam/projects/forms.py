@@ -136,6 +136,12 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label=_("e-mail"), required=False)
     phone_public = forms.BooleanField(label=_("phone is public"), required=False)
 
+    def __init__(self, *args: Any, may_publish: bool = True, **kwargs: Any) -> None:
+        """`may_publish`: the user may make phone numbers public (may_publish_phones); for
+        anyone else the box only shows what an approver decided."""
+        super().__init__(*args, **kwargs)
+        self.fields["phone_public"].disabled = not may_publish
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("name") and (data.get("phone") or data.get("email")):
@@ -152,7 +158,11 @@ def contact_inputs(formset: Any) -> list[ContactInput]:
             name=f.cleaned_data["name"],
             phone=f.cleaned_data.get("phone", ""),
             email=f.cleaned_data.get("email", ""),
-            phone_public=f.cleaned_data.get("phone_public", False),
+            phone_public=(
+                None
+                if f.fields["phone_public"].disabled
+                else f.cleaned_data.get("phone_public", False)
+            ),
         )
         for f in formset.forms
         if f.cleaned_data.get("name")
