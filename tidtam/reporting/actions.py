@@ -32,7 +32,7 @@ from tidtam.orgs.models import Origin
 from tidtam.projects.models import Project, Quarter
 from tidtam.projects.schedule import percent_of_target
 from tidtam.reporting import mail
-from tidtam.reporting.attachments import HEAD_BYTES, check_file, clean_name
+from tidtam.reporting.attachments import HEAD_BYTES, check_file, clean_name, room_errors
 from tidtam.reporting.models import (
     EDITABLE,
     Problem,
@@ -400,8 +400,7 @@ def create_report(
         by=by,
     )
     _apply_problems(report, problems, by=by)
-    for upload in files:
-        add_attachment(report=report, upload=upload, by=by)
+    _add_attachments(report, files, by=by)
     write.facts_changed(projects=[project.pk])
     return report
 
@@ -432,8 +431,7 @@ def update_report(
     write.save(current, by=by, reason=reason)
     if problems is not None:
         _apply_problems(current, problems, by=by)
-    for upload in files:
-        add_attachment(report=current, upload=upload, by=by)
+    _add_attachments(current, files, by=by)
     write.facts_changed(projects=[current.project_id])
     return current
 
@@ -649,9 +647,26 @@ def _stored_name(report: ProgressReport, extension: str) -> str:
     return f"reports/{report.project_id}/{report.pk}/{uuid.uuid4().hex}{extension}"
 
 
+def _require_room(report: ProgressReport, uploads: Sequence[File]) -> None:
+    """The report's limits on files (see room_errors), checked before any file is stored."""
+    attached = list(report.attachments.values_list("size", flat=True))
+    errors = room_errors(attached, [upload.size or 0 for upload in uploads])
+    if errors:
+        raise ValidationError({"attachments": errors}, code="too_many")
+
+
+def _add_attachments(report: ProgressReport, uploads: Sequence[File], *, by: Actor) -> None:
+    """The files sent with a report form: all of them, or none when they would pass the
+    report's limits."""
+    _require_room(report, uploads)
+    for upload in uploads:
+        add_attachment(report=report, upload=upload, by=by)
+
+
 @checked_action
 def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> ReportAttachment:
-    """Keep a PDF, PNG or JPEG file with an editable report.
+    """Keep a PDF, PNG or JPEG file with an editable report, within the report's limits on
+    the number and total size of its files (room_errors).
 
     The file reaches storage inside the transaction; should the transaction then fail, the
     stored file is left without a record and is never served.
@@ -659,6 +674,7 @@ def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> Report
     current = _lock(report)
     _require_editable(current)
     _require_open_quarter(current.report_date)
+    _require_room(current, [upload])
     name = clean_name(upload.name or "")
     upload.seek(0)
     head = upload.read(HEAD_BYTES)

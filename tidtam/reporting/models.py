@@ -391,10 +391,6 @@ class Problem(models.Model):
         return f"{self.project_id}: {self.description[:40]}"
 
 
-def attachment_max_bytes() -> int:
-    return settings.TIDTAM_ATTACHMENT_MAX_MB * 1024 * 1024
-
-
 class ReportAttachment(models.Model):
     """A file attached to a report, kept in Django's storage under a name of Tidtam's choosing
     and handed out only through an access-checked view, under its original name."""
