@@ -16,6 +16,7 @@ from tidtam.indicators.models import (
     KpiResult,
     ProjectEvaluation,
 )
+from tidtam.lib import limits
 from tidtam.projects.models import Project, Quarter
 
 QUARTERS = (1, 2, 3, 4)
@@ -62,6 +63,8 @@ class KpiPage:
     can_evaluate: bool
     can_review: bool = False
     insider: bool = False
+    # The longest comment a returned result may carry.
+    comment_limit: int = limits.PARAGRAPH
 
     @property
     def percent_of_target(self) -> Decimal | None:

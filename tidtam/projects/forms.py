@@ -11,6 +11,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.lib import limits
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.forms import DateField, DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency, Unit
@@ -30,11 +31,13 @@ class ProjectForm(forms.ModelForm):
     fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
     objectives = forms.CharField(
         label=_("Objectives"),
+        max_length=limits.LIST,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One objective per line, in order."),
     )
     targets = forms.CharField(
         label=_("Targets"),
+        max_length=limits.LIST,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One target per line, in order."),
     )
@@ -171,7 +174,9 @@ def contact_inputs(formset: Any) -> list[ContactInput]:
 
 class StepForm(forms.Form):
     text = forms.CharField(
-        label=_("description"), max_length=2000, widget=forms.TextInput(attrs={"size": 40})
+        label=_("description"),
+        max_length=limits.LINE,
+        widget=forms.TextInput(attrs={"size": 40}),
     )
     weight = DecimalField(
         label=_("weight (%)"),
@@ -214,7 +219,7 @@ class PlanMetaForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for re-baselining"),
         required=False,
-        max_length=1000,
+        max_length=limits.LINE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.lib import limits
 from tidtam.lib.forms import DateField, DecimalField, IntegerField
 from tidtam.lib.thai import format_quantity
 from tidtam.projects.models import Project
@@ -99,14 +100,14 @@ class ReportForm(forms.Form):
     )
     narrative = forms.CharField(
         label=_("Progress this month"),
-        max_length=10_000,
+        max_length=limits.NARRATIVE,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Describe the progress made this month.")},
     )
     decrease_reason = forms.CharField(
         label=_("Reason for a lower figure"),
         required=False,
-        max_length=2_000,
+        max_length=limits.PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed only when progress or spending is lower than in the previous report."),
     )
@@ -290,7 +291,7 @@ class NewProblemForm(forms.Form):
     description = forms.CharField(
         label=_("Problem or obstacle"),
         required=False,
-        max_length=2_000,
+        max_length=limits.PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -323,7 +324,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=4_000,
+        max_length=limits.PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return the report: say what to correct."),
     )

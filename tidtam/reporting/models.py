@@ -25,9 +25,11 @@ from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
 from tidtam.audit import authorship
+from tidtam.lib import limits
 from tidtam.lib.fiscal import EARLIEST, LATEST
 from tidtam.lib.forms import validate_recorded_date
 from tidtam.lib.language import current_language
+from tidtam.lib.limits import bounded_text, length_check
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import PERCENT, Project
@@ -147,15 +149,15 @@ class ProgressReport(models.Model):
     )
     # Legacy narratives open with their own date ("19/2/2563 : …"); kept apart from the text.
     narrative_date = models.DateField(_("narrative date"), null=True, blank=True)
-    narrative = models.TextField(_("progress narrative"), blank=True)
-    decrease_reason = models.TextField(_("reason for a lower figure"), blank=True)
+    narrative = bounded_text(_("progress narrative"), limits.NARRATIVE, blank=True)
+    decrease_reason = bounded_text(_("reason for a lower figure"), limits.PARAGRAPH, blank=True)
     # Free text of imported reports; reports entered in Tidtam track Problem records instead.
-    problems = models.TextField(_("problems"), blank=True)
-    obstacles = models.TextField(_("obstacles"), blank=True)
+    problems = bounded_text(_("problems"), limits.PARAGRAPH, blank=True)
+    obstacles = bounded_text(_("obstacles"), limits.PARAGRAPH, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = bounded_text(_("review comment"), limits.PARAGRAPH, blank=True)
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -196,6 +198,11 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [
+            length_check("narrative", limits.NARRATIVE, "report_narrative_length"),
+            length_check("decrease_reason", limits.PARAGRAPH, "report_decrease_reason_length"),
+            length_check("problems", limits.PARAGRAPH, "report_problems_length"),
+            length_check("obstacles", limits.PARAGRAPH, "report_obstacles_length"),
+            length_check("review_comment", limits.PARAGRAPH, "report_review_comment_length"),
             models.UniqueConstraint(fields=["project", "report_date"], name="report_date_unique"),
             models.CheckConstraint(
                 condition=Q(percent__gte=0, percent__lte=100), name="report_percent_range"
@@ -339,7 +346,7 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="problems",
     )
-    description = models.TextField(_("description"))
+    description = bounded_text(_("description"), limits.PARAGRAPH)
     status = models.CharField(
         _("status"), max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
@@ -378,6 +385,7 @@ class Problem(models.Model):
         verbose_name_plural = _("problems")
         indexes = [models.Index(fields=["status", "category"])]
         constraints = [
+            length_check("description", limits.PARAGRAPH, "problem_description_length"),
             models.CheckConstraint(
                 condition=(
                     Q(status=ProblemStatus.OPEN, resolved_in__isnull=True)
