@@ -154,8 +154,21 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
-# Report attachments larger than this many megabytes are refused.
+# Report attachments larger than this many megabytes are refused; a report holds at most
+# this many files, of at most this many megabytes in all (reporting/attachments.py).
 TIDTAM_ATTACHMENT_MAX_MB = int(env_str("TIDTAM_ATTACHMENT_MAX_MB", "10"))
+TIDTAM_ATTACHMENTS_PER_REPORT = int(env_str("TIDTAM_ATTACHMENTS_PER_REPORT", "10"))
+TIDTAM_ATTACHMENTS_TOTAL_MB = int(env_str("TIDTAM_ATTACHMENTS_TOTAL_MB", "50"))
+# Request limits. Form fields other than files: at most 2.5 MB (Django's default; the longest
+# form, a report with every text at its limit, is under 200 KB). An uploaded file is held in
+# memory up to 1 MB, larger ones go to a temporary file, so a request costs at most
+# DATA_UPLOAD_MAX_NUMBER_FILES MB of memory. A request with more files than that is refused
+# (400) before any is read; it is well above the files a report may hold, so that an officer
+# who picks too many gets the page saying the limit. The bytes of a whole request are capped
+# by the web server in front (nginx client_max_body_size, above TIDTAM_ATTACHMENTS_TOTAL_MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
+DATA_UPLOAD_MAX_NUMBER_FILES = 40
 
 # Background jobs: the database backend needs no other server (`manage.py db_worker` runs
 # them); TASKS_BACKEND names another (RQ on Redis) when the work is spread over machines.

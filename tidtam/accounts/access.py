@@ -131,6 +131,13 @@ def can_manage_agency(user: object, agency: Agency) -> bool:
     return access.administrator or access.approves_agency(agency.pk)
 
 
+def may_publish_phones(user: object, agency: Agency) -> bool:
+    """Whether the user may make a contact's phone number public: the agency's approvers and
+    the administrators (those who manage its settings). Officers enter contacts with their
+    numbers, which only the agency's staff and the readers across the city then see."""
+    return can_manage_agency(user, agency)
+
+
 def get_agency_for_manager(user: object, code: str) -> Agency:
     agency = get_object_or_404(Agency, code=code)
     if not can_manage_agency(user, agency):

@@ -1,21 +1,24 @@
 """Audited changes of who may do what, of people who leave, move or ask to be forgotten, and of
-personal API tokens."""
+personal API tokens, and of which contact phone numbers an agency publishes."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
+from tidtam.accounts.access import may_publish_phones
 from tidtam.accounts.models import (
     AGENCY_ROLES,
     TOKEN_TAG,
@@ -33,6 +36,68 @@ from tidtam.lib.people import erased_username, stored_label, user_label
 from tidtam.lib.thai import truncate
 from tidtam.orgs.actions import erase_contact
 from tidtam.orgs.models import Agency, Person
+
+
+def require_phone_publisher(*, agency: Agency, by: Actor, names: Iterable[str]) -> None:
+    """Refuse to make the phone numbers of these people public unless `by` may publish them
+    (see may_publish_phones). Every write that can make a phone public calls it: the agency
+    settings, the project form, the API and any importer. Hiding a number is anyone's who may
+    edit the contact: withdrawing personal data from the public is always safe."""
+    names = [name for name in names if name.strip()]
+    if not names or may_publish_phones(by, agency):
+        return
+    raise ValidationError(
+        {
+            NON_FIELD_ERRORS: [
+                _(
+                    "Only an approver of the agency or an administrator may make a phone number "
+                    "public (%(names)s). Nothing was saved: leave “phone is public” unticked, "
+                    "and ask an approver to publish it on the agency settings page."
+                )
+                % {"names": ", ".join(names)}
+            ]
+        },
+        code="publish",
+    )
+
+
+@dataclass
+class PublicationChanges:
+    agency: bool = False
+    people: int = 0
+
+    @property
+    def any(self) -> bool:
+        return self.agency or self.people > 0
+
+
+@checked_action
+def set_contact_publication(
+    *,
+    agency: Agency,
+    publish_phones: bool,
+    public_people: Iterable[int],
+    by: Actor,
+    reason: str = "",
+) -> PublicationChanges:
+    """Choose which of the agency's contact phone numbers the public sees: all of them
+    (`publish_phones`), or those of the people listed; only what differs is written. Only a
+    person who may publish phones makes any of them public (require_phone_publisher)."""
+    changes = PublicationChanges()
+    public = set(public_people)
+    people = list(Person.objects.filter(agency=agency).select_for_update().order_by("pk"))
+    publishing = [p.name for p in people if p.pk in public and not p.phone_public]
+    if publish_phones and not agency.publish_contact_phones:
+        publishing.insert(0, str(_("every contact of the agency")))
+    require_phone_publisher(agency=agency, by=by, names=publishing)
+    if write.assign(agency, {"publish_contact_phones": publish_phones}):
+        write.save(agency, by=by, reason=reason)
+        changes.agency = True
+    for person in people:
+        if write.assign(person, {"phone_public": person.pk in public}):
+            write.save(person, by=by, reason=reason)
+            changes.people += 1
+    return changes
 
 
 @action

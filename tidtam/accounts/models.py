@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tidtam.lib import limits
+from tidtam.lib.limits import bounded_text, length_check
 from tidtam.orgs.models import Agency
 
 
@@ -100,7 +102,7 @@ class AccountEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    reason = models.TextField(_("reason"))
+    reason = bounded_text(_("reason"), limits.LINE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -108,6 +110,9 @@ class AccountEvent(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("account change")
         verbose_name_plural = _("account changes")
+        constraints = [
+            length_check("reason", limits.LINE, "account_event_reason_length"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.get_change_display()}"

@@ -15,12 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tidtam.accounts import actions as account_actions
+from tidtam.accounts import actions
 from tidtam.accounts.access import get_agency_for_manager, get_own_token
 from tidtam.accounts.forms import ApiTokenForm, ContactPublicationForm
 from tidtam.accounts.models import ApiToken
 from tidtam.lib.web import show_refusal
-from tidtam.orgs import actions
 
 
 @login_required
@@ -29,18 +28,22 @@ def agency_settings(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_agency_for_manager(request.user, code)
     form = ContactPublicationForm(request.POST if request.method == "POST" else None, agency=agency)
     if request.method == "POST" and form.is_valid():
-        changes = actions.set_contact_publication(
-            agency=agency,
-            publish_phones=form.cleaned_data["publish_contact_phones"],
-            public_people=[person.pk for person in form.cleaned_data["public_people"]],
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-        )
-        if changes.any:
-            messages.success(request, _("The publication settings were saved."))
+        try:
+            changes = actions.set_contact_publication(
+                agency=agency,
+                publish_phones=form.cleaned_data["publish_contact_phones"],
+                public_people=[person.pk for person in form.cleaned_data["public_people"]],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            show_refusal(form, error)
         else:
-            messages.info(request, _("Nothing changed."))
-        return redirect("agency-settings", code=agency.code)
+            if changes.any:
+                messages.success(request, _("The publication settings were saved."))
+            else:
+                messages.info(request, _("Nothing changed."))
+            return redirect("agency-settings", code=agency.code)
     return render(request, "orgs/agency_settings.html", {"agency": agency, "form": form})
 
 
@@ -66,7 +69,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     if request.method == "POST" and form.is_valid():
         try:
-            created = account_actions.create_api_token(
+            created = actions.create_api_token(
                 user=request.user,
                 name=form.cleaned_data["name"],
                 expires_on=form.cleaned_data["expires_on"],
@@ -90,6 +93,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_own_token(request.user, pk)
-    account_actions.revoke_api_token(token=token, by=request.user)
+    actions.revoke_api_token(token=token, by=request.user)
     messages.success(request, _("The token %(name)s was revoked.") % {"name": token.name})
     return redirect("api-tokens")

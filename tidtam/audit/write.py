@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_model_for_model
 
@@ -303,7 +304,42 @@ def _create(objs: list[M]) -> list[list[Any]]:
     return rows
 
 
+_bounded: dict[type[models.Model], list[Any]] = {}
+
+
+def _bounded_fields(model: type[models.Model]) -> list[Any]:
+    if model not in _bounded:
+        _bounded[model] = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.CharField | models.TextField) and f.max_length
+        ]
+    return _bounded[model]
+
+
+def check_lengths(objs: Iterable[models.Model]) -> None:
+    """Refuse a text longer than its field allows (tidtam/lib/limits.py), naming the field:
+    every action's write comes through here, so the API and the importer meet the limits the
+    forms show, and PostgreSQL never meets a value longer than its column."""
+    errors: dict[str, list[str]] = {}
+    for obj in objs:
+        for field in _bounded_fields(type(obj)):
+            value = getattr(obj, field.attname)
+            if isinstance(value, str) and len(value) > field.max_length:
+                errors.setdefault(field.name, []).append(
+                    _("%(field)s is %(length)s characters long; it may be at most %(max)s.")
+                    % {
+                        "field": capfirst(str(field.verbose_name)),
+                        "length": f"{len(value):,}",
+                        "max": f"{field.max_length:,}",
+                    }
+                )
+    if errors:
+        raise ValidationError(errors, code="too_long")
+
+
 def save(obj: M, *, by: Actor, reason: str = "") -> M:
+    check_lengths([obj])
     if obj._state.adding and obj.pk is None:
         rows = _create([obj])
         _record([obj], kind="+", by=by, reason=reason, rows=rows)
@@ -326,6 +362,7 @@ def delete(obj: models.Model, *, by: Actor, reason: str = "") -> None:
 def create_many(model: type[M], objs: list[M], *, by: Actor, reason: str = "") -> list[M]:
     if not objs:
         return []
+    check_lengths(objs)
     rows = _create(objs)
     _record(objs, kind="+", by=by, reason=reason, rows=rows)
     return objs

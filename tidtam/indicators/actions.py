@@ -304,7 +304,7 @@ def submit_kpi_result(*, row: KpiResult, by: Actor, today: date | None = None) -
     return saved
 
 
-def _refuse_unreviewable(row: KpiResult, by: Actor) -> None:
+def _refuse_unreviewable(row: KpiResult) -> None:
     _refuse_closed(row.quarter)
     if row.status != ResultStatus.SUBMITTED:
         raise ValidationError(
@@ -312,16 +312,21 @@ def _refuse_unreviewable(row: KpiResult, by: Actor) -> None:
             % {"status": row.get_status_display()},
             code="state",
         )
-    if row.submitted_by_id is not None and row.submitted_by_id == getattr(by, "pk", None):
-        raise ValidationError(
-            _("You submitted this result: another approver of the agency must approve it."),
-            code="own",
-        )
 
 
 @checked_action
 def approve_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
-    _refuse_unreviewable(row, by)
+    """Approve a submitted result: it is public and counts from then on.
+
+    Four eyes, as for monthly reports (see reporting.actions.approve_report): nobody approves
+    a result they entered, submitted (now or before a return) or changed while it was being
+    entered, whoever submitted it last (KpiResultQuerySet.entered_by). They may return it."""
+    _refuse_unreviewable(row)
+    if KpiResult.objects.filter(pk=row.pk).entered_by(by).exists():
+        raise ValidationError(
+            _("You entered this result: another approver of the agency must approve it."),
+            code="own",
+        )
     row.status = ResultStatus.APPROVED
     row.review_comment = ""
     row.reviewed_by = write.user_of(by)
@@ -331,7 +336,7 @@ def approve_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
 
 @checked_action
 def return_kpi_result(*, row: KpiResult, by: Actor, comment: str) -> KpiResult:
-    _refuse_unreviewable(row, by)
+    _refuse_unreviewable(row)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what the officer should correct.")})
     row.status = ResultStatus.RETURNED

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.models import EvaluationCriterion, Kpi, RatingLevel
+from tidtam.lib import limits
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.forms import DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency
@@ -37,11 +38,10 @@ class KpiResultForm(forms.Form):
     )
     narrative = forms.CharField(
         label=_("Report for the quarter"),
-        max_length=10_000,
+        max_length=limits.NARRATIVE,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": _("Say what was done and how the result was measured."),
-            "max_length": _("Keep the report under 10,000 characters."),
         },
     )
 

@@ -16,6 +16,7 @@ from tidtam.indicators.models import (
     KpiResult,
     ProjectEvaluation,
 )
+from tidtam.lib import limits
 from tidtam.projects.models import Project, Quarter
 
 QUARTERS = (1, 2, 3, 4)
@@ -62,6 +63,8 @@ class KpiPage:
     can_evaluate: bool
     can_review: bool = False
     insider: bool = False
+    # The longest comment a returned result may carry.
+    comment_limit: int = limits.PARAGRAPH
 
     @property
     def percent_of_target(self) -> Decimal | None:
@@ -85,7 +88,11 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
     insider = access.reads_agency(kpi.agency_id)
     # Everyone sees approved results; the agency's staff and city-wide readers also see the
     # ones on their way. The achieved value counts official (approved) results only.
-    results = {r.quarter_id: r for r in KpiResult.objects.filter(kpi=kpi).visible_to(user)}
+    # `entered_by_viewer`: an approver who entered a result may return it, not approve it.
+    results = {
+        r.quarter_id: r
+        for r in KpiResult.objects.filter(kpi=kpi).visible_to(user).with_entered_by(user)
+    }
     scores = {(s.quarter_id, s.criterion_id): s.score for s in kpi.scores.official()}
     criteria = list(EvaluationCriterion.objects.filter(pk__in={c for _, c in scores}))
     if not criteria:

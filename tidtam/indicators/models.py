@@ -6,14 +6,25 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
+from tidtam.audit import authorship
 from tidtam.indicators.achievement import Direction, Mode
+from tidtam.lib import limits
 from tidtam.lib.language import current_language
+from tidtam.lib.limits import bounded_text, length_check
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
@@ -99,15 +110,15 @@ class Kpi(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="kpis"
     )
-    text = models.TextField(_("indicator"))
+    text = bounded_text(_("indicator"), limits.LINE)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     target = models.DecimalField(_("target"), max_digits=15, decimal_places=4, null=True)
     achieved = models.DecimalField(_("achieved"), max_digits=15, decimal_places=4, null=True)
     kpi_type = models.CharField(_("type"), max_length=20, choices=KpiType.choices)
     level = models.CharField(_("level"), max_length=20, choices=KpiLevel.choices, blank=True)
-    definition = models.TextField(_("definition"), blank=True)
-    method = models.TextField(_("calculation method"), blank=True)
-    data_source = models.TextField(_("data source"), blank=True)
+    definition = bounded_text(_("definition"), limits.PARAGRAPH, blank=True)
+    method = bounded_text(_("calculation method"), limits.PARAGRAPH, blank=True)
+    data_source = bounded_text(_("data source"), limits.PARAGRAPH, blank=True)
     direction = models.CharField(
         _("direction"), max_length=10, choices=KpiDirection.choices, default=KpiDirection.HIGHER
     )
@@ -133,6 +144,10 @@ class Kpi(models.Model):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPIs")
         constraints = [
+            length_check("text", limits.LINE, "kpi_text_length"),
+            length_check("definition", limits.PARAGRAPH, "kpi_definition_length"),
+            length_check("method", limits.PARAGRAPH, "kpi_method_length"),
+            length_check("data_source", limits.PARAGRAPH, "kpi_data_source_length"),
             models.UniqueConstraint(fields=["fiscal_year", "code"], name="kpi_code_unique"),
         ]
 
@@ -190,10 +205,24 @@ class KpiResultQuerySet(models.QuerySet["KpiResult"]):
         return self.select_related("kpi__agency", "quarter", "submitted_by")
 
     def awaiting_review_by(self, user: object) -> KpiResultQuerySet:
-        """Submitted results of the agencies the user approves for, oldest submission first."""
-        return self.filter(
-            status=ResultStatus.SUBMITTED, kpi__agency_id__in=access_for(user).approver_of
-        ).order_by("submitted_at", "id")
+        """Submitted results of the agencies the user approves for, oldest submission first;
+        each says whether the user entered it (`entered_by_viewer`: they may not approve it)."""
+        return (
+            self.filter(
+                status=ResultStatus.SUBMITTED, kpi__agency_id__in=access_for(user).approver_of
+            )
+            .with_entered_by(user)
+            .order_by("submitted_at", "id")
+        )
+
+    def entered_by(self, user: object) -> KpiResultQuerySet:
+        """The results the user took part in entering (the rule of approve_kpi_result)."""
+        return self.filter(_entered_by(user))
+
+    def with_entered_by(self, user: object) -> KpiResultQuerySet:
+        return self.annotate(
+            entered_by_viewer=ExpressionWrapper(_entered_by(user), output_field=BooleanField())
+        )
 
     def to_complete_by(self, user: object) -> KpiResultQuerySet:
         """Drafts and returned results of the agencies the user reports for, returned first."""
@@ -214,17 +243,26 @@ class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
         return self.filter(score__isnull=False)
 
 
+def _entered_by(user: object) -> Q | Value:
+    """A result the user submitted, or entered or changed while it was being entered (any
+    change in its history but a reviewer's decision)."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return Value(False, output_field=BooleanField())
+    return Q(submitted_by_id=pk) | Q(authorship.entered(KpiResult, pk))
+
+
 class KpiResult(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="results")
     quarter = models.ForeignKey(
         Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="kpi_results"
     )
     result = models.DecimalField(_("result"), max_digits=15, decimal_places=4, null=True)
-    narrative = models.TextField(_("report"), blank=True)
+    narrative = bounded_text(_("report"), limits.NARRATIVE, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ResultStatus.choices, default=ResultStatus.DRAFT
     )
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = bounded_text(_("review comment"), limits.PARAGRAPH, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -251,6 +289,8 @@ class KpiResult(models.Model):
         verbose_name = _("KPI result")
         verbose_name_plural = _("KPI results")
         constraints = [
+            length_check("narrative", limits.NARRATIVE, "kpi_result_narrative_length"),
+            length_check("review_comment", limits.PARAGRAPH, "kpi_result_review_comment_length"),
             models.UniqueConstraint(fields=["kpi", "quarter"], name="kpiresult_unique"),
         ]
 
@@ -325,7 +365,7 @@ class RatingLevel(models.Model):
     value = models.DecimalField(_("score"), max_digits=7, decimal_places=2, unique=True)
     label_th = models.CharField(_("label (Thai)"), max_length=100)
     label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
-    meaning = models.TextField(_("meaning"), blank=True)
+    meaning = bounded_text(_("meaning"), limits.PARAGRAPH, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -333,6 +373,7 @@ class RatingLevel(models.Model):
         verbose_name = _("rating level")
         verbose_name_plural = _("rating levels")
         constraints = [
+            length_check("meaning", limits.PARAGRAPH, "rating_meaning_length"),
             models.CheckConstraint(condition=Q(value__gte=0), name="rating_value_positive"),
         ]
 

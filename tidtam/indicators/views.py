@@ -339,7 +339,7 @@ def kpi_result_approve(request: HttpRequest, code: str, year: int, number: int) 
 @require_POST
 def kpi_result_return(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
     row = get_result_for_user(request.user, code, year, number, review=True)
-    comment = request.POST.get("comment", "")[:2000]
+    comment = request.POST.get("comment", "")
     return _decided(
         request,
         row,

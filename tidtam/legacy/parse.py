@@ -38,6 +38,7 @@ from tidtam.legacy.parse_fields import (
     read_kpis,
     split_numbered,
 )
+from tidtam.lib import limits
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.thai import ZERO_WIDTH, normalise_thai, to_arabic_digits, truncate
 
@@ -302,7 +303,7 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
             _LATEST_MISMATCH,
             f"{overall} ≠ {reports[0].percent}",
         )
-    return LegacyPage(
+    page = LegacyPage(
         source=source,
         code=code,
         name=project[1],
@@ -326,6 +327,40 @@ def parse_page(text: str, *, source: str = "") -> LegacyPage:
         kpis=read_kpis(bodies.get("kpis", []), notes),
         warnings=tuple(notes.warnings),
     )
+    _refuse_long_texts(page, project_no, sections)
+    return page
+
+
+def _refuse_long_texts(page: LegacyPage, name_line: int, sections: _Sections) -> None:
+    """A text longer than Tidtam keeps (tidtam/lib/limits.py) stops the page, naming the line
+    and the field: nothing is cut, a person shortens it in the old system or the file."""
+
+    def heading(name: str) -> int:
+        return next((line[0] for h, line in sections.headings if h == name), name_line)
+
+    texts: list[tuple[int, str, str, int]] = [
+        (name_line, "name", page.name, limits.NAME),
+        (heading("rationale"), "rationale", page.rationale, limits.RATIONALE),
+        *((heading("objectives"), "objectives", i.text, limits.PARAGRAPH) for i in page.objectives),
+        *((heading("targets"), "targets", i.text, limits.PARAGRAPH) for i in page.targets),
+        *((s.line, "strategy", s.name_th, limits.NAME) for s in page.strategy),
+        *((s.line, "steps", s.text, limits.LINE) for s in page.steps),
+        *((k.line, "kpis", k.text, limits.LINE) for k in page.kpis),
+    ]
+    for r in page.reports:
+        texts += [
+            (r.line, "reports.narrative", r.narrative, limits.NARRATIVE),
+            (r.line, "reports.problems", r.problems, limits.PARAGRAPH),
+            (r.line, "reports.obstacles", r.obstacles, limits.PARAGRAPH),
+        ]
+    for line, field, text, limit in texts:
+        if len(text) > limit:
+            raise LegacyParseError(
+                f"ข้อความยาว {len(text):,} ตัวอักษร เกินที่ระบบเก็บได้ {limit:,} ตัวอักษร / "
+                f"the text is {len(text):,} characters long, more than the {limit:,} kept",
+                line=line,
+                field=field,
+            )
 
 
 _MISSING_OVERALL = (

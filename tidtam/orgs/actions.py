@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,39 +99,6 @@ def ensure_person(*, agency: Agency, name: str, phone: str, by: Actor, reason: s
     if person is not None:
         return person
     return write.save(Person(agency=agency, name=name, phone=phone), by=by, reason=reason)
-
-
-@dataclass
-class PublicationChanges:
-    agency: bool = False
-    people: int = 0
-
-    @property
-    def any(self) -> bool:
-        return self.agency or self.people > 0
-
-
-@action
-def set_contact_publication(
-    *,
-    agency: Agency,
-    publish_phones: bool,
-    public_people: Iterable[int],
-    by: Actor,
-    reason: str = "",
-) -> PublicationChanges:
-    """Choose which of the agency's contact phone numbers the public sees: all of them
-    (`publish_phones`), or those of the people listed; only what differs is written."""
-    changes = PublicationChanges()
-    if write.assign(agency, {"publish_contact_phones": publish_phones}):
-        write.save(agency, by=by, reason=reason)
-        changes.agency = True
-    public = set(public_people)
-    for person in Person.objects.filter(agency=agency).select_for_update():
-        if write.assign(person, {"phone_public": person.pk in public}):
-            write.save(person, by=by, reason=reason)
-            changes.people += 1
-    return changes
 
 
 @checked_action

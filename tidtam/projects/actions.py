@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tidtam.accounts.actions import require_phone_publisher
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.fiscal import fiscal_year_bounds
@@ -241,7 +242,9 @@ class ContactInput:
     name: str
     phone: str = ""
     email: str = ""
-    phone_public: bool = False
+    # None: not decided here (a form for someone who may not publish phones): a known person
+    # keeps theirs, a new one is not public.
+    phone_public: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -313,7 +316,11 @@ def steps_outside_year(project: Project, steps: Sequence[StepInput]) -> list[int
 
 def _person(agency: Agency, contact: ContactInput, by: Actor) -> Person:
     person = Person.objects.filter(agency=agency, name=contact.name, phone=contact.phone).first()
-    values = {"email": contact.email, "phone_public": contact.phone_public}
+    values: dict[str, Any] = {"email": contact.email}
+    if contact.phone_public is not None:
+        values["phone_public"] = contact.phone_public
+    if contact.phone_public and (person is None or not person.phone_public):
+        require_phone_publisher(agency=agency, by=by, names=[contact.name])
     if person is None:
         return write.save(
             Person(agency=agency, name=contact.name, phone=contact.phone, **values), by=by

@@ -11,6 +11,7 @@ from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.lib import limits
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.forms import DateField, DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency, Unit
@@ -30,11 +31,13 @@ class ProjectForm(forms.ModelForm):
     fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
     objectives = forms.CharField(
         label=_("Objectives"),
+        max_length=limits.LIST,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One objective per line, in order."),
     )
     targets = forms.CharField(
         label=_("Targets"),
+        max_length=limits.LIST,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One target per line, in order."),
     )
@@ -136,6 +139,12 @@ class ContactForm(forms.Form):
     email = forms.EmailField(label=_("e-mail"), required=False)
     phone_public = forms.BooleanField(label=_("phone is public"), required=False)
 
+    def __init__(self, *args: Any, may_publish: bool = True, **kwargs: Any) -> None:
+        """`may_publish`: the user may make phone numbers public (may_publish_phones); for
+        anyone else the box only shows what an approver decided."""
+        super().__init__(*args, **kwargs)
+        self.fields["phone_public"].disabled = not may_publish
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("name") and (data.get("phone") or data.get("email")):
@@ -152,7 +161,11 @@ def contact_inputs(formset: Any) -> list[ContactInput]:
             name=f.cleaned_data["name"],
             phone=f.cleaned_data.get("phone", ""),
             email=f.cleaned_data.get("email", ""),
-            phone_public=f.cleaned_data.get("phone_public", False),
+            phone_public=(
+                None
+                if f.fields["phone_public"].disabled
+                else f.cleaned_data.get("phone_public", False)
+            ),
         )
         for f in formset.forms
         if f.cleaned_data.get("name")
@@ -161,7 +174,9 @@ def contact_inputs(formset: Any) -> list[ContactInput]:
 
 class StepForm(forms.Form):
     text = forms.CharField(
-        label=_("description"), max_length=2000, widget=forms.TextInput(attrs={"size": 40})
+        label=_("description"),
+        max_length=limits.LINE,
+        widget=forms.TextInput(attrs={"size": 40}),
     )
     weight = DecimalField(
         label=_("weight (%)"),
@@ -204,7 +219,7 @@ class PlanMetaForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for re-baselining"),
         required=False,
-        max_length=1000,
+        max_length=limits.LINE,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
+from tidtam.lib import limits
 from tidtam.lib.fiscal import EARLIEST, LATEST, fiscal_year_bounds, quarter_bounds, quarter_of
 from tidtam.lib.forms import validate_recorded_date
 from tidtam.lib.language import current_language
+from tidtam.lib.limits import bounded_text, length_check
 from tidtam.lib.thai import fold_thai, format_date, normalise_thai
 from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.schedule import StepWindow, Thresholds, planned_percent
@@ -191,7 +193,7 @@ class Project(models.Model):
         blank=True,
         help_text=_("When a unit rather than a person answers for the project."),
     )
-    rationale = models.TextField(_("rationale"), blank=True)
+    rationale = bounded_text(_("rationale"), limits.RATIONALE, blank=True)
     budget = models.DecimalField(
         _("budget (baht)"), max_digits=15, decimal_places=2, null=True, blank=True
     )
@@ -220,6 +222,9 @@ class Project(models.Model):
         ordering = ["code"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
+        constraints = [
+            length_check("rationale", limits.RATIONALE, "project_rationale_length"),
+        ]
         indexes = [
             models.Index(fields=["fiscal_year", "agency"]),
             # The lists' order, newest year first, and the visibility rule's columns (the
@@ -280,12 +285,13 @@ class ProjectItem(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField()
     label = models.CharField(_("label"), max_length=20, blank=True)
-    text = models.TextField(_("text"))
+    text = bounded_text(_("text"), limits.PARAGRAPH)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "kind", "order"]
         constraints = [
+            length_check("text", limits.PARAGRAPH, "project_item_text_length"),
             models.UniqueConstraint(fields=["project", "kind", "order"], name="item_order_unique"),
         ]
 
@@ -335,7 +341,7 @@ class PlanLink(models.Model):
 class PlanStep(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))
-    text = models.TextField(_("description"))
+    text = bounded_text(_("description"), limits.LINE)
     weight = models.DecimalField(
         _("weight (%)"), max_digits=5, decimal_places=2, validators=PERCENT
     )
@@ -348,6 +354,7 @@ class PlanStep(models.Model):
         verbose_name = _("operating-plan step")
         verbose_name_plural = _("operating-plan steps")
         constraints = [
+            length_check("text", limits.LINE, "step_text_length"),
             models.UniqueConstraint(fields=["project", "order"], name="step_order_unique"),
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="step_dates"),
             models.CheckConstraint(condition=Q(weight__gte=0, weight__lte=100), name="step_weight"),
@@ -370,7 +377,7 @@ class PlanBaseline(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="baselines")
     steps = models.JSONField(_("steps"))
-    reason = models.TextField(_("reason for re-baselining"))
+    reason = bounded_text(_("reason for re-baselining"), limits.LINE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -381,6 +388,9 @@ class PlanBaseline(models.Model):
         ordering = ["project", "created_at", "id"]
         verbose_name = _("plan baseline")
         verbose_name_plural = _("plan baselines")
+        constraints = [
+            length_check("reason", limits.LINE, "baseline_reason_length"),
+        ]
 
     def __str__(self) -> str:
         day = timezone.localtime(self.created_at).date()

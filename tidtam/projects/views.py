@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tidtam.accounts.access import access_for
+from tidtam.accounts.access import access_for, may_publish_phones
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.lib.web import Confirmation, confirm_page, int_or_none, show_refusal
@@ -73,7 +73,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
     if not agencies:
         raise PermissionDenied(_("Only an officer of an agency creates a project."))
     form = ProjectForm(request.POST or None, agencies=agencies)
-    contacts = ContactFormSet(request.POST or None, prefix="contact", initial=[{}, {}])
+    may_publish = any(may_publish_phones(request.user, agency) for agency in agencies)
+    contacts = ContactFormSet(
+        request.POST or None,
+        prefix="contact",
+        initial=[{}, {}],
+        form_kwargs={"may_publish": may_publish},
+    )
     if request.method == "POST" and not all([form.is_valid(), contacts.is_valid()]):
         _code_errors_anyway(form)
     elif request.method == "POST":
@@ -90,7 +96,9 @@ def project_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The project was created. Now enter its operating plan."))
             return redirect("project-plan", project.code)
     return render(
-        request, "projects/project_form.html", {"form": form, "contacts": contacts, "project": None}
+        request,
+        "projects/project_form.html",
+        {"form": form, "contacts": contacts, "project": None, "may_publish": may_publish},
     )
 
 
@@ -101,8 +109,12 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     form = ProjectForm(
         request.POST or None, instance=project, initial=_initial(project), agencies=[project.agency]
     )
+    may_publish = may_publish_phones(request.user, project.agency)
     contacts = ContactFormSet(
-        request.POST or None, prefix="contact", initial=[*_contacts_initial(project), {}]
+        request.POST or None,
+        prefix="contact",
+        initial=[*_contacts_initial(project), {}],
+        form_kwargs={"may_publish": may_publish},
     )
     if request.method == "POST" and all([form.is_valid(), contacts.is_valid()]):
         try:
@@ -121,7 +133,7 @@ def project_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "projects/project_form.html",
-        {"form": form, "contacts": contacts, "project": project},
+        {"form": form, "contacts": contacts, "project": project, "may_publish": may_publish},
     )
 
 

@@ -26,17 +26,24 @@ class ReportPermissions:
     submit: bool = False
     delete: bool = False
     review: bool = False
+    # A reviewer who entered the report may return it but not approve it (see approve_report).
+    approve: bool = False
+    entered: bool = False
 
 
 def permissions(user: object, report: ProgressReport, *, closed: bool = False) -> ReportPermissions:
     """`closed`: the report's quarter is closed (see closed_quarter_reason)."""
     access = access_for(user)
     officer = access.edits_agency(report.project.agency_id)
+    review = access.approves_agency(report.project.agency_id) and report.is_reviewable
+    entered = review and ProgressReport.objects.filter(pk=report.pk).entered_by(user).exists()
     return ReportPermissions(
         edit=officer and report.is_editable and not closed,
         submit=officer and report.is_editable and not closed,
         delete=officer and report.is_deletable,
-        review=access.approves_agency(report.project.agency_id) and report.is_reviewable,
+        review=review,
+        approve=review and not entered,
+        entered=entered,
     )
 
 

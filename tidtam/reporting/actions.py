@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tidtam.audit import write
 from tidtam.audit.write import REASON_LIMIT, Actor, SyncResult, action, checked_action
@@ -31,7 +32,7 @@ from tidtam.orgs.models import Origin
 from tidtam.projects.models import Project, Quarter
 from tidtam.projects.schedule import percent_of_target
 from tidtam.reporting import mail
-from tidtam.reporting.attachments import HEAD_BYTES, check_file, clean_name
+from tidtam.reporting.attachments import HEAD_BYTES, check_file, clean_name, room_errors
 from tidtam.reporting.models import (
     EDITABLE,
     Problem,
@@ -399,8 +400,7 @@ def create_report(
         by=by,
     )
     _apply_problems(report, problems, by=by)
-    for upload in files:
-        add_attachment(report=report, upload=upload, by=by)
+    _add_attachments(report, files, by=by)
     write.facts_changed(projects=[project.pk])
     return report
 
@@ -431,8 +431,7 @@ def update_report(
     write.save(current, by=by, reason=reason)
     if problems is not None:
         _apply_problems(current, problems, by=by)
-    for upload in files:
-        add_attachment(report=current, upload=upload, by=by)
+    _add_attachments(current, files, by=by)
     write.facts_changed(projects=[current.project_id])
     return current
 
@@ -473,6 +472,11 @@ def _review(report: ProgressReport, by: Actor, expected_version: int | None) -> 
     return current
 
 
+ENTERED_REFUSAL = gettext_lazy(
+    "You entered this report: another approver of the agency must approve it."
+)
+
+
 @checked_action
 def approve_report(
     *, report: ProgressReport, by: Actor, comment: str = "", expected_version: int | None = None
@@ -482,11 +486,19 @@ def approve_report(
 
     Also once its quarter is closed: the closing freezes what officers report, and this report
     was submitted in time; the approver's decision on it is what is left to make. (It cannot
-    be returned then: see return_report.)"""
+    be returned then: see return_report.)
+
+    Four eyes: nobody approves a report they entered. A person who is both officer and
+    approver of the agency may not approve a report they created, submitted (now or before a
+    return), changed in any way while it was being entered (an edit, a problem raised or
+    resolved, a file added or removed: every change in its history but a reviewer's
+    decision), whoever submitted it last. See ProgressReportQuerySet.entered_by. Returning
+    such a report is allowed: it publishes nothing, and it is how the person takes back an
+    entry they find wrong."""
     current = _review(report, by, expected_version)
     _require(
-        current.submitted_by_id is None or current.submitted_by_id != getattr(by, "pk", None),
-        _("You submitted this report yourself: another approver of the agency must approve it."),
+        not ProgressReport.objects.filter(pk=current.pk).entered_by(by).exists(),
+        str(ENTERED_REFUSAL),
     )
     current.status = ReportStatus.APPROVED
     current.review_comment = comment.strip()
@@ -635,9 +647,26 @@ def _stored_name(report: ProgressReport, extension: str) -> str:
     return f"reports/{report.project_id}/{report.pk}/{uuid.uuid4().hex}{extension}"
 
 
+def _require_room(report: ProgressReport, uploads: Sequence[File]) -> None:
+    """The report's limits on files (see room_errors), checked before any file is stored."""
+    attached = list(report.attachments.values_list("size", flat=True))
+    errors = room_errors(attached, [upload.size or 0 for upload in uploads])
+    if errors:
+        raise ValidationError({"attachments": errors}, code="too_many")
+
+
+def _add_attachments(report: ProgressReport, uploads: Sequence[File], *, by: Actor) -> None:
+    """The files sent with a report form: all of them, or none when they would pass the
+    report's limits."""
+    _require_room(report, uploads)
+    for upload in uploads:
+        add_attachment(report=report, upload=upload, by=by)
+
+
 @checked_action
 def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> ReportAttachment:
-    """Keep a PDF, PNG or JPEG file with an editable report.
+    """Keep a PDF, PNG or JPEG file with an editable report, within the report's limits on
+    the number and total size of its files (room_errors).
 
     The file reaches storage inside the transaction; should the transaction then fail, the
     stored file is left without a record and is never served.
@@ -645,6 +674,7 @@ def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> Report
     current = _lock(report)
     _require_editable(current)
     _require_open_quarter(current.report_date)
+    _require_room(current, [upload])
     name = clean_name(upload.name or "")
     upload.seek(0)
     head = upload.read(HEAD_BYTES)

@@ -1,9 +1,11 @@
 """What a report attachment may be: a PDF, PNG or JPEG file, told by its first bytes (a name
-proves nothing), no larger than the administrator's limit."""
+proves nothing), no larger than the administrator's limit; and how many files, of how many
+megabytes in all, one report may hold."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -30,8 +32,47 @@ HEAD_BYTES = 16
 NAME_LIMIT = 255
 
 
+MB = 1024 * 1024
+
+
 def max_bytes() -> int:
-    return settings.TIDTAM_ATTACHMENT_MAX_MB * 1024 * 1024
+    return settings.TIDTAM_ATTACHMENT_MAX_MB * MB
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}"
+
+
+def room_errors(attached: Sequence[int], sizes: Sequence[int]) -> list[str]:
+    """What is wrong with adding files of these sizes to a report already holding files of the
+    `attached` sizes: at most TIDTAM_ATTACHMENTS_PER_REPORT files and
+    TIDTAM_ATTACHMENTS_TOTAL_MB megabytes in all, counting the files already attached. The
+    files are taken all or none: a save that would pass a limit keeps none of them.
+
+    For example, with limits of 10 files and 50 MB, a report holding 2 files of 20 MB in all
+    takes 3 files of 10 MB (50 MB in all) but not 4 (60 MB)."""
+    if not sizes:
+        return []
+    errors = []
+    most = settings.TIDTAM_ATTACHMENTS_PER_REPORT
+    if len(attached) + len(sizes) > most:
+        errors.append(
+            _(
+                "A report may hold at most %(max)s files: it holds %(kept)s and %(sent)s were "
+                "sent. No file was saved."
+            )
+            % {"max": most, "kept": len(attached), "sent": len(sizes)}
+        )
+    total_mb = settings.TIDTAM_ATTACHMENTS_TOTAL_MB
+    if sum(attached) + sum(sizes) > total_mb * MB:
+        errors.append(
+            _(
+                "A report's files may add up to at most %(max)s MB: it holds %(kept)s MB and "
+                "the files sent add %(sent)s MB. No file was saved."
+            )
+            % {"max": total_mb, "kept": _mb(sum(attached)), "sent": _mb(sum(sizes))}
+        )
+    return errors
 
 
 def clean_name(name: str) -> str:
@@ -60,7 +101,7 @@ def check_file(name: str, head: bytes, size: int) -> FileKind:
             _("“%(name)s” is %(size)s MB; a file may be at most %(max)s MB.")
             % {
                 "name": name,
-                "size": f"{size / 1024 / 1024:.1f}",
+                "size": _mb(size),
                 "max": settings.TIDTAM_ATTACHMENT_MAX_MB,
             },
             code="too_large",

@@ -14,11 +14,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.lib import limits
 from tidtam.lib.forms import DateField, DecimalField, IntegerField
 from tidtam.lib.thai import format_quantity
 from tidtam.projects.models import Project
 from tidtam.reporting.actions import NewProblem, ProblemChanges, ReportValues
-from tidtam.reporting.attachments import ACCEPT, HEAD_BYTES, check_file, clean_name
+from tidtam.reporting.attachments import (
+    ACCEPT,
+    HEAD_BYTES,
+    check_file,
+    clean_name,
+    room_errors,
+)
 from tidtam.reporting.models import Problem, ProblemCategory
 
 PERCENT_RANGE = _("Progress is a percentage from 0 to 100.")
@@ -93,14 +100,14 @@ class ReportForm(forms.Form):
     )
     narrative = forms.CharField(
         label=_("Progress this month"),
-        max_length=10_000,
+        max_length=limits.NARRATIVE,
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("Describe the progress made this month.")},
     )
     decrease_reason = forms.CharField(
         label=_("Reason for a lower figure"),
         required=False,
-        max_length=2_000,
+        max_length=limits.PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed only when progress or spending is lower than in the previous report."),
     )
@@ -123,7 +130,10 @@ class ReportForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Attach files"),
         required=False,
-        help_text=_("PDF, PNG or JPEG, up to %(max)s MB each."),
+        help_text=_(
+            "PDF, PNG or JPEG, up to %(max)s MB each; a report holds at most %(files)s files, "
+            "%(total)s MB in all."
+        ),
     )
     version = IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
@@ -133,16 +143,23 @@ class ReportForm(forms.Form):
         problems: Sequence[Problem] = (),
         raised: Sequence[Problem] = (),
         project: Project | None = None,
+        attached: Sequence[int] = (),
         **kwargs: Any,
     ) -> None:
+        """`attached`: the sizes of the files the report already holds."""
         super().__init__(*args, **kwargs)
+        self.attached = attached
         ask_progress(self, project)
         for name, rows in (("resolved", problems), ("removed", raised)):
             choices = self.fields[name]
             assert isinstance(choices, forms.ChoiceField)
             choices.choices = [(p.pk, p.description) for p in rows]
         attachments = self.fields["attachments"]
-        attachments.help_text = attachments.help_text % {"max": settings.TIDTAM_ATTACHMENT_MAX_MB}
+        attachments.help_text = attachments.help_text % {
+            "max": settings.TIDTAM_ATTACHMENT_MAX_MB,
+            "files": settings.TIDTAM_ATTACHMENTS_PER_REPORT,
+            "total": settings.TIDTAM_ATTACHMENTS_TOTAL_MB,
+        }
 
     def clean_attachments(self) -> list[UploadedFile]:
         files: list[UploadedFile] = self.cleaned_data.get("attachments") or []
@@ -155,6 +172,7 @@ class ReportForm(forms.Form):
                 check_file(clean_name(upload.name or ""), head, upload.size or 0)
             except ValidationError as error:
                 errors.extend(error.messages)
+        errors.extend(room_errors(self.attached, [upload.size or 0 for upload in files]))
         if errors:
             raise ValidationError(errors)
         return files
@@ -273,7 +291,7 @@ class NewProblemForm(forms.Form):
     description = forms.CharField(
         label=_("Problem or obstacle"),
         required=False,
-        max_length=2_000,
+        max_length=limits.PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -306,7 +324,7 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=4_000,
+        max_length=limits.PARAGRAPH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when you return the report: say what to correct."),
     )

@@ -9,15 +9,27 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tidtam.accounts.access import access_for
+from tidtam.audit import authorship
+from tidtam.lib import limits
 from tidtam.lib.fiscal import EARLIEST, LATEST
 from tidtam.lib.forms import validate_recorded_date
 from tidtam.lib.language import current_language
+from tidtam.lib.limits import bounded_text, length_check
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import PERCENT, Project
@@ -75,17 +87,45 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
         return self.select_related("project__agency", "submitted_by", "created_by")
 
     def awaiting_review_by(self, user: object) -> ProgressReportQuerySet:
-        """Submitted reports of the agencies the user approves for, oldest submission first."""
-        return self.filter(
-            status=ReportStatus.SUBMITTED,
-            project__agency_id__in=access_for(user).approver_of,
-        ).order_by("submitted_at", "id")
+        """Submitted reports of the agencies the user approves for, oldest submission first;
+        each says whether the user entered it (`entered_by_viewer`: they may not approve it)."""
+        return (
+            self.filter(
+                status=ReportStatus.SUBMITTED,
+                project__agency_id__in=access_for(user).approver_of,
+            )
+            .with_entered_by(user)
+            .order_by("submitted_at", "id")
+        )
+
+    def entered_by(self, user: object) -> ProgressReportQuerySet:
+        """The reports the user took part in entering (the rule of approve_report)."""
+        return self.filter(_entered_by(user))
+
+    def with_entered_by(self, user: object) -> ProgressReportQuerySet:
+        return self.annotate(
+            entered_by_viewer=ExpressionWrapper(_entered_by(user), output_field=BooleanField())
+        )
 
     def to_complete_by(self, user: object) -> ProgressReportQuerySet:
         """Drafts and returned reports of the agencies the user reports for."""
         return self.filter(
             status__in=EDITABLE, project__agency_id__in=access_for(user).officer_of
         ).order_by("-status", "-report_date", "id")
+
+
+def _entered_by(user: object) -> Q | Value:
+    """A report the user created, submitted or changed while it was being entered (any change
+    in its history but a reviewer's decision), or whose files they added or removed."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return Value(False, output_field=BooleanField())
+    return (
+        Q(created_by_id=pk)
+        | Q(submitted_by_id=pk)
+        | Q(authorship.entered(ProgressReport, pk))
+        | Q(authorship.dependants_by(ReportAttachment, pk, "report"))
+    )
 
 
 class ProgressReport(models.Model):
@@ -109,15 +149,15 @@ class ProgressReport(models.Model):
     )
     # Legacy narratives open with their own date ("19/2/2563 : …"); kept apart from the text.
     narrative_date = models.DateField(_("narrative date"), null=True, blank=True)
-    narrative = models.TextField(_("progress narrative"), blank=True)
-    decrease_reason = models.TextField(_("reason for a lower figure"), blank=True)
+    narrative = bounded_text(_("progress narrative"), limits.NARRATIVE, blank=True)
+    decrease_reason = bounded_text(_("reason for a lower figure"), limits.PARAGRAPH, blank=True)
     # Free text of imported reports; reports entered in Tidtam track Problem records instead.
-    problems = models.TextField(_("problems"), blank=True)
-    obstacles = models.TextField(_("obstacles"), blank=True)
+    problems = bounded_text(_("problems"), limits.PARAGRAPH, blank=True)
+    obstacles = bounded_text(_("obstacles"), limits.PARAGRAPH, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    review_comment = models.TextField(_("review comment"), blank=True)
+    review_comment = bounded_text(_("review comment"), limits.PARAGRAPH, blank=True)
     origin = models.CharField(_("origin"), max_length=20, choices=Origin.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -158,6 +198,11 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         constraints = [
+            length_check("narrative", limits.NARRATIVE, "report_narrative_length"),
+            length_check("decrease_reason", limits.PARAGRAPH, "report_decrease_reason_length"),
+            length_check("problems", limits.PARAGRAPH, "report_problems_length"),
+            length_check("obstacles", limits.PARAGRAPH, "report_obstacles_length"),
+            length_check("review_comment", limits.PARAGRAPH, "report_review_comment_length"),
             models.UniqueConstraint(fields=["project", "report_date"], name="report_date_unique"),
             models.CheckConstraint(
                 condition=Q(percent__gte=0, percent__lte=100), name="report_percent_range"
@@ -301,7 +346,7 @@ class Problem(models.Model):
         on_delete=models.PROTECT,
         related_name="problems",
     )
-    description = models.TextField(_("description"))
+    description = bounded_text(_("description"), limits.PARAGRAPH)
     status = models.CharField(
         _("status"), max_length=20, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
@@ -340,6 +385,7 @@ class Problem(models.Model):
         verbose_name_plural = _("problems")
         indexes = [models.Index(fields=["status", "category"])]
         constraints = [
+            length_check("description", limits.PARAGRAPH, "problem_description_length"),
             models.CheckConstraint(
                 condition=(
                     Q(status=ProblemStatus.OPEN, resolved_in__isnull=True)
@@ -351,10 +397,6 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.description[:40]}"
-
-
-def attachment_max_bytes() -> int:
-    return settings.TIDTAM_ATTACHMENT_MAX_MB * 1024 * 1024
 
 
 class ReportAttachment(models.Model):

@@ -184,6 +184,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     problems = carried_problems(report.project, report)
     raised = raised_problems(report)
     previous = previous_report(report.project, request.user, report)
+    attachments = list(report.attachments.all())
     post = request.method == "POST"
     form = ReportForm(
         request.POST if post else None,
@@ -191,6 +192,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         problems=problems,
         raised=raised,
         project=report.project,
+        attached=[a.size for a in attachments],
         initial={
             "report_date": report.report_date,
             "percent": report.percent,
@@ -242,7 +244,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         problems=problems,
         report=report,
         raised=raised,
-        attachments=list(report.attachments.all()),
+        attachments=attachments,
         previous=previous,
         planned=report.project.planned_progress(planned_on),
         planned_on=planned_on,
