@@ -54,6 +54,9 @@ from tidtam.standing.refresh import refresh_standings
 from tidtam.strategy.models import Plan, PlanLevel, PlanNode
 from tidtam.test import Personas, add_steps, make_project
 
+# Books are made by the job worker, run here in batch mode on the database queue.
+pytestmark = pytest.mark.usefixtures("queued_tasks")
+
 YEAR = 2563
 PUBLISHED = "โครงการปรับปรุงภูมิทัศน์คลองแสนแสบ"
 SECOND = "โครงการพัฒนาศูนย์เด็กเล็กในชุมชน"
