@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tidtam.lib.forms import ModelMultipleChoiceField
+from tidtam.lib.forms import DateField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency, Person
 
 
@@ -49,8 +49,4 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. the agency's spreadsheet tool."),
     )
-    expires_on = forms.DateField(
-        label=_("Expires on"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("At most a year from today."),
-    )
+    expires_on = DateField(label=_("Expires on"), help_text=_("At most a year from today."))
