@@ -7,9 +7,8 @@ back (`fold_thai`: SARA AM whole, single spaces) before Thai strings are looked 
 
 from __future__ import annotations
 
-import signal
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -71,21 +69,6 @@ STEP_TEXT = "ขั้นตอนที่ 1"
 @pytest.fixture(autouse=True)
 def media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def worker() -> Iterator[Callable[[], None]]:
-    """The database worker, run once over what is queued (as in tidtam/jobs/tests)."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command(
-            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
-        )
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def report(project: Project, day: date, percent: int, status: str, text: str) -> ProgressReport:

@@ -3,8 +3,6 @@ the worker (`db_worker --batch`, run here in the test) picks it up and runs it."
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -69,22 +67,6 @@ def stopped(job: Job, progress: Progress) -> tuple[Path, str, str]:
 @pytest.fixture(autouse=True)
 def media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def worker() -> Iterator[Any]:
-    """Run the database worker once over what is queued, as `make run` runs it for ever;
-    it installs its own signal handlers, which are put back afterwards."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command(
-            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
-        )
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def request_of(user: Any = None, session_key: str | None = None) -> HttpRequest:

@@ -5,7 +5,6 @@ it, or gives up after five attempts saying so in the log, with the recipients.""
 from __future__ import annotations
 
 import logging
-import signal
 from collections.abc import Sequence
 from datetime import timedelta
 from smtplib import SMTPException
@@ -14,7 +13,6 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -100,21 +98,6 @@ def test_a_notice_the_server_keeps_refusing_is_given_up_after_five_attempts_nami
     assert [r.levelname for r in records] == ["WARNING"] * 4 + ["ERROR"]
     assert "approver_a@example.test" in records[-1].getMessage()
     assert "after 5 attempts" in records[-1].getMessage()
-
-
-@pytest.fixture
-def worker(queued_tasks: None) -> Any:
-    """One pass of the production worker (`db_worker`) over the tasks that are due."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run() -> None:
-        call_command(
-            "db_worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0
-        )
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def test_in_the_database_queue_a_refused_notice_waits_then_is_sent_once_the_server_is_back(
