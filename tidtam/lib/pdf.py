@@ -2,7 +2,7 @@
 
 Every PDF of the site goes through `render_pdf`. Its URL fetcher answers only addresses under
 STATIC_URL that name a file among the static files (the print style sheet, the vendored
-Laksaman fonts); any other address — http, https, file, data, or a path outside the static
+Sarabun fonts); any other address — http, https, file, data, or a path outside the static
 files — is refused without a request. Text that people typed (a project name, a report
 narrative) ends up in the HTML, so an address in it must never become a request from the
 server (CVE-2025-68616: WeasyPrint followed such addresses, redirects included).

@@ -13,7 +13,7 @@ from tidtam.lib.pdf import BASE_URL, render_pdf, static_file_for
 
 FONT_FACE = """
 <style>
-@font-face { font-family: "Tidtam Print"; src: url(/static/fonts/print/Laksaman.ttf); }
+@font-face { font-family: "Tidtam Print"; src: url(/static/fonts/print/Sarabun-Regular.ttf); }
 body { font-family: "Tidtam Print"; font-size: 16pt; }
 </style>
 """
@@ -50,7 +50,7 @@ def test_thai_text_is_set_in_the_vendored_font_and_extracts_intact(tmp_path):
 
 
 def test_static_addresses_map_onto_static_files_only():
-    assert static_file_for(BASE_URL + "static/fonts/print/Laksaman.ttf") is not None
+    assert static_file_for(BASE_URL + "static/fonts/print/Sarabun-Regular.ttf") is not None
     assert static_file_for(BASE_URL + "static/css/tidtam.css") is not None
     assert static_file_for(BASE_URL + "static/../tidtam/settings.py") is None
     assert static_file_for(BASE_URL + "static/%2E%2E/tidtam/settings.py") is None
