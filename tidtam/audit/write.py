@@ -274,7 +274,7 @@ def _why(event: str, reason: str, comment: str) -> tuple[str | None, str]:
     text = comment.strip()
     if len(label) > REASON_LIMIT:
         # A caller's reason too long for the column is the comment, whole.
-        label, text = "", "\n\n".join(t for t in (label, text) if t)
+        label, text = "", "\n\n".join(t for t in (label.strip(), text) if t)
     return label or None, text
 
 

@@ -72,6 +72,8 @@ class EntryPage:
     # Why the entry can no longer be changed, when it is on its way through review.
     locked: str = ""
     scores: bool = False  # a score on the rating scale is asked for
+    # The version of the result the form shows, sent back with it (review.lock checks it).
+    version: int | None = None
 
     @property
     def closed(self) -> bool:
@@ -102,6 +104,7 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
                 result=form.cleaned_data["result"],
                 narrative=form.cleaned_data["narrative"],
                 by=request.user,
+                expected_version=_version(request),
             )
         except ValidationError as error:
             show_refusal(form, error)
@@ -110,6 +113,7 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
             return redirect(_kpi_url(kpi))
     title = _("Quarterly result") + f" · {_('Quarter')} {number}/{year}"
     page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), [], kpi)
+    page.version = current.version if current else None
     if not quarter.has_started(timezone.localdate()):
         page.locked = actions.not_started_reason(quarter)
     elif current is not None and not current.is_editable:

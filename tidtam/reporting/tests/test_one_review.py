@@ -280,3 +280,22 @@ def test_an_approval_withdrawn_sends_the_record_back_with_the_reason(
     )
     assert _events(withdrawn)[-1] == "approval_withdrawn"
     assert not kind.model.objects.official().exists()
+
+
+@pytest.mark.django_db
+def test_a_result_form_loaded_before_someone_elses_change_saves_nothing(
+    personas: Personas, client: Client
+) -> None:
+    project = make_project(code=f"{personas.agency_a.code}-0001", agency=personas.agency_a)
+    kind = _result_kind(project, personas)
+    row = kind.make_draft()
+    url = "/kpis/9999-0001/2563/q1/result/"
+    client.force_login(personas.officer_a)
+    assert f'name="version" value="{row.version}"' in client.get(url).content.decode()
+    KpiResult.objects.filter(pk=row.pk).update(version=F("version") + 1)
+
+    response = client.post(url, {"result": "50", "narrative": "แก้", "version": row.version})
+
+    assert "มีผู้อื่นแก้ไขผลงานนี้" in html.unescape(response.content.decode())
+    row.refresh_from_db()
+    assert (row.result, row.narrative) == (Decimal(42), "สำรวจแล้ว 42 จุด")
