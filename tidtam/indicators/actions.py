@@ -289,7 +289,7 @@ RESULT_LOCKED = gettext_lazy("This result is %(status)s: it can no longer be cha
 
 
 def _check_submit(row: KpiResult) -> None:
-    _refuse_unstarted(row.quarter, None)
+    # A quarter yet to begin is refused by submit_kpi_result, which knows the day.
     _refuse_closed(row.quarter)
 
 

@@ -289,6 +289,7 @@ def under_review(record: Any) -> bool:
 
 
 def _notify(sender: Callable[[int], int], record: models.Model) -> None:
+    # The mail module reads the models, which read this module's states: imported on use.
     from tidtam.reporting.mail import after_commit
 
     after_commit(sender, record.pk)
