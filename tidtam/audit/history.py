@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from simple_history.utils import get_history_model_for_model
 
+from tidtam.audit.models import AuditNote, event_label
 from tidtam.lib import thai
 from tidtam.lib.language import current_language
 from tidtam.lib.people import person_name
@@ -114,8 +115,10 @@ class Entry:
     kind: str
     label: str
     action: str
+    # What the row recorded (an event, translated) and the person's own comment, whole.
     reason: str
     changes: list[Change] = field(default_factory=list)
+    comment: str = ""
 
     @property
     def action_label(self) -> str:
@@ -215,6 +218,23 @@ def _read_rows(source: Source, ids: Iterable[int]) -> tuple[dict[int, Any], dict
     return rows, previous
 
 
+def notes_of(rows: Iterable[Any]) -> dict[tuple[str, int], str]:
+    """The comments of these history rows (of any models), in one query, by (history model
+    label, history id)."""
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        wanted[row._meta.label_lower].append(row.history_id)
+    if not wanted:
+        return {}
+    where = Q()
+    for label, ids in wanted.items():
+        where |= Q(history_model=label, history_id__in=ids)
+    return {
+        (note.history_model, note.history_id): note.comment
+        for note in AuditNote.objects.filter(where)
+    }
+
+
 def trail_page(
     sources: Sequence[Source], subject: Any, *, number: Any = 1, per_page: int = PER_PAGE
 ) -> Page[Entry]:
@@ -243,6 +263,7 @@ def trail_page(
                     refs.want(model_field.related_model, new)
             diffs[n, row.history_id] = changed
     refs.load()
+    notes = notes_of(row for rows, _previous in read.values() for row in rows.values())
 
     entries = []
     for _when, history_id, n in keys.object_list:
@@ -255,7 +276,8 @@ def trail_page(
                 kind=str(source.kind),
                 label=thai.truncate(source.label(row, refs), 200),
                 action=_ACTIONS[row.history_type],
-                reason=row.history_change_reason or "",
+                reason=event_label(row.history_change_reason),
+                comment=notes.get((row._meta.label_lower, history_id), ""),
                 changes=[
                     Change(
                         str(source.names.get(model_field.name, model_field.verbose_name)),

@@ -46,7 +46,8 @@ class _Pending(threading.local):
 
 _pending = _Pending()
 
-# Django's history table keeps a reason of at most this many characters.
+# Django's history table keeps a reason of at most this many characters: an event code or a
+# short label fits; a longer text is kept whole as the row's AuditNote (see audit/models.py).
 REASON_LIMIT = 100
 
 
@@ -267,18 +268,46 @@ def _mirror(model: type[models.Model]) -> list[int]:
 _mirrors: dict[type[models.Model], list[int]] = {}
 
 
+def _why(event: str, reason: str, comment: str) -> tuple[str | None, str]:
+    """What goes in the history row's reason column, and what in its AuditNote."""
+    label = event or reason
+    text = comment.strip()
+    if len(label) > REASON_LIMIT:
+        # A caller's reason too long for the column is the comment, whole.
+        label, text = "", "\n\n".join(t for t in (label.strip(), text) if t)
+    return label or None, text
+
+
+def _notes(history: Any, ids: Iterable[int], comment: str) -> None:
+    from tidtam.audit.models import AuditNote
+
+    AuditNote.objects.bulk_create(
+        AuditNote(history_model=history._meta.label_lower, history_id=pk, comment=comment)
+        for pk in ids
+    )
+
+
 def _record(
-    objs: list[M], *, kind: str, by: Actor, reason: str, rows: list[list[Any]] | None = None
+    objs: list[M],
+    *,
+    kind: str,
+    by: Actor,
+    reason: str,
+    rows: list[list[Any]] | None = None,
+    event: str = "",
+    comment: str = "",
 ) -> None:
     """Write the history rows django-simple-history itself would write ("+" created,
-    "~" changed), in the caller's transaction. `rows`: the new records' prepared values."""
+    "~" changed), in the caller's transaction, with the event or reason and the comment.
+    `rows`: the new records' prepared values."""
     table = _history_table(type(objs[0]))
     user = user_of(by)
+    label, text = _why(event, reason, comment)
     extra = [
         connection.ops.adapt_datetimefield_value(timezone.now()),
         kind,
         user.pk if user else None,
-        reason or None,
+        label,
     ]
     if rows is None:
         # The historical fields mirror the record's own: read the record's attributes.
@@ -289,7 +318,9 @@ def _record(
         for obj, row in zip(objs, rows, strict=True):
             full = [obj.pk, *row]
             prepared.append([full[i] for i in mirror] + extra)
-    table.insert(prepared, returning=False)
+    ids = table.insert(prepared, returning=bool(text))
+    if text:
+        _notes(table.model, ids, text)
 
 
 def _create(objs: list[M]) -> list[list[Any]]:
@@ -338,25 +369,38 @@ def check_lengths(objs: Iterable[models.Model]) -> None:
         raise ValidationError(errors, code="too_long")
 
 
-def save(obj: M, *, by: Actor, reason: str = "") -> M:
+def save(obj: M, *, by: Actor, reason: str = "", event: str = "", comment: str = "") -> M:
+    """Save the record with its history row. `event`: an audit.models.Event code, stored as it
+    is and translated for the reader; `comment`: the person's own words, of any length;
+    `reason`: a short label for a write that names no event (an import)."""
     check_lengths([obj])
     if obj._state.adding and obj.pk is None:
         rows = _create([obj])
-        _record([obj], kind="+", by=by, reason=reason, rows=rows)
+        _record([obj], kind="+", by=by, rows=rows, reason=reason, event=event, comment=comment)
         return obj
     obj.skip_history_when_saving = True  # type: ignore[attr-defined]
     try:
         obj.save()
     finally:
         del obj.skip_history_when_saving  # type: ignore[attr-defined]
-    _record([obj], kind="~", by=by, reason=reason)
+    _record([obj], kind="~", by=by, reason=reason, event=event, comment=comment)
     return obj
 
 
-def delete(obj: models.Model, *, by: Actor, reason: str = "") -> None:
+def delete(
+    obj: models.Model, *, by: Actor, reason: str = "", event: str = "", comment: str = ""
+) -> None:
+    label, text = _why(event, reason, comment)
+    pk = obj.pk
     obj._history_user = user_of(by)  # type: ignore[attr-defined]
-    obj._change_reason = reason  # type: ignore[attr-defined]
+    obj._change_reason = label  # type: ignore[attr-defined]
     obj.delete()
+    if text:
+        history = _history_model(type(obj))
+        rows = history.objects.filter(**{obj._meta.pk.attname: pk}, history_type="-")
+        row = rows.order_by("-history_id").first()
+        if row is not None:
+            _notes(history, [row.history_id], text)
 
 
 def create_many(model: type[M], objs: list[M], *, by: Actor, reason: str = "") -> list[M]:

@@ -15,8 +15,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tidtam.audit import write
+from tidtam.audit.models import Event
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.indicators import mail
 from tidtam.indicators.models import (
@@ -34,7 +36,7 @@ from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
-from tidtam.reporting.mail import after_commit
+from tidtam.reporting import review
 
 
 @dataclass
@@ -262,88 +264,98 @@ def enter_kpi_result(
     narrative: str,
     by: Actor,
     today: date | None = None,
+    expected_version: int | None = None,
 ) -> KpiResult:
     """An officer's result for a quarter that has begun, with the narrative that explains it:
-    a draft until it is submitted; a submitted or approved result is no longer changed."""
+    a draft until it is submitted; a submitted or approved result is no longer changed.
+    `expected_version`: the result's version when the form was loaded (a changed result is
+    refused, as a changed monthly report is)."""
     _same_year(quarter, kpi.fiscal_year_id)
     _refuse_unstarted(quarter, today)
     _refuse_closed(quarter)
-    reason = _("quarterly result entered")
-    row = KpiResult.objects.select_for_update().filter(kpi=kpi, quarter=quarter).first()
+    row = KpiResult.objects.filter(kpi=kpi, quarter=quarter).first()
     write.facts_changed(kpis=[kpi.pk])
     if row is None:
         row = KpiResult(kpi=kpi, quarter=quarter, result=result, narrative=narrative)
-        return write.save(row, by=by, reason=reason)
-    _refuse_locked(row)
+        return write.save(row, by=by, event=Event.RESULT_ENTERED)
+    row = review.lock(RESULT, row, expected_version)
+    review.require_editable(row, RESULT_LOCKED)
     if write.assign(row, {"result": result, "narrative": narrative}):
-        write.save(row, by=by, reason=reason)
+        review.changed(RESULT, row, by=by, event=Event.RESULT_ENTERED)
     return row
 
 
-def _refuse_locked(row: KpiResult) -> None:
-    if not row.is_editable:
-        raise ValidationError(
-            _("This result is %(status)s: it can no longer be changed.")
-            % {"status": row.get_status_display()},
-            code="locked",
-        )
+RESULT_LOCKED = gettext_lazy("This result is %(status)s: it can no longer be changed.")
+
+
+def _check_submit(row: KpiResult) -> None:
+    # A quarter yet to begin is refused by submit_kpi_result, which knows the day.
+    _refuse_closed(row.quarter)
+
+
+def _check_review(row: KpiResult) -> None:
+    # Closing a quarter freezes its results, decided or not.
+    _refuse_closed(row.quarter)
+
+
+RESULT = review.ReviewKind(
+    model=KpiResult,
+    related=("kpi", "quarter"),
+    texts=review.ReviewTexts(
+        stale=gettext_lazy(
+            "Someone else changed this result after you opened it. Nothing was saved: open "
+            "the KPI again to see their change."
+        ),
+        not_submittable=gettext_lazy("Only a draft or a returned result can be submitted."),
+        not_reviewable=gettext_lazy(
+            "Only a submitted result can be reviewed; this one is %(status)s."
+        ),
+        entered=gettext_lazy(
+            "You entered this result: another approver of the agency must approve it."
+        ),
+        comment_required=gettext_lazy("Say what the officer should correct."),
+        not_approved=gettext_lazy(
+            "Only an approved result can have its approval withdrawn; this one is %(status)s."
+        ),
+    ),
+    facts=lambda row: write.facts_changed(kpis=[row.kpi_id]),
+    on_submitted=mail.send_submitted,
+    on_approved=mail.send_approved,
+    on_returned=mail.send_returned,
+    check_submit=_check_submit,
+    check_review=_check_review,
+    check_return=_check_review,
+)
 
 
 @checked_action
-def submit_kpi_result(*, row: KpiResult, by: Actor, today: date | None = None) -> KpiResult:
+def submit_kpi_result(
+    *, row: KpiResult, by: Actor, today: date | None = None, expected_version: int | None = None
+) -> KpiResult:
     """Send a draft or returned result to the agency's approvers."""
+    # `today` moves the start of the quarter's reporting, for the tests of its edges.
     _refuse_unstarted(row.quarter, today)
-    _refuse_closed(row.quarter)
-    _refuse_locked(row)
-    row.status = ResultStatus.SUBMITTED
-    row.submitted_by = write.user_of(by)
-    row.submitted_at = timezone.now()
-    write.facts_changed(kpis=[row.kpi_id])
-    saved = write.save(row, by=by, reason=_("submitted for review"))
-    after_commit(mail.send_submitted, saved.pk)
-    return saved
-
-
-def _refuse_unreviewable(row: KpiResult) -> None:
-    _refuse_closed(row.quarter)
-    if row.status != ResultStatus.SUBMITTED:
-        raise ValidationError(
-            _("Only a submitted result can be reviewed; this one is %(status)s.")
-            % {"status": row.get_status_display()},
-            code="state",
-        )
+    return review.submit(RESULT, row, by=by, expected_version=expected_version)
 
 
 @checked_action
-def approve_kpi_result(*, row: KpiResult, by: Actor) -> KpiResult:
+def approve_kpi_result(
+    *, row: KpiResult, by: Actor, comment: str = "", expected_version: int | None = None
+) -> KpiResult:
     """Approve a submitted result: it is public and counts from then on.
 
     Four eyes, as for monthly reports (see reporting.actions.approve_report): nobody approves
     a result they entered, submitted (now or before a return) or changed while it was being
-    entered, whoever submitted it last (KpiResultQuerySet.entered_by). They may return it."""
-    _refuse_unreviewable(row)
-    if KpiResult.objects.filter(pk=row.pk).entered_by(by).exists():
-        raise ValidationError(
-            _("You entered this result: another approver of the agency must approve it."),
-            code="own",
-        )
-    row.status = ResultStatus.APPROVED
-    row.review_comment = ""
-    row.reviewed_by = write.user_of(by)
-    write.facts_changed(kpis=[row.kpi_id])
-    return write.save(row, by=by, reason=_("approved"))
+    entered, whoever submitted it last (KpiResultQuerySet._entered_by). They may return it."""
+    return review.approve(RESULT, row, by=by, comment=comment, expected_version=expected_version)
 
 
 @checked_action
-def return_kpi_result(*, row: KpiResult, by: Actor, comment: str) -> KpiResult:
-    _refuse_unreviewable(row)
-    if not comment.strip():
-        raise ValidationError({"comment": _("Say what the officer should correct.")})
-    row.status = ResultStatus.RETURNED
-    row.review_comment = comment.strip()
-    row.reviewed_by = write.user_of(by)
-    write.facts_changed(kpis=[row.kpi_id])
-    return write.save(row, by=by, reason=_("returned: ") + comment.strip())
+def return_kpi_result(
+    *, row: KpiResult, by: Actor, comment: str, expected_version: int | None = None
+) -> KpiResult:
+    """Send a submitted result back to its officer, saying what to correct."""
+    return review.return_(RESULT, row, by=by, comment=comment, expected_version=expected_version)
 
 
 @checked_action
@@ -366,7 +378,7 @@ def score_kpi(
         wanted={c.pk: {"score": s} for c, s in scores.items()},
         make=lambda pk, v: KpiScore(kpi=kpi, quarter=quarter, criterion_id=pk, **v),
         by=by,
-        reason=_("quarterly evaluation"),
+        reason=Event.EVALUATED,
         delete_missing=False,
     )
 
@@ -378,7 +390,7 @@ def score_project(*, project: Project, quarter: Quarter, score: Decimal, by: Act
     _refuse_closed(quarter)
     _refuse_off_scale({"score": score})
     return set_project_evaluation(
-        project=project, quarter=quarter, score=score, by=by, reason=_("quarterly evaluation")
+        project=project, quarter=quarter, score=score, by=by, reason=Event.EVALUATED
     )
 
 
@@ -408,7 +420,7 @@ def close_quarter(*, quarter: Quarter, by: Actor, today: date | None = None) -> 
             closed_at=closed_at,
         ),
         by=by,
-        reason=_("quarter closed"),
+        event=Event.QUARTER_CLOSED,
     )
 
 
@@ -489,7 +501,7 @@ def create_kpi(
     kpi = write.save(
         Kpi(code=code, fiscal_year=fiscal_year, agency=agency, origin=Origin.MANUAL, **values),
         by=by,
-        reason=_("created"),
+        event=Event.CREATED,
     )
     _set_supports(kpi, projects, by=by, reason="")
     return kpi
@@ -511,6 +523,6 @@ def update_kpi(
     _check_supports(kpi.agency, kpi.fiscal_year, projects)
     write.assign(current, values)
     current.version += 1
-    write.save(current, by=by, reason=reason)
+    write.save(current, by=by, comment=reason)
     _set_supports(current, projects, by=by, reason=reason)
     return current

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
+from tidtam.indicators.actions import RESULT
 from tidtam.indicators.models import (
     EvaluationCriterion,
     Kpi,
@@ -14,6 +15,7 @@ from tidtam.indicators.models import (
     RatingLevel,
 )
 from tidtam.lib.admin import ReaderValues
+from tidtam.reporting.admin import UnderReviewReadOnly, send_back_action
 
 
 @admin.register(EvaluationCriterion)
@@ -22,8 +24,41 @@ class EvaluationCriterionAdmin(ReaderValues, admin.ModelAdmin):
 
 
 class KpiResultInline(ReaderValues, admin.TabularInline):
+    """Shown with the KPI, read-only: results are entered and reviewed on the site, and a
+    result changes in the admin one at a time (KpiResultAdmin), never while under review."""
+
     model = KpiResult
     extra = 0
+    fields = ["quarter", "result", "status", "version"]
+    readonly_fields = ["quarter", "result", "status", "version"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(KpiResult)
+class KpiResultAdmin(UnderReviewReadOnly, ReaderValues, SimpleHistoryAdmin):
+    list_display = ["kpi", "quarter", "result", "status"]
+    list_filter = ["status"]
+    list_select_related = ["kpi", "quarter__fiscal_year"]
+    search_fields = ["kpi__code"]
+    raw_id_fields = ["kpi", "quarter", "submitted_by", "reviewed_by"]
+    readonly_fields = ["status", "version"]
+    actions = [send_back_action(RESULT)]
+
+    def save_model(self, request: HttpRequest, obj: KpiResult, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        write.facts_changed(kpis=[obj.kpi_id])
+
+    def delete_model(self, request: HttpRequest, obj: KpiResult) -> None:
+        super().delete_model(request, obj)
+        write.facts_changed(kpis=[obj.kpi_id])
 
 
 class KpiScoreInline(ReaderValues, admin.TabularInline):

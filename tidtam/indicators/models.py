@@ -7,13 +7,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
-    Value,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +25,7 @@ from tidtam.lib.limits import bounded_text, length_check
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import FiscalYear, Project, Quarter
+from tidtam.reporting.review import EDITABLE, ReviewQuerySet, ReviewStatus
 
 
 class EvaluationCriterion(models.Model):
@@ -171,24 +169,19 @@ class KpiSupport(models.Model):
         return f"{self.kpi_id} ← {self.project_id}"
 
 
-class ResultStatus(models.TextChoices):
-    """The same review cycle as monthly reports: an officer submits, an approver decides."""
-
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    RETURNED = "returned", _("returned")
-    APPROVED = "approved", _("approved")
+# The same review cycle as monthly reports (tidtam/reporting/review.py): an officer
+# submits, an approver decides.
+ResultStatus = ReviewStatus
+EDITABLE_RESULTS = EDITABLE
 
 
-# An officer may change a result only before it is submitted or after it is returned.
-EDITABLE_RESULTS = (ResultStatus.DRAFT, ResultStatus.RETURNED)
+class KpiResultQuerySet(ReviewQuerySet["KpiResult"]):
+    agency_field = "kpi__agency_id"
 
-
-class KpiResultQuerySet(models.QuerySet["KpiResult"]):
-    def official(self) -> KpiResultQuerySet:
-        """The results that count: approved ones. Achievements, flags and standings read
-        these alone, whoever reads."""
-        return self.filter(status=ResultStatus.APPROVED)
+    def _entered_by(self, pk: int) -> Q:
+        """A result the user submitted, or entered or changed while it was being entered (any
+        change in its history but a reviewer's decision)."""
+        return Q(submitted_by_id=pk) | Q(authorship.entered(KpiResult, pk))
 
     def visible_to(self, user: object) -> KpiResultQuerySet:
         """Approved results for everyone; the entries on their way too for the KPI agency's
@@ -203,26 +196,6 @@ class KpiResultQuerySet(models.QuerySet["KpiResult"]):
 
     def for_list(self) -> KpiResultQuerySet:
         return self.select_related("kpi__agency", "quarter", "submitted_by")
-
-    def awaiting_review_by(self, user: object) -> KpiResultQuerySet:
-        """Submitted results of the agencies the user approves for, oldest submission first;
-        each says whether the user entered it (`entered_by_viewer`: they may not approve it)."""
-        return (
-            self.filter(
-                status=ResultStatus.SUBMITTED, kpi__agency_id__in=access_for(user).approver_of
-            )
-            .with_entered_by(user)
-            .order_by("submitted_at", "id")
-        )
-
-    def entered_by(self, user: object) -> KpiResultQuerySet:
-        """The results the user took part in entering (the rule of approve_kpi_result)."""
-        return self.filter(_entered_by(user))
-
-    def with_entered_by(self, user: object) -> KpiResultQuerySet:
-        return self.annotate(
-            entered_by_viewer=ExpressionWrapper(_entered_by(user), output_field=BooleanField())
-        )
 
     def to_complete_by(self, user: object) -> KpiResultQuerySet:
         """Drafts and returned results of the agencies the user reports for, returned first."""
@@ -241,15 +214,6 @@ class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
     def official(self) -> ProjectEvaluationQuerySet:
         """Evaluations with a recorded score (a legacy quarter may carry none)."""
         return self.filter(score__isnull=False)
-
-
-def _entered_by(user: object) -> Q | Value:
-    """A result the user submitted, or entered or changed while it was being entered (any
-    change in its history but a reviewer's decision)."""
-    pk = getattr(user, "pk", None)
-    if pk is None:
-        return Value(False, output_field=BooleanField())
-    return Q(submitted_by_id=pk) | Q(authorship.entered(KpiResult, pk))
 
 
 class KpiResult(models.Model):
@@ -280,6 +244,9 @@ class KpiResult(models.Model):
         blank=True,
         related_name="+",
     )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # Optimistic locking, as for monthly reports: every change adds one.
+    version = models.PositiveIntegerField(_("version"), default=1)
     history = HistoricalRecords()
 
     objects = KpiResultQuerySet.as_manager()
@@ -292,6 +259,7 @@ class KpiResult(models.Model):
             length_check("narrative", limits.NARRATIVE, "kpi_result_narrative_length"),
             length_check("review_comment", limits.PARAGRAPH, "kpi_result_review_comment_length"),
             models.UniqueConstraint(fields=["kpi", "quarter"], name="kpiresult_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="kpiresult_version_positive"),
         ]
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ from tidtam.indicators.models import (
 )
 from tidtam.lib.language import current_language
 from tidtam.lib.people import person_name
-from tidtam.lib.web import show_refusal, year_or_none
+from tidtam.lib.web import int_or_none, show_refusal, year_or_none
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Quarter
 from tidtam.reporting import mail as report_mail
@@ -72,6 +72,8 @@ class EntryPage:
     # Why the entry can no longer be changed, when it is on its way through review.
     locked: str = ""
     scores: bool = False  # a score on the rating scale is asked for
+    # The version of the result the form shows, sent back with it (review.lock checks it).
+    version: int | None = None
 
     @property
     def closed(self) -> bool:
@@ -102,6 +104,7 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
                 result=form.cleaned_data["result"],
                 narrative=form.cleaned_data["narrative"],
                 by=request.user,
+                expected_version=_version(request),
             )
         except ValidationError as error:
             show_refusal(form, error)
@@ -110,6 +113,7 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
             return redirect(_kpi_url(kpi))
     title = _("Quarterly result") + f" · {_('Quarter')} {number}/{year}"
     page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), [], kpi)
+    page.version = current.version if current else None
     if not quarter.has_started(timezone.localdate()):
         page.locked = actions.not_started_reason(quarter)
     elif current is not None and not current.is_editable:
@@ -292,6 +296,11 @@ def _decided(
     return redirect(_kpi_url(row.kpi))
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The result's version when the KPI page was loaded (none from an older page)."""
+    return int_or_none(request.POST.get("version"), low=1)
+
+
 def _result_submitted(request: HttpRequest, row: KpiResult) -> None:
     """The banner says the approvers were e-mailed only when they were (the rule of
     `mail.tell_reviewers`); otherwise it warns the officer."""
@@ -317,7 +326,7 @@ def kpi_result_submit(request: HttpRequest, code: str, year: int, number: int) -
     row = get_result_for_user(request.user, code, year, number, submit=True)
 
     def submit() -> None:
-        actions.submit_kpi_result(row=row, by=request.user)
+        actions.submit_kpi_result(row=row, by=request.user, expected_version=_version(request))
         _result_submitted(request, row)
 
     return _decided(request, row, submit, "")
@@ -330,7 +339,9 @@ def kpi_result_approve(request: HttpRequest, code: str, year: int, number: int) 
     return _decided(
         request,
         row,
-        lambda: actions.approve_kpi_result(row=row, by=request.user),
+        lambda: actions.approve_kpi_result(
+            row=row, by=request.user, expected_version=_version(request)
+        ),
         _("The result is approved and now public."),
     )
 
@@ -343,6 +354,8 @@ def kpi_result_return(request: HttpRequest, code: str, year: int, number: int) -
     return _decided(
         request,
         row,
-        lambda: actions.return_kpi_result(row=row, by=request.user, comment=comment),
+        lambda: actions.return_kpi_result(
+            row=row, by=request.user, comment=comment, expected_version=_version(request)
+        ),
         _("The result is returned to the officer with your comment."),
     )

@@ -24,17 +24,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tidtam.audit import write
-from tidtam.audit.write import REASON_LIMIT, Actor, SyncResult, action, checked_action
+from tidtam.audit.models import Event
+from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
-from tidtam.lib.thai import format_date, format_quantity, truncate
+from tidtam.lib.thai import format_date, format_quantity
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import Project, Quarter
 from tidtam.projects.schedule import percent_of_target
-from tidtam.reporting import mail
+from tidtam.reporting import mail, review
 from tidtam.reporting.attachments import HEAD_BYTES, check_file, clean_name, room_errors
 from tidtam.reporting.models import (
-    EDITABLE,
     Problem,
     ProblemCategory,
     ProblemStatus,
@@ -142,7 +142,7 @@ class ProblemChanges:
     removed: Collection[int] = ()
 
 
-class StaleReport(ValidationError):
+class StaleReport(review.Stale):
     """Someone else changed the report after this form was loaded."""
 
     def __init__(self, current: ProgressReport) -> None:
@@ -152,9 +152,8 @@ class StaleReport(ValidationError):
                 "input is still below, and the report as it is now is shown beside it. Check "
                 "it, then save again to replace it with your input."
             ),
-            code="stale",
+            current,
         )
-        self.current = current
 
 
 def _day(value: date) -> str:
@@ -342,18 +341,13 @@ def validate_report(
         raise ValidationError(errors)
 
 
-def _lock(report: ProgressReport) -> ProgressReport:
-    return ProgressReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+def _lock(report: ProgressReport, expected_version: int | None = None) -> ProgressReport:
+    return review.lock(REPORT, report, expected_version)
 
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
-        raise ValidationError({NON_FIELD_ERRORS: [message]}, code="state")
-
-
-def _check_version(current: ProgressReport, expected_version: int | None) -> None:
-    if expected_version is not None and current.version != expected_version:
-        raise StaleReport(current)
+        raise review.refuse(message)
 
 
 def _require_editable(report: ProgressReport) -> None:
@@ -419,21 +413,69 @@ def update_report(
     """Change an editable report; with `problems` None, its problems are left as they are
     (a page that does not show them, like the monthly entry page)."""
     Project.objects.select_for_update().filter(pk=report.project_id).first()
-    current = _lock(report)
-    _check_version(current, expected_version)
+    current = _lock(report, expected_version)
     _require_editable(current)
     # Moving a report out of a closed quarter would change what the quarter held.
     _require_open_quarter(current.report_date)
     values = measured(current.project, values)
     validate_report(current.project, values, report=current)
     write.assign(current, _report_values(values))
-    current.version += 1
-    write.save(current, by=by, reason=reason)
+    review.changed(REPORT, current, by=by, comment=reason)
     if problems is not None:
         _apply_problems(current, problems, by=by)
     _add_attachments(current, files, by=by)
-    write.facts_changed(projects=[current.project_id])
     return current
+
+
+def _check_submit(report: ProgressReport) -> None:
+    # A legacy report came in approved; it is never submitted.
+    _require(report.origin != Origin.IMPORT, str(REPORT.texts.not_submittable))
+    _require_open_quarter(report.report_date)
+
+
+def _check_return(report: ProgressReport) -> None:
+    _require(
+        report.origin != Origin.IMPORT,
+        _("A report taken from the old system cannot be returned: correct it in its source."),
+    )
+    _require(
+        not closed_quarter_reason(report.report_date),
+        _(
+            "The report's quarter is closed: the officer could no longer correct it, so it "
+            "cannot be returned. Approve it, or leave it unapproved: it then does not count."
+        ),
+    )
+
+
+REPORT = review.ReviewKind(
+    model=ProgressReport,
+    related=("project",),
+    texts=review.ReviewTexts(
+        stale=gettext_lazy(
+            "Someone else changed this report after you opened it. Nothing was saved: open "
+            "it again to see their change."
+        ),
+        not_submittable=gettext_lazy("Only a draft or a returned report can be submitted."),
+        not_reviewable=gettext_lazy(
+            "Only a submitted report can be reviewed; this one is %(status)s."
+        ),
+        entered=gettext_lazy(
+            "You entered this report: another approver of the agency must approve it."
+        ),
+        comment_required=gettext_lazy("Say what the officer should correct."),
+        not_approved=gettext_lazy(
+            "Only an approved report can have its approval withdrawn; this one is %(status)s."
+        ),
+    ),
+    facts=lambda report: write.facts_changed(projects=[report.project_id]),
+    on_submitted=mail.send_submitted,
+    on_approved=mail.send_approved,
+    on_returned=mail.send_returned,
+    check_submit=_check_submit,
+    check_return=_check_return,
+    stale=StaleReport,
+)
+ENTERED_REFUSAL = REPORT.texts.entered
 
 
 @checked_action
@@ -441,40 +483,7 @@ def submit_report(
     *, report: ProgressReport, by: Actor, expected_version: int | None = None
 ) -> ProgressReport:
     """Send a draft or returned report to the agency's approvers."""
-    current = _lock(report)
-    _check_version(current, expected_version)
-    _require(
-        current.status in EDITABLE and current.origin != Origin.IMPORT,
-        _("Only a draft or a returned report can be submitted."),
-    )
-    _require_open_quarter(current.report_date)
-    current.status = ReportStatus.SUBMITTED
-    current.submitted_by = write.user_of(by)
-    current.submitted_at = timezone.now()
-    current.version += 1
-    write.save(current, by=by, reason=_("submitted for review"))
-    write.facts_changed(projects=[current.project_id])
-    mail.after_commit(mail.send_submitted, current.pk)
-    return current
-
-
-def _review(report: ProgressReport, by: Actor, expected_version: int | None) -> ProgressReport:
-    current = _lock(report)
-    _check_version(current, expected_version)
-    _require(
-        current.status == ReportStatus.SUBMITTED,
-        _("Only a submitted report can be reviewed; this one is %(status)s.")
-        % {"status": current.get_status_display()},
-    )
-    current.reviewed_by = write.user_of(by)
-    current.reviewed_at = timezone.now()
-    current.version += 1
-    return current
-
-
-ENTERED_REFUSAL = gettext_lazy(
-    "You entered this report: another approver of the agency must approve it."
-)
+    return review.submit(REPORT, report, by=by, expected_version=expected_version)
 
 
 @checked_action
@@ -492,20 +501,10 @@ def approve_report(
     approver of the agency may not approve a report they created, submitted (now or before a
     return), changed in any way while it was being entered (an edit, a problem raised or
     resolved, a file added or removed: every change in its history but a reviewer's
-    decision), whoever submitted it last. See ProgressReportQuerySet.entered_by. Returning
+    decision), whoever submitted it last. See ProgressReportQuerySet._entered_by. Returning
     such a report is allowed: it publishes nothing, and it is how the person takes back an
     entry they find wrong."""
-    current = _review(report, by, expected_version)
-    _require(
-        not ProgressReport.objects.filter(pk=current.pk).entered_by(by).exists(),
-        str(ENTERED_REFUSAL),
-    )
-    current.status = ReportStatus.APPROVED
-    current.review_comment = comment.strip()
-    write.save(current, by=by, reason=_("approved"))
-    write.facts_changed(projects=[current.project_id])
-    mail.after_commit(mail.send_approved, current.pk)
-    return current
+    return review.approve(REPORT, report, by=by, comment=comment, expected_version=expected_version)
 
 
 @checked_action
@@ -518,25 +517,7 @@ def return_report(
     before the closing was on time, so the approver may still approve it (see approve_report);
     left unapproved, it does not count.
     """
-    comment = comment.strip()
-    if not comment:
-        raise ValidationError(
-            {"comment": [_("Say what the officer should correct.")]}, code="required"
-        )
-    current = _review(report, by, expected_version)
-    _require(
-        not closed_quarter_reason(current.report_date),
-        _(
-            "The report's quarter is closed: the officer could no longer correct it, so it "
-            "cannot be returned. Approve it, or leave it unapproved: it then does not count."
-        ),
-    )
-    current.status = ReportStatus.RETURNED
-    current.review_comment = comment
-    write.save(current, by=by, reason=truncate(_("returned: ") + comment, REASON_LIMIT))
-    write.facts_changed(projects=[current.project_id])
-    mail.after_commit(mail.send_returned, current.pk)
-    return current
+    return review.return_(REPORT, report, by=by, comment=comment, expected_version=expected_version)
 
 
 @checked_action
@@ -548,14 +529,14 @@ def delete_report(*, report: ProgressReport, by: Actor) -> None:
         current.status == ReportStatus.DRAFT and current.origin != Origin.IMPORT,
         _("Only a draft can be deleted."),
     )
-    reason = _("draft deleted")
+    event = Event.DRAFT_DELETED
     for problem in Problem.objects.filter(resolved_in=current):
-        reopen_problem(problem=problem, by=by, reason=reason)
+        reopen_problem(problem=problem, by=by, event=event)
     for problem in Problem.objects.filter(opened_in=current):
-        write.delete(problem, by=by, reason=reason)
+        write.delete(problem, by=by, event=event)
     for attachment in current.attachments.all():
-        _delete_attachment(attachment, by=by, reason=reason)
-    write.delete(current, by=by, reason=reason)
+        _delete_attachment(attachment, by=by, event=event)
+    write.delete(current, by=by, event=event)
     write.facts_changed(projects=[current.project_id])
 
 
@@ -588,15 +569,15 @@ def resolve_problem(*, problem: Problem, report: ProgressReport, by: Actor) -> P
     problem.status = ProblemStatus.RESOLVED
     problem.resolved_in = report
     write.facts_changed(projects=[problem.project_id])
-    return write.save(problem, by=by, reason=_("resolved"))
+    return write.save(problem, by=by, event=Event.RESOLVED)
 
 
 @action
-def reopen_problem(*, problem: Problem, by: Actor, reason: str = "") -> Problem:
+def reopen_problem(*, problem: Problem, by: Actor, event: str = Event.REOPENED) -> Problem:
     problem.status = ProblemStatus.OPEN
     problem.resolved_in = None
     write.facts_changed(projects=[problem.project_id])
-    return write.save(problem, by=by, reason=reason or _("reopened"))
+    return write.save(problem, by=by, event=event)
 
 
 @checked_action
@@ -606,7 +587,7 @@ def remove_problem(*, problem: Problem, report: ProgressReport, by: Actor) -> No
         problem.opened_in_id == report.pk and problem.status == ProblemStatus.OPEN,
         _("Only an open problem raised in this report can be removed."),
     )
-    write.delete(problem, by=by, reason=_("removed: raised by mistake"))
+    write.delete(problem, by=by, event=Event.RAISED_BY_MISTAKE)
     write.facts_changed(projects=[problem.project_id])
 
 
@@ -703,9 +684,9 @@ def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> Report
     )
 
 
-def _delete_attachment(attachment: ReportAttachment, *, by: Actor, reason: str = "") -> None:
+def _delete_attachment(attachment: ReportAttachment, *, by: Actor, event: str = "") -> None:
     stored = attachment.stored_name
-    write.delete(attachment, by=by, reason=reason)
+    write.delete(attachment, by=by, event=event)
     transaction.on_commit(partial(default_storage.delete, stored))
 
 

@@ -1,11 +1,18 @@
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
-from tidtam.lib.admin import ReaderValues
+from tidtam.lib.admin import ReaderValues, ReasonForm, act_with_reason
+from tidtam.reporting import review
+from tidtam.reporting.actions import REPORT
 from tidtam.reporting.models import (
     Problem,
     ProblemCategory,
@@ -16,12 +23,73 @@ from tidtam.reporting.models import (
 )
 
 
+class CommentForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("What the officer should correct"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent to the officer and kept in the history, whole."),
+    )
+
+
+def send_back_action(kind: review.ReviewKind[Any]) -> Callable[..., TemplateResponse | None]:
+    """The admin's way to change a record under review: send it back to its officer with a
+    reason (a submitted one is returned, an approved one has its approval withdrawn), through
+    the review cycle's actions."""
+
+    @admin.action(description=_("Send back to the officer for correction, with a reason"))
+    def send_back(
+        model_admin: Any, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> TemplateResponse | None:
+        return act_with_reason(
+            model_admin,
+            request,
+            queryset,
+            title=str(_("Send back for correction")),
+            apply=lambda record, data: review.send_back(
+                kind, record, by=request.user, comment=data["reason"]
+            ),
+            done=str(_("%(who)s: sent back to the officer for correction.")),
+            form_class=CommentForm,
+        )
+
+    return send_back
+
+
+class UnderReviewReadOnly:
+    """A record submitted or approved is shown read-only: it changes only through the review
+    cycle's actions, with a reason (`send_back_action`). A draft changed here gets one more
+    version, so a form opened before refuses to overwrite it."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and review.under_review(obj):
+            return False
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and review.under_review(obj):
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # The list's bulk delete asks no question per record: records go through the cycle.
+        actions: dict[str, Any] = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReaderValues, SimpleHistoryAdmin):
+class ProgressReportAdmin(UnderReviewReadOnly, ReaderValues, SimpleHistoryAdmin):
     list_display = ["project", "report_date", "percent", "status", "origin"]
     list_filter = ["status", "origin"]
     search_fields = ["project__code"]
     raw_id_fields = ["project", "created_by", "submitted_by", "reviewed_by"]
+    readonly_fields = ["status", "version"]
+    actions = [send_back_action(REPORT)]
 
     def save_model(
         self, request: HttpRequest, obj: ProgressReport, form: Any, change: bool

@@ -199,11 +199,19 @@ def send_submitted(report_id: int) -> int:
     return tell_reviewers(report.project.agency_id, "reporting/email/submitted", _context(report))
 
 
+def tell_submitter(submitter: Any, template: str, context: dict[str, Any]) -> int:
+    """A decision on a record under review, to the officer who submitted it (nobody when
+    they have left)."""
+    if submitter is None or not submitter.is_active:
+        return 0
+    return send(template, context, [submitter.email])
+
+
 def _to_submitter(kind: str, report_id: int) -> int:
     report = _report(report_id)
-    if report is None or report.submitted_by is None or not report.submitted_by.is_active:
+    if report is None:
         return 0
-    return _send(kind, _context(report), [report.submitted_by.email])
+    return tell_submitter(report.submitted_by, f"reporting/email/{kind}", _context(report))
 
 
 def send_returned(report_id: int) -> int:

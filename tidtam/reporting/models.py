@@ -10,14 +10,11 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     OuterRef,
     Q,
     Subquery,
-    Value,
 )
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -33,17 +30,10 @@ from tidtam.lib.limits import bounded_text, length_check
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import PERCENT, Project
+from tidtam.reporting.review import EDITABLE, ReviewQuerySet, ReviewStatus
 
-
-class ReportStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    RETURNED = "returned", _("returned")
-    APPROVED = "approved", _("approved")
-
-
-# An officer may change a report only before it is submitted or after it is returned.
-EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+# The review cycle's states, the same for KPI results (tidtam/reporting/review.py).
+ReportStatus = ReviewStatus
 # A month counts as reported once its report has gone to the approver.
 REPORTED = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
 
@@ -56,11 +46,19 @@ def next_month(day: date) -> date:
     return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
-class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
-    def official(self) -> ProgressReportQuerySet:
-        """The reports that count: approved ones. Status, figures, flags and budgets read
-        these alone, whoever reads."""
-        return self.filter(status=ReportStatus.APPROVED)
+class ProgressReportQuerySet(ReviewQuerySet["ProgressReport"]):
+    agency_field = "project__agency_id"
+
+    def _entered_by(self, pk: int) -> Q:
+        """A report the user created, submitted or changed while it was being entered (any
+        change in its history but a reviewer's decision), or whose files they added or
+        removed."""
+        return (
+            Q(created_by_id=pk)
+            | Q(submitted_by_id=pk)
+            | Q(authorship.entered(ProgressReport, pk))
+            | Q(authorship.dependants_by(ReportAttachment, pk, "report"))
+        )
 
     def newest_first(self) -> ProgressReportQuerySet:
         return self.order_by("-report_date", "-id")
@@ -79,53 +77,14 @@ class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
     def in_month(self, day: date) -> ProgressReportQuerySet:
         return self.filter(report_date__gte=month_start(day), report_date__lt=next_month(day))
 
-    def editable(self) -> ProgressReportQuerySet:
-        """Drafts and returned reports: those an officer may still change."""
-        return self.filter(status__in=EDITABLE)
-
     def for_list(self) -> ProgressReportQuerySet:
         return self.select_related("project__agency", "submitted_by", "created_by")
-
-    def awaiting_review_by(self, user: object) -> ProgressReportQuerySet:
-        """Submitted reports of the agencies the user approves for, oldest submission first;
-        each says whether the user entered it (`entered_by_viewer`: they may not approve it)."""
-        return (
-            self.filter(
-                status=ReportStatus.SUBMITTED,
-                project__agency_id__in=access_for(user).approver_of,
-            )
-            .with_entered_by(user)
-            .order_by("submitted_at", "id")
-        )
-
-    def entered_by(self, user: object) -> ProgressReportQuerySet:
-        """The reports the user took part in entering (the rule of approve_report)."""
-        return self.filter(_entered_by(user))
-
-    def with_entered_by(self, user: object) -> ProgressReportQuerySet:
-        return self.annotate(
-            entered_by_viewer=ExpressionWrapper(_entered_by(user), output_field=BooleanField())
-        )
 
     def to_complete_by(self, user: object) -> ProgressReportQuerySet:
         """Drafts and returned reports of the agencies the user reports for."""
         return self.filter(
             status__in=EDITABLE, project__agency_id__in=access_for(user).officer_of
         ).order_by("-status", "-report_date", "id")
-
-
-def _entered_by(user: object) -> Q | Value:
-    """A report the user created, submitted or changed while it was being entered (any change
-    in its history but a reviewer's decision), or whose files they added or removed."""
-    pk = getattr(user, "pk", None)
-    if pk is None:
-        return Value(False, output_field=BooleanField())
-    return (
-        Q(created_by_id=pk)
-        | Q(submitted_by_id=pk)
-        | Q(authorship.entered(ProgressReport, pk))
-        | Q(authorship.dependants_by(ReportAttachment, pk, "report"))
-    )
 
 
 class ProgressReport(models.Model):

@@ -141,7 +141,7 @@ def test_the_membership_history_takes_the_same_queries_for_few_or_many_changes(
         Membership.objects.create(user=user, role=Role.EXECUTIVE)
     client.force_login(personas.administrator)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get("/audit/memberships/?page=2")
 
     assert response.status_code == 200

@@ -126,7 +126,7 @@ def test_an_officer_enters_a_result_with_its_narrative(
     assert row.narrative == "สำรวจบริการสาธารณะแล้ว 12 รายการ จาก 34 รายการ"
     history = row.history.get()
     assert history.history_user == personas.officer_a
-    assert history.history_change_reason == "บันทึกผลงานรายไตรมาส"
+    assert history.history_change_reason == "result_entered"
     text = html.unescape(client.get(response["Location"]).content.decode())
     assert "บันทึกผลงานไตรมาส 1 แล้ว" in text
     assert "สำรวจบริการสาธารณะแล้ว 12 รายการ" in text and "35.50" in text
@@ -287,7 +287,7 @@ def test_an_evaluator_closes_a_quarter_that_is_over(
     assert quarter.closed_at is not None
     closure = QuarterClosure.objects.get(quarter=quarter)
     assert closure.closed_by == personas.evaluator and closure.closed_at == quarter.closed_at
-    assert closure.history.get().history_change_reason == "ปิดไตรมาส"
+    assert closure.history.get().history_change_reason == "quarter_closed"
     text = html.unescape(client.get("/quarters/").content.decode())
     assert "ปิดไตรมาส 1 ของปีงบประมาณ 2563 แล้ว" in text and "evaluator" in text
 

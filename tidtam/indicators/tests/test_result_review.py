@@ -54,7 +54,7 @@ def test_a_result_is_a_draft_until_approved_and_only_then_public(
     public = page(Client())
     assert "สำรวจแล้ว 42 จุด" in public and "42.00" in public
     reasons = [h.history_change_reason for h in row.history.order_by("history_date")]
-    assert reasons[-1] == "อนุมัติแล้ว"
+    assert reasons[-1] == "approved"
 
 
 @pytest.mark.django_db

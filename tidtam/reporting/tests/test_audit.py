@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from tidtam.audit import write
+from tidtam.audit.models import AuditNote
 from tidtam.projects.models import Project
 from tidtam.reporting import actions
 from tidtam.reporting.models import (
@@ -40,9 +41,10 @@ def test_history_names_who_and_why(
     assert row.history_user == personas.approver_a
     assert row.status == ReportStatus.RETURNED
     assert row.review_comment == comment.strip()
-    # The reason column holds 100 characters: the comment is cut between graphemes.
-    assert row.history_change_reason.startswith("ส่งกลับ: กรุณาแนบภาพถ่าย")
-    assert len(row.history_change_reason) <= 100
+    # The event, in no language, and the approver's comment whole beside it.
+    assert row.history_change_reason == "returned"
+    note = AuditNote.objects.get(history_model=row._meta.label_lower, history_id=row.history_id)
+    assert note.comment == comment.strip()
 
 
 def test_a_failure_after_the_report_is_written_leaves_no_report_and_no_history(
