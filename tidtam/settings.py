@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # the API's documentation page and its vendored Swagger UI files
     "tidtam.jobs.apps.TaskResultsConfig",  # django_tasks_db, named in Thai
     "tidtam.lib",
@@ -69,9 +72,11 @@ MIDDLEWARE = [
     "tidtam.lib.web.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tidtam.accounts.middleware.SessionSafetyMiddleware",
+    "tidtam.accounts.middleware.TwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in with its own page.
@@ -206,6 +211,14 @@ AXES_CLIENT_IP_CALLABLE = "tidtam.lib.web.client_address"
 # Reverse proxies in front of the application servers (nginx alone: 1); each appends the
 # address it received the request from to X-Forwarded-For.
 PROXY_COUNT = int(env_str("PROXY_COUNT", "0"))
+
+# Two-factor sign-in (accounts/two_factor.py): anyone may turn it on for their own account
+# from the "Two-factor sign-in" page; with TWO_FACTOR_REQUIRED, administrators and
+# evaluators must, before any other page (the admin's too). Off by default, so that a fresh
+# install and the demo accounts sign in without a phone. Codes are TOTP (RFC 6238, 30-second
+# steps, one step either side accepted), named in the authenticator app after the issuer.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tidtam")
 
 # The open API's rate limits, requests per minute: per personal token, and per address for
 # requests without one. Counted in the cache (one per process unless CACHES names a shared one).

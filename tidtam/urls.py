@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from tidtam.accounts.two_factor_views import admin_sign_in
 from tidtam.api.site import api
 from tidtam.dashboards import book_views, exports, flagged, history, kpis
 from tidtam.dashboards import views as pages
@@ -38,5 +39,7 @@ urlpatterns = [
     path("accounts/", include("tidtam.accounts.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own sign-in at the same address: ours asks for a code next.
+    path("admin/login/", admin_sign_in, name="admin-sign-in"),
     path("admin/", admin.site.urls),
 ]

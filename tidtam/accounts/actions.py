@@ -1,5 +1,6 @@
-"""Audited changes of who may do what, of people who leave, move or ask to be forgotten, and of
-personal API tokens, and of which contact phone numbers an agency publishes."""
+"""Audited changes of who may do what, of people who leave, move or ask to be forgotten, of
+personal API tokens, of two-factor sign-in, and of which contact phone numbers an agency
+publishes."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tidtam.accounts import two_factor
 from tidtam.accounts.access import may_publish_phones
 from tidtam.accounts.models import (
     AGENCY_ROLES,
@@ -122,10 +126,16 @@ def _end_sessions(user: Any, *, by: Actor) -> int:
     (an inactive owner's tokens open nothing already; revoking says so on their record)."""
     for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
         revoke_api_token(token=token, by=by)
+    return _delete_sessions(user)
+
+
+def _delete_sessions(user: Any, *, keep: str | None = None) -> int:
     ended = 0
     # Django keeps no index of sessions by user: one pass over the unexpired ones, for the
-    # rare moment someone leaves.
+    # rare moment someone leaves or turns two-factor sign-in on.
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.session_key == keep:
+            continue
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
             ended += 1
@@ -291,3 +301,85 @@ def revoke_api_token(*, token: ApiToken, by: Actor) -> ApiToken:
         token.revoked_at = timezone.now()
         write.save(token, by=by, reason="api_token_revoked")
     return token
+
+
+def _wrong_code() -> ValidationError:
+    return ValidationError({"code": two_factor.WRONG_CODE}, code="wrong_code")
+
+
+def _replace_backup_codes(user: Any) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, defaults={"name": "backup", "confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = two_factor.new_backup_codes()
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def _remove_two_factor(user: Any) -> None:
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+@checked_action
+def enable_two_factor(
+    *, user: Any, key: str, code: str, by: Actor, session_key: str | None = None
+) -> tuple[TOTPDevice, list[str]]:
+    """Turn on the user's two-factor sign-in with the authenticator app set up from `key`
+    (shown to them as a QR code), once they type the code it shows now: proof that the app
+    holds the key. Their other sessions (other browsers, signed in without a code) are signed
+    out; the one of `session_key` goes on. Returns the device and their ten backup codes,
+    shown once."""
+    if two_factor.has_two_factor(user):
+        raise ValidationError(_("Two-factor sign-in is already on."), code="already_on")
+    step = two_factor.totp_matches(key, code)
+    if step is None:
+        raise _wrong_code()
+    # The code just typed may not open a sign-in again (django-otp accepts steps after last_t).
+    device = TOTPDevice.objects.create(
+        user=user, name="authenticator", key=key, confirmed=True, last_t=step
+    )
+    codes = _replace_backup_codes(user)
+    _delete_sessions(user, keep=session_key)
+    _record(user, AccountChange.TWO_FACTOR_ON, by=by, reason="")
+    return device, codes
+
+
+def disable_two_factor(*, user: Any, code: str, by: Actor) -> AccountEvent:
+    """Turn off the user's two-factor sign-in, once they type a current code (or a backup
+    code). The code is checked before the change's transaction, so that a wrong one stays
+    counted (and throttled) although nothing else is written."""
+    if not two_factor.has_two_factor(user):
+        raise ValidationError(_("Two-factor sign-in is not on."), code="not_on")
+    if two_factor.check_code(user, code) is None:
+        raise _wrong_code()
+    return _turn_off(user=user, change=AccountChange.TWO_FACTOR_OFF, by=by, reason="")
+
+
+@action
+def _turn_off(*, user: Any, change: AccountChange, by: Actor, reason: str) -> AccountEvent:
+    _remove_two_factor(user)
+    return _record(user, change, by=by, reason=reason)
+
+
+@checked_action
+def renew_backup_codes(*, user: Any, by: Actor) -> list[str]:
+    """Ten new backup codes for the user, replacing the old ones (used or not); shown once."""
+    if not two_factor.has_two_factor(user):
+        raise ValidationError(_("Two-factor sign-in is not on."), code="not_on")
+    codes = _replace_backup_codes(user)
+    _record(user, AccountChange.BACKUP_CODES, by=by, reason="")
+    return codes
+
+
+@checked_action
+def reset_two_factor(*, user: Any, by: Actor, reason: str) -> AccountEvent:
+    """An administrator removes a person's authenticator and backup codes (a lost phone): they
+    sign in with their password alone until they turn two-factor sign-in on again, which
+    their role may require at once (TWO_FACTOR_REQUIRED)."""
+    text = required_reason(reason)
+    if not TOTPDevice.objects.filter(user=user).exists():
+        raise ValidationError(_("This person has not turned two-factor sign-in on."), code="not_on")
+    _remove_two_factor(user)
+    return _record(user, AccountChange.TWO_FACTOR_RESET, by=by, reason=text)

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.accounts import actions
@@ -58,14 +60,30 @@ class MoveForm(ReasonForm):
     field_order = ["agency", "reason"]
 
 
+class LostPhoneForm(ReasonForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the history. Make sure the request comes from the person themselves."),
+    )
+
+
 User = get_user_model()
 admin.site.unregister(User)
+# A person's authenticator key and backup codes are theirs alone: the admin neither lists nor
+# edits them; it resets them with the action of the user list (accounts.actions).
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 def _administrator(request: HttpRequest) -> bool:
     if access_for(request.user).administrator:
         return True
-    messages.error(request, _("Only an administrator deactivates, moves or erases people."))
+    messages.error(
+        request,
+        _("Only an administrator deactivates, moves or erases people, or resets their sign-in."),
+    )
     return False
 
 
@@ -124,10 +142,31 @@ def erase_personal_data(
     )
 
 
+@admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+def reset_two_factor(
+    model_admin: Any, request: HttpRequest, queryset: QuerySet[Any]
+) -> TemplateResponse | None:
+    if not _administrator(request):
+        return None
+    return act_with_reason(
+        model_admin,
+        request,
+        queryset,
+        title=str(_("Reset two-factor sign-in")),
+        form_class=LostPhoneForm,
+        apply=lambda user, data: actions.reset_two_factor(
+            user=user, by=request.user, reason=data["reason"]
+        ),
+        done=str(
+            _("The two-factor sign-in of %(who)s was reset: they sign in with their password.")
+        ),
+    )
+
+
 @admin.register(User)
 class TidtamUserAdmin(ReaderValues, UserAdmin):
     inlines = [MembershipInline]
-    actions = [deactivate, move_to_agency, erase_personal_data]
+    actions = [deactivate, move_to_agency, erase_personal_data, reset_two_factor]
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """A person with records is never deleted: the confirmation page lists why, as Django

@@ -50,3 +50,34 @@ class ApiTokenForm(forms.Form):
         help_text=_("What the token is for, e.g. the agency's spreadsheet tool."),
     )
     expires_on = DateField(label=_("Expires on"), help_text=_("At most a year from today."))
+
+
+class CodeForm(forms.Form):
+    """A code of two-factor sign-in: the authenticator's six digits, or a backup code where
+    `backup` says so. accounts.two_factor checks it."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+                "class": "code-input",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, backup: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        if backup:
+            field.help_text = _(
+                "The six digits your authenticator app shows now, or one of your backup codes "
+                "(each works once)."
+            )
+        else:
+            field.help_text = _("The six digits your authenticator app shows now.")
+            field.widget.attrs["inputmode"] = "numeric"

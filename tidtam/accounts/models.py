@@ -79,12 +79,17 @@ class AccountChange(models.TextChoices):
     DEACTIVATED = "deactivated", _("deactivated")
     MOVED = "moved", _("moved to another agency")
     ERASED = "erased", _("personal data erased")
+    TWO_FACTOR_ON = "two_factor_on", _("two-factor sign-in turned on")
+    TWO_FACTOR_OFF = "two_factor_off", _("two-factor sign-in turned off")
+    BACKUP_CODES = "backup_codes", _("new backup codes")
+    TWO_FACTOR_RESET = "two_factor_reset", _("two-factor sign-in reset by an administrator")
 
 
 class AccountEvent(models.Model):
-    """What happened to an account once its holder left, moved or asked to be forgotten: who
-    did it (`history_user` of its history row), when, and why. People are never deleted once
-    they have records (see accounts/records.py), so the account this points to stays."""
+    """What happened to an account: its holder left, moved or asked to be forgotten, or their
+    two-factor sign-in was turned on, off or reset; who did it (`history_user` of its history
+    row), when, and why. People are never deleted once they have records (see
+    accounts/records.py), so the account this points to stays."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

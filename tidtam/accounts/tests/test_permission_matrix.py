@@ -225,6 +225,27 @@ CASES: list[Case] = [
     ),
     Case("my-work", "", fixed("my-work"), SIGNED_IN),
     Case("admin:index", "", fixed("admin:index"), "L L L L L L L L 200 L"),
+    # The admin's sign-in (with a code step): a staff member already signed in goes on in.
+    Case("admin-sign-in", "", fixed("admin-sign-in"), "200 200 200 200 200 200 200 200 302 200"),
+    # Two-factor sign-in is each person's own; no persona has turned it on, so turning it off
+    # and new backup codes lead back to its page, and the code step (no password given) to
+    # the sign-in.
+    Case("two-factor", "", fixed("two-factor"), SIGNED_IN),
+    Case("two-factor-setup", "", fixed("two-factor-setup"), SIGNED_IN),
+    Case(
+        "two-factor-disable",
+        "off",
+        fixed("two-factor-disable"),
+        "L 302 302 302 302 302 302 302 302 L",
+    ),
+    Case(
+        "two-factor-backup-codes",
+        "off",
+        fixed("two-factor-backup-codes"),
+        "L 302 302 302 302 302 302 302 302 L",
+        "POST",
+    ),
+    Case("two-factor-code", "no password", fixed("two-factor-code"), "L L L L L L L L L L"),
     Case("project-detail", "published", project_url("project-detail", "A_pub"), EVERYONE),
     Case("project-detail", "unpublished", project_url("project-detail", "A_hidden"), INSIDE_A),
     Case("project-history", "published", project_url("project-history", "A_pub"), INSIDE_A),
