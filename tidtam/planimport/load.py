@@ -183,7 +183,6 @@ class _Loader:
             "progress_unit": row.progress_unit,
             "progress_target": row.progress_target,
         }
-        broken = False
         for key in ("owning_unit", "reporting_unit"):
             code = getattr(row, key)
             values[key] = units.get(code) if code else None
@@ -194,7 +193,6 @@ class _Loader:
                     row.row,
                     key,
                 )
-                broken = True
         links = []
         for code in row.links:
             node = nodes.get(code)
@@ -205,7 +203,6 @@ class _Loader:
                     row.row,
                     "links",
                 )
-                broken = True
             else:
                 links.append(node)
         data = project_actions.ProjectInput(
@@ -229,10 +226,10 @@ class _Loader:
                 row.row,
                 "code",
             )
-            broken = True
-        if broken:
             self.failed.add(row.code)
             return
+        # A row with a name that matched nothing still goes to the action, for the rest of
+        # its problems: the transaction is rolled back anyway, as a problem was found.
         try:
             if existing is None:
                 project = project_actions.create_project(
@@ -354,9 +351,10 @@ class _Loader:
                 broken = True
             else:
                 projects.append(project)
-        if broken:
-            return
         existing = Kpi.objects.filter(fiscal_year=fiscal_year, code=row.code).first()
+        if broken and "kpi_type" not in values:
+            # Checked for the rest of its problems (rolled back, as one was found already).
+            values["kpi_type"] = KpiType.STRATEGIC
         try:
             if existing is None:
                 kpi_actions.create_kpi(

@@ -354,6 +354,25 @@ CASES: list[Case] = [
         )
     ],
     Case("quarter-list", "", fixed("quarter-list"), "L 403 403 403 403 403 200 403 403 L"),
+    # The annual-plan import: the officers of an agency, and the administrators.
+    Case("plan-import", "", fixed("plan-import"), "L 403 200 200 403 403 403 403 200 L"),
+    Case(
+        "plan-import-confirm",
+        "nothing uploaded",
+        fixed("plan-import-confirm"),
+        "L 403 302 302 403 403 403 403 302 L",
+        "POST",
+    ),
+    *[
+        Case(
+            name,
+            f"agency A, {fmt}",
+            lambda w, name=name, fmt=fmt: reverse(name, args=[fmt]) + "?agency=99990000&year=2563",
+            "L 403 200 403 403 403 403 403 200 L",
+        )
+        for name in ("plan-template", "plan-export")
+        for fmt in ("xlsx", "zip")
+    ],
     Case("kpi-create", "", fixed("kpi-create"), "L 403 200 200 403 403 403 403 403 L"),
     Case(
         "kpi-result-submit",
