@@ -294,7 +294,12 @@ class _CellError(Exception):
 
 def _read_rows(sheet: Sheet, rows: Sequence[RawRow], plan: PlanFile) -> None:
     make = {"projects": ProjectRow, "steps": StepRow, "kpis": KpiRow}[sheet.key]
-    target = {"projects": plan.projects, "steps": plan.steps, "kpis": plan.kpis}[sheet.key]
+    targets: dict[str, list[Any]] = {
+        "projects": plan.projects,
+        "steps": plan.steps,
+        "kpis": plan.kpis,
+    }
+    target = targets[sheet.key]
     for number, cells in rows:
         values: dict[str, Any] = {}
         problems: list[Problem] = []

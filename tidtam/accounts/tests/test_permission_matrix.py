@@ -142,6 +142,10 @@ def fixed(name: str, *args: str) -> Url:
     return lambda w: reverse(name, args=list(args))
 
 
+def agency_year_url(name: str, fmt: str, agency: str, year: str) -> Url:
+    return lambda w: f"{reverse(name, args=[fmt])}?agency={agency}&year={year}"
+
+
 def job_url(name: str) -> Url:
     """A finished export of officer A's: only its requester sees it (and its file)."""
 
@@ -367,7 +371,7 @@ CASES: list[Case] = [
         Case(
             name,
             f"agency A, {fmt}",
-            lambda w, name=name, fmt=fmt: reverse(name, args=[fmt]) + "?agency=99990000&year=2563",
+            agency_year_url(name, fmt, "99990000", "2563"),
             "L 403 200 403 403 403 403 403 200 L",
         )
         for name in ("plan-template", "plan-export")

@@ -85,12 +85,9 @@ def fill(template: bytes, rows: dict[Sheet, list[dict[str, Any]]]) -> bytes:
     return out.getvalue()
 
 
-def filled(template: bytes, **changes: Any) -> bytes:
+def filled(template: bytes) -> bytes:
     """The template with the one project, its two steps and its KPI."""
-    return fill(
-        template,
-        {PROJECTS: [PROJECT], STEPS: STEP_ROWS, KPIS: [KPI], **changes},
-    )
+    return fill(template, {PROJECTS: [PROJECT], STEPS: STEP_ROWS, KPIS: [KPI]})
 
 
 def upload(data: bytes, name: str = "plan.xlsx") -> SimpleUploadedFile:

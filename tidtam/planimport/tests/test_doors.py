@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.test import Client
 
@@ -98,7 +99,7 @@ def test_a_large_plan_is_imported_by_a_background_job(
     assert Project.objects.get(code="99990000-0101").steps.count() == 2
     assert Kpi.objects.filter(code="9999-0101").exists()
     report = client.get(f"/jobs/{job.pk}/download/")
-    assert "สร้างโครงการ" in b"".join(report.streaming_content).decode("utf-8-sig")
+    assert "สร้างโครงการ" in report.getvalue().decode("utf-8-sig")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -130,11 +131,11 @@ def test_a_large_plan_waits_for_the_worker_and_commits_all_or_nothing(
     assert job.state == JobState.DONE
     assert not Kpi.objects.exists()
     report = client.get(f"/jobs/{job.pk}/download/")
-    text = b"".join(report.streaming_content).decode("utf-8-sig")
+    text = report.getvalue().decode("utf-8-sig")
     assert "99990000-0101" in text
 
 
-def token(user: object) -> str:
+def token(user: User) -> str:
     _, secret = create_api_token(
         user=user, name="plan", expires_on=date.today() + timedelta(days=7), by=user
     )
