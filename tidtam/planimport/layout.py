@@ -32,6 +32,8 @@ class Column:
     kind: Kind = "text"
     required: bool = False
     max_length: int = limits.LINE
+    # Decimal places a number may have (the database column's).
+    places: int = 2
 
     def header(self, lang: str) -> str:
         with override(lang):
@@ -94,7 +96,7 @@ KPIS = Sheet(
         Column("code", _("KPI code"), required=True, max_length=30),
         Column("text", _("indicator"), required=True, max_length=limits.LINE),
         Column("unit", _("unit"), required=True, max_length=50),
-        Column("target", _("target"), "decimal", required=True),
+        Column("target", _("target"), "decimal", required=True, places=4),
         Column("kpi_type", _("type (code)"), required=True, max_length=20),
         Column("level", _("level (code)"), max_length=20),
         Column("direction", _("direction (code)"), max_length=10),

@@ -205,14 +205,23 @@ class _Loader:
                 )
             else:
                 links.append(node)
+        existing = Project.objects.filter(code=row.code).first()
+        # The workbook has no contacts: a project updated keeps its own.
+        contacts = (
+            [
+                project_actions.ContactInput(c.person.name, c.person.phone, c.person.email)
+                for c in existing.contacts.select_related("person")
+            ]
+            if existing is not None
+            else []
+        )
         data = project_actions.ProjectInput(
             values=values,
             objectives=list(row.objectives),
             targets=list(row.targets),
             links=links,
-            contacts=[],
+            contacts=contacts,
         )
-        existing = Project.objects.filter(code=row.code).first()
         if existing is not None and (
             existing.agency_id != self.agency.pk or existing.fiscal_year_id != fiscal_year.pk
         ):

@@ -373,6 +373,8 @@ def _decimal(column: Column, value: Any) -> Decimal:
         raise _CellError(_("Enter a number here, e.g. 1250.50."))
     if abs(number) >= Decimal(10) ** 13:
         raise _CellError(_("This number is too large."))
+    if number != round(number, column.places):
+        raise _CellError(_("Use at most %(places)s decimal places.") % {"places": column.places})
     return number
 
 

@@ -159,7 +159,7 @@ def test_wrong_types_are_refused_at_their_cells(personas: Personas) -> None:
         {
             PROJECTS: [{**PROJECT, "budget": "a lot", "progress_target": date(2025, 1, 1)}],
             STEPS: [
-                {**STEP_ROWS[0], "order": 1.5, "start": "15/1/2568"},
+                {**STEP_ROWS[0], "order": 1.5, "start": "15/1/2568", "weight": 33.333},
                 {**STEP_ROWS[1], "end": True},
             ],
             KPIS: [{**KPI, "target": "ten", "text": ""}],
@@ -169,6 +169,7 @@ def test_wrong_types_are_refused_at_their_cells(personas: Personas) -> None:
         ("projects", 3, "budget", "Enter a number here, e.g. 1250.50."),
         ("projects", 3, "progress_target", "Enter a number here, e.g. 1250.50."),
         ("steps", 3, "order", "Enter a whole number from 1 to 999."),
+        ("steps", 3, "weight", "Use at most 2 decimal places."),
         (
             "steps",
             3,

@@ -12,10 +12,11 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from tidtam.indicators.models import Kpi
+from tidtam.orgs.models import Person
 from tidtam.planimport.layout import FIRST_DATA_ROW, SHEETS
 from tidtam.planimport.load import import_file
 from tidtam.planimport.tests.helpers import KPI, PROJECT, STEP_ROWS, YEAR, filled, upload
-from tidtam.projects.models import Project
+from tidtam.projects.models import Project, ProjectContact
 from tidtam.test import Personas
 
 
@@ -131,6 +132,9 @@ def test_importing_the_export_again_changes_no_fact(personas: Personas) -> None:
         source="plan.xlsx",
         commit=True,
     )
+    project = Project.objects.get(code="99990000-0101")
+    person = Person.objects.create(agency=personas.agency_a, name="สมชาย", phone="0 2222 2222")
+    ProjectContact.objects.create(project=project, person=person)
     exported = client.get(f"/plans/import/export.xlsx?agency=99990000&year={YEAR}").content
     report = import_file(
         data=exported,
@@ -144,3 +148,5 @@ def test_importing_the_export_again_changes_no_fact(personas: Personas) -> None:
     assert (report.projects_created, report.projects_updated, report.kpis_updated) == (0, 1, 1)
     again = client.get(f"/plans/import/export.xlsx?agency=99990000&year={YEAR}").content
     assert sheet_values(again) == sheet_values(exported)
+    # The workbook holds no contacts: the project keeps its own.
+    assert [c.person for c in project.contacts.all()] == [person]
