@@ -206,6 +206,9 @@ def _read_workbook(data: bytes) -> dict[str, list[RawRow]]:
             declared = getattr(worksheet, "max_row", None)
             if isinstance(declared, int) and declared > MAX_ROWS + FIRST_DATA_ROW:
                 raise _too_many_rows(sheet)
+            # Read to the sheet's real end: a workbook may declare fewer rows than it holds
+            # (rows past the declaration would be skipped in silence), and is not trusted.
+            worksheet.reset_dimensions()
             sheets[key] = _workbook_rows(sheet, worksheet)
         return sheets
     except Refused:
@@ -234,6 +237,9 @@ def _sheet_key(title: str) -> str | None:
 def _workbook_rows(sheet: Sheet, worksheet: Any) -> list[RawRow]:
     rows: list[RawRow] = []
     for number, cells in enumerate(worksheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+        if number > 2 * MAX_ROWS:
+            # Blank rows count too: a sheet of a million empty rows is not read to its end.
+            raise _too_many_rows(sheet)
         raw = [RawCell(cell.value, getattr(cell, "data_type", "") == "f") for cell in cells]
         if number < FIRST_DATA_ROW or all(_blank(c.value) for c in raw):
             continue

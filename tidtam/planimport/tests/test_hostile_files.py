@@ -5,6 +5,7 @@ typed where the Christian era is expected."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from datetime import date
 
@@ -235,3 +236,22 @@ def test_a_project_code_of_another_agency_is_refused(personas: Personas) -> None
     assert refused(personas, data) == [
         ("projects", 3, "code", "The code must start with the agency's budget code 99990000.")
     ]
+
+
+@pytest.mark.django_db
+def test_rows_past_a_sheets_declared_size_are_read_all_the_same(personas: Personas) -> None:
+    """A workbook that declares fewer rows than it holds: no row is left out in silence."""
+    data = filled(write_xlsx(personas.agency_a, YEAR))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content, changed = re.subn(
+                    rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:B2"/>', content
+                )
+                assert changed == 1
+            archive.writestr(item, content)
+    plan = parse_plan(out.getvalue())
+    assert (len(plan.projects), len(plan.steps), len(plan.kpis)) == (1, 2, 1)
