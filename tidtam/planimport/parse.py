@@ -265,6 +265,7 @@ def _read_csv_archive(archive: zipfile.ZipFile, names: set[str]) -> dict[str, li
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
             raise Refused(_("The ZIP file is damaged: make it again.")) from error
         rows: list[RawRow] = []
+        number = 0
         try:
             for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), 1):
                 raw = [RawCell(_unneutralise(v)) for v in values[:MAX_COLUMNS]]
@@ -345,6 +346,9 @@ def _text(column: Column, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
+    if "\x00" in text:
+        # PostgreSQL stores no NUL character in a text.
+        raise _CellError(_("This cell holds a character that is not allowed (NUL)."))
     if len(text) > column.max_length:
         raise _CellError(
             _("This text is %(length)s characters long; at most %(limit)s are allowed.")

@@ -255,3 +255,41 @@ def test_rows_past_a_sheets_declared_size_are_read_all_the_same(personas: Person
             archive.writestr(item, content)
     plan = parse_plan(out.getvalue())
     assert (len(plan.projects), len(plan.steps), len(plan.kpis)) == (1, 2, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "โครงการ".encode("cp874"),
+            "projects.csv is not UTF-8 text: save it as “CSV UTF-8” from the template.",
+        ),
+        (
+            b'h1\nh2\n"' + b"x" * 200_000 + b'"\n',
+            "projects.csv is not a readable CSV file (line 3).",
+        ),
+    ],
+    ids=["not utf-8", "a field past the csv module's limit"],
+)
+def test_a_csv_file_that_cannot_be_read_is_refused(
+    personas: Personas, content: bytes, message: str
+) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("projects.csv", content)
+    assert refused(personas, out.getvalue()) == [("", None, "", message)]
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_at_its_cell(personas: Personas) -> None:
+    """PostgreSQL would refuse it at the database: it is refused where it was typed."""
+    header = "a\nb\n"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("projects.csv", header + "99990000-0101,ชื่อ\x00โครงการ,,,,เหตุผล,,,,ก,ข,\n")
+        archive.writestr("steps.csv", header)
+        archive.writestr("kpis.csv", header)
+    assert refused(personas, out.getvalue()) == [
+        ("projects", 3, "name", "This cell holds a character that is not allowed (NUL).")
+    ]
