@@ -101,8 +101,10 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
             title=_("Annual plan import: %(agency)s, fiscal year %(year)s")
             % {"agency": agency.name_th, "year": meta["fiscal_year"]},
             parameters={**meta, "upload": key, "by": request.user.pk},
+            # One job per upload (its key is new each time): the same plan uploaded again is
+            # imported again, over whatever changed since.
             fingerprint=hashlib.sha256(
-                data + f"|{agency.code}|{meta['fiscal_year']}|{request.user.pk}".encode()
+                f"{key}|{agency.code}|{meta['fiscal_year']}|{request.user.pk}".encode()
             ).hexdigest(),
             suffix=".csv",
             request=request,
