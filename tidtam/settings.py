@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "tidtam.search",
     "tidtam.audit",
     "tidtam.jobs",
+    "tidtam.planimport",
     "tidtam.dashboards",
     "tidtam.legacy",
     "tidtam.demo",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("search/", include("tidtam.search.urls")),
     re_path(r"^flags/export\.(?P<fmt>csv|xlsx)$", exports.flag_export, name="flag-export"),
     path("jobs/", include("tidtam.jobs.urls")),
+    path("plans/import/", include("tidtam.planimport.urls")),
     path("books/agency/<str:code>/<int:year>/", book_views.agency_book, name="book-agency"),
     path("books/plan/<int:node>/<int:year>/", book_views.plan_book, name="book-plan"),
     path("books/kpis/<str:code>/<int:year>/", book_views.kpi_book, name="book-kpis"),

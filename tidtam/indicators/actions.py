@@ -93,6 +93,15 @@ def criteria_by_code(codes: set[str]) -> dict[str, EvaluationCriterion]:
     return known
 
 
+def kpi_value_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every rule a KPI's own values break, whatever sent them: the form, the API, the
+    annual-plan import, the legacy import (field name → messages)."""
+    target = values.get("target")
+    if target is not None and target < 0:
+        return {"target": [_("The target cannot be negative.")]}
+    return {}
+
+
 @action
 def upsert_kpi(
     *,
@@ -104,6 +113,8 @@ def upsert_kpi(
     reason: str,
     known_new: bool = False,
 ) -> tuple[Kpi, bool]:
+    if errors := kpi_value_errors(values):
+        raise ValidationError(errors)
     kpi = None if known_new else Kpi.objects.filter(fiscal_year=fiscal_year, code=code).first()
     if kpi is None:
         kpi = write.save(
@@ -497,6 +508,8 @@ def create_kpi(
                 % {"year": fiscal_year.pk, "code": code}
             }
         )
+    if errors := kpi_value_errors(values):
+        raise ValidationError(errors)
     _check_supports(agency, fiscal_year, projects)
     kpi = write.save(
         Kpi(code=code, fiscal_year=fiscal_year, agency=agency, origin=Origin.MANUAL, **values),
@@ -520,6 +533,8 @@ def update_kpi(
     current = Kpi.objects.select_for_update().get(pk=kpi.pk)
     if current.version != expected_version:
         raise StaleKpiEdit()
+    if errors := kpi_value_errors(values):
+        raise ValidationError(errors)
     _check_supports(kpi.agency, kpi.fiscal_year, projects)
     write.assign(current, values)
     current.version += 1

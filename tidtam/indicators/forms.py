@@ -192,12 +192,6 @@ class KpiForm(forms.ModelForm):
         # create_kpi checks the code within its fiscal year, with its own message.
         pass
 
-    def clean_target(self) -> Decimal:
-        target: Decimal = self.cleaned_data["target"]
-        if target < 0:
-            raise forms.ValidationError(_("The target cannot be negative."))
-        return target
-
     def values(self) -> dict[str, Any]:
         skip = {"agency", "code"}
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in skip}

@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy
 from tidtam.accounts.actions import require_phone_publisher
 from tidtam.audit import write
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
-from tidtam.lib.fiscal import fiscal_year_bounds
+from tidtam.lib.fiscal import LATEST, fiscal_year_bounds
 from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
-from tidtam.lib.thai import format_date
+from tidtam.lib.thai import BE_YEARS_FROM, be_year, format_date
 from tidtam.orgs.models import Agency, Origin, Person
 from tidtam.projects.models import (
     BudgetInstalment,
@@ -258,6 +258,43 @@ class ProjectInput:
     contacts: Sequence[ContactInput]
 
 
+def project_value_errors(agency: Agency, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Every rule a project's own values break, whatever sent them: the form, the API, the
+    annual-plan import (field name → messages)."""
+    errors: dict[str, list[str]] = {}
+    for name in ("owning_unit", "reporting_unit"):
+        unit = values.get(name)
+        if unit is not None and unit.agency_id != agency.pk:
+            errors.setdefault(name, []).append(_("This unit belongs to another agency."))
+    target, unit_name = values.get("progress_target"), values.get("progress_unit")
+    if unit_name and target is None:
+        errors.setdefault("progress_target", []).append(
+            _("Give the target quantity for this unit.")
+        )
+    if target is not None and target <= 0:
+        errors.setdefault("progress_target", []).append(_("The target must be more than zero."))
+    budget = values.get("budget")
+    if budget is not None and budget < 0:
+        errors.setdefault("budget", []).append(_("The budget cannot be negative."))
+    return errors
+
+
+def validate_fiscal_year(year: int) -> None:
+    """A fiscal year is named by its Buddhist-Era year (2568); a Christian-era one (2025) is a
+    typing slip, refused rather than read as a year five centuries ago."""
+    if not BE_YEARS_FROM <= year <= be_year(LATEST.year):
+        raise ValidationError(
+            {
+                "fiscal_year": _(
+                    "%(year)s is not a fiscal year in the Buddhist Era: give it as, e.g., "
+                    "%(example)s."
+                )
+                % {"year": year, "example": be_year(date.today().year)}
+            },
+            code="fiscal_year_era",
+        )
+
+
 def validate_code(code: str, agency: Agency) -> None:
     if not CODE_PATTERN.match(code):
         raise ValidationError(
@@ -353,7 +390,13 @@ def _children(project: Project, data: ProjectInput, *, by: Actor, reason: str, n
 
 @checked_action
 def create_project(*, agency: Agency, code: str, data: ProjectInput, by: Actor) -> Project:
-    validate_code(code, agency)
+    errors = project_value_errors(agency, data.values)
+    try:
+        validate_code(code, agency)
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
     project = write.save(
         Project(code=code, agency=agency, origin=Origin.MANUAL, **data.values),
         by=by,
@@ -376,6 +419,8 @@ def update_project(
     *, project: Project, expected_version: int, data: ProjectInput, by: Actor, reason: str = ""
 ) -> Project:
     current = _lock(project, expected_version)
+    if errors := project_value_errors(current.agency, data.values):
+        raise ValidationError(errors)
     write.assign(current, data.values)
     current.version += 1
     write.save(current, by=by, reason=reason)

@@ -99,23 +99,6 @@ class ProjectForm(forms.ModelForm):
         for name in ("name", "rationale"):
             self.fields[name].required = True
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        agency = data.get("agency") or (self.instance.agency if self.instance.pk else None)
-        for name in ("owning_unit", "reporting_unit"):
-            unit = data.get(name)
-            if unit is not None and agency is not None and unit.agency_id != agency.pk:
-                self.add_error(name, _("This unit belongs to another agency."))
-        target, unit_name = data.get("progress_target"), data.get("progress_unit")
-        if unit_name and target is None:
-            self.add_error("progress_target", _("Give the target quantity for this unit."))
-        if target is not None and target <= 0:
-            self.add_error("progress_target", _("The target must be more than zero."))
-        budget = data.get("budget")
-        if budget is not None and budget < 0:
-            self.add_error("budget", _("The budget cannot be negative."))
-        return data
-
     def validate_unique(self) -> None:
         # The action checks the code (format, agency prefix, uniqueness) with its own messages.
         pass

@@ -142,6 +142,10 @@ def fixed(name: str, *args: str) -> Url:
     return lambda w: reverse(name, args=list(args))
 
 
+def agency_year_url(name: str, fmt: str, agency: str, year: str) -> Url:
+    return lambda w: f"{reverse(name, args=[fmt])}?agency={agency}&year={year}"
+
+
 def job_url(name: str) -> Url:
     """A finished export of officer A's: only its requester sees it (and its file)."""
 
@@ -375,6 +379,25 @@ CASES: list[Case] = [
         )
     ],
     Case("quarter-list", "", fixed("quarter-list"), "L 403 403 403 403 403 200 403 403 L"),
+    # The annual-plan import: the officers of an agency, and the administrators.
+    Case("plan-import", "", fixed("plan-import"), "L 403 200 200 403 403 403 403 200 L"),
+    Case(
+        "plan-import-confirm",
+        "nothing uploaded",
+        fixed("plan-import-confirm"),
+        "L 403 302 302 403 403 403 403 302 L",
+        "POST",
+    ),
+    *[
+        Case(
+            name,
+            f"agency A, {fmt}",
+            agency_year_url(name, fmt, "99990000", "2563"),
+            "L 403 200 403 403 403 403 403 200 L",
+        )
+        for name in ("plan-template", "plan-export")
+        for fmt in ("xlsx", "zip")
+    ],
     Case("kpi-create", "", fixed("kpi-create"), "L 403 200 200 403 403 403 403 403 L"),
     Case(
         "kpi-result-submit",

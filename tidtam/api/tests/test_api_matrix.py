@@ -4,15 +4,19 @@ without a row fails `test_every_api_operation_is_in_the_matrix`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from tidtam.accounts.actions import create_api_token
 from tidtam.accounts.tests.test_permission_matrix import EVERYONE, INSIDE_A, World, build_world
 from tidtam.api.site import api
+from tidtam.planimport.workbook import write_xlsx
 from tidtam.strategy.models import Plan
 from tidtam.test import PERSONAS
 
@@ -23,6 +27,15 @@ class Case:
     label: str
     url: str
     expect: str
+    method: str = "GET"
+    # A POST's form fields, made in the world (a file to upload, say).
+    data: Callable[[World], dict[str, Any]] | None = None
+
+
+def plan_file(world: World) -> dict[str, Any]:
+    """Agency A's empty annual-plan template, to check (a dry run)."""
+    data = write_xlsx(world.personas.agency_a, 2563)
+    return {"agency": "99990000", "fiscal_year": "2563", "file": SimpleUploadedFile("p.xlsx", data)}
 
 
 BASE = "/api/v1"
@@ -37,6 +50,15 @@ CASES = [
     Case("agencies", "", f"{BASE}/agencies", EVERYONE),
     Case("plans", "", f"{BASE}/plans", EVERYONE),
     Case("plan", "", f"{BASE}/plans/bkk20", EVERYONE),
+    # Checking (or importing) an agency's annual plan: its officers and the administrators.
+    Case(
+        "plan-import",
+        "agency A, dry run",
+        f"{BASE}/plan-imports",
+        "401 403 200 403 403 403 403 403 200 401",
+        "POST",
+        plan_file,
+    ),
 ]
 
 
@@ -68,7 +90,11 @@ def headers(api_world: ApiWorld, role: str) -> dict[str, str]:
 @pytest.mark.parametrize("role", PERSONAS)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.name}[{c.label}]" if c.label else c.name)
 def test_the_api_permission_matrix(api_world: ApiWorld, case: Case, role: str) -> None:
-    response = Client().get(case.url, headers=headers(api_world, role))
+    if case.method == "POST":
+        data = case.data(api_world.world) if case.data else {}
+        response = Client().post(case.url, data, headers=headers(api_world, role))
+    else:
+        response = Client().get(case.url, headers=headers(api_world, role))
     # On the web a deactivated person is signed out and reads as the public; their token,
     # made while they worked, is refused outright.
     expected = (
@@ -76,7 +102,7 @@ def test_the_api_permission_matrix(api_world: ApiWorld, case: Case, role: str) -
         if role == "deactivated"
         else dict(zip(PERSONAS, case.expect.split(), strict=True))[role]
     )
-    assert str(response.status_code) == expected, f"GET {case.url} as {role}"
+    assert str(response.status_code) == expected, f"{case.method} {case.url} as {role}"
     if response.status_code != 200:
         assert set(response.json()["error"]) == {"code", "message", "fields"}
 
