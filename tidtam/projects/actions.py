@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from tidtam.accounts.actions import require_phone_publisher
 from tidtam.audit import write
+from tidtam.audit.models import Event
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
 from tidtam.lib.fiscal import LATEST, fiscal_year_bounds
 from tidtam.lib.forms import date_errors
@@ -400,7 +401,7 @@ def create_project(*, agency: Agency, code: str, data: ProjectInput, by: Actor) 
     project = write.save(
         Project(code=code, agency=agency, origin=Origin.MANUAL, **data.values),
         by=by,
-        reason=_("created"),
+        event=Event.CREATED,
     )
     _children(project, data, by=by, reason="", new=True)
     write.facts_changed(projects=[project.pk])
@@ -483,7 +484,7 @@ def replace_plan(
         )
     set_steps(project=current, steps=steps, by=by, reason=reason)
     current.version += 1
-    write.save(current, by=by, reason=reason or _("operating plan changed"))
+    write.save(current, by=by, event=Event.PLAN_CHANGED, comment=reason)
     return current
 
 
