@@ -163,7 +163,10 @@ def measure_pages(fiscal_year: int, requests: int) -> dict[str, int]:
             counts[key] = timing.queries
             if not requests:
                 continue
-            what = f"{timing.queries} queries, p95 {timing.p95:.1f} ms, median "
+            what = (
+                f"{timing.queries} queries, processor {timing.cpu:.1f} ms, "
+                f"p95 {timing.p95:.1f} ms, median "
+            )
             if page.target is None:
                 note(f"{label}: {what}{timing.median:.1f} ms (no target named)")
                 continue
