@@ -4,6 +4,9 @@
     BENCH_POSTGRES=1 python bench/run.py     # on the PostgreSQL server of DATABASE_URL
                                              # (make bench-postgres starts a throw-away one)
     BENCH_PROJECTS=6000 BENCH_YEARS=1 …      # a smaller city, for a quick run
+    BENCH_ONLY=pages python bench/run.py     # only the list and dashboard pages of the city
+    BENCH_MATCH='budget|dashboard' …         # only the pages whose label matches (a regex)
+    DATABASE_URL=sqlite:///… python bench/run.py pages   # the pages, on that database as is
 
 1. The foundation (bench/foundation.py), on a throw-away database: legacy import ≥ 200
    pages/s; the project page median ≤ 30 ms with at most 15 queries; one project PDF ≤ 1.5 s.
@@ -63,6 +66,10 @@ def stage(name: str, args: list[str]) -> int:
         import city
 
         city.main(Path(args[0]))
+    elif name == "pages":
+        import city
+
+        city.page_figures()
     else:
         raise SystemExit(f"unknown stage {name!r}")
     return finish()
@@ -116,6 +123,12 @@ def main() -> int:
     postgres = bool(os.environ.get("BENCH_POSTGRES"))
     store = PostgresServer(os.environ.get("DATABASE_URL", "")) if postgres else SqliteFiles()
     note(f"== Tidtam benchmarks on {'PostgreSQL' if postgres else 'SQLite'} ==")
+    if os.environ.get("BENCH_ONLY") == "pages":
+        try:
+            run("pages", store.copy(city_data(store), "work"))
+        finally:
+            store.drop("work")
+        return report()
     try:
         run("foundation", store.fresh("foundation"))
         run("books", store.fresh("books"))
@@ -128,6 +141,10 @@ def main() -> int:
     finally:
         for name in ("foundation", "books", "small", "work"):
             store.drop(name)
+    return report()
+
+
+def report() -> int:
     for line in MISSED:
         print(f"TARGET MISSED: {line}")
     print("all targets met" if not MISSED else f"{len(MISSED)} target(s) missed")

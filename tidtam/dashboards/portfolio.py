@@ -36,7 +36,7 @@ from tidtam.lib.tabular import Column, Table
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.models import FiscalYear, PlanLink, Project
 from tidtam.reporting.models import Problem, ProblemCategory
-from tidtam.standing.models import ProjectStanding, StandingStatus
+from tidtam.standing.models import StandingStatus
 from tidtam.strategy.models import Plan, PlanNode
 
 HUNDRED = Decimal(100)
@@ -172,23 +172,24 @@ def _plus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return b if a is None else a if b is None else a + b
 
 
-def _tallies(standings: QuerySet[ProjectStanding]) -> dict[tuple[int, str], Tally]:
-    """One grouped read: the figures of each (agency, status)."""
-    rows = standings.values("project__agency", "status").annotate(
+def _tallies(year: QuerySet[Project]) -> dict[tuple[int, str], Tally]:
+    """One grouped read: the figures of each (agency, status), of the projects with a
+    standing."""
+    rows = year.values("agency", "standing__status").annotate(
         n=Count("pk"),
-        progress=Sum(Coalesce("reported_percent", Value(Decimal(0)))),
-        missing=Count("pk", filter=Q(missing_report=True)),
-        kpi_sum=Sum("kpi_achievement"),
-        kpi_n=Count("kpi_achievement"),
-        allocated=Sum("budget_allocated"),
-        released=Sum("budget_released"),
-        spent=Sum("budget_spent"),
+        progress=Sum(Coalesce("standing__reported_percent", Value(Decimal(0)))),
+        missing=Count("pk", filter=Q(standing__missing_report=True)),
+        kpi_sum=Sum("standing__kpi_achievement"),
+        kpi_n=Count("standing__kpi_achievement"),
+        allocated=Sum("standing__budget_allocated"),
+        released=Sum("standing__budget_released"),
+        spent=Sum("standing__budget_spent"),
     )
     return {
-        (row["project__agency"], row["status"]): Tally(
+        (row["agency"], row["standing__status"]): Tally(
             n=row["n"],
             progress=row["progress"] or Decimal(0),
-            behind=row["n"] if row["status"] in BEHIND else 0,
+            behind=row["n"] if row["standing__status"] in BEHIND else 0,
             missing=row["missing"],
             kpi_sum=row["kpi_sum"] or Decimal(0),
             kpi_n=row["kpi_n"],
@@ -252,11 +253,14 @@ def build_dashboard(
         return Dashboard(None, quarter, years, Figure(0), Figure(0), lang=lang)
 
     year = ProjectFilters(query="", fiscal_year=fiscal_year, agency="")
-    projects = visible.filter(fiscal_year_id=fiscal_year)
-    keys = projects.order_by().values("pk")
-    standings = ProjectStanding.objects.filter(fiscal_year=fiscal_year, project__in=keys).order_by()
+    projects = visible.filter(fiscal_year_id=fiscal_year).order_by()
+    keys = projects.values("pk")
+    # Read from the projects' side: the year's visible projects come from one index (see
+    # Project.Meta), and each one's figures from the standings' index of them; the wide
+    # rows of neither are read.
+    standing = projects.filter(standing__isnull=False)
 
-    tallies = _tallies(standings)
+    tallies = _tallies(standing)
     by_status: dict[str, int] = defaultdict(int)
     by_agency: dict[int, Tally] = defaultdict(Tally)
     for (agency_id, status), tally in tallies.items():
@@ -325,9 +329,9 @@ def build_dashboard(
         )
     board.groups.sort(key=lambda row: row.label)
 
-    _plan_rollup(board, keys, standings, plan_code, year, lang)
+    _plan_rollup(board, projects, plan_code, year, lang)
     _problems(board, keys, year, lang)
-    _late(board, standings, projects, year)
+    _late(board, standing, year)
     return board
 
 
@@ -354,15 +358,14 @@ def _kpis_reported(
 
 def _plan_rollup(
     board: Dashboard,
-    keys: QuerySet[Any],
-    standings: QuerySet[ProjectStanding],
+    projects: QuerySet[Project],
     plan_code: str,
     year: ProjectFilters,
     lang: str,
 ) -> None:
     """Counts and average progress at every level of one plan tree: a project linked to a
     goal counts for the goal, its sub-dimension and its dimension, once each."""
-    links = PlanLink.objects.filter(project__in=keys)
+    links = PlanLink.objects.filter(project__in=projects.values("pk"))
     board.plans = list(Plan.objects.filter(Exists(links.filter(node__plan=OuterRef("pk")))))
     plan = next((p for p in board.plans if p.code == plan_code), None) or (
         board.plans[0] if board.plans else None
@@ -376,14 +379,17 @@ def _plan_rollup(
         .only("pk", "parent_id", "code", "name_th", "name_en", "level__name_th", "level__name_en")
         .order_by("sort_key")
     )
-    # Read as whole hundredths of a percent: integers, no Decimal made per project. A
-    # project without a standing counts as 0, as everywhere on the dashboard.
-    hundredths = Cast(Round(Coalesce("reported_percent", Value(Decimal(0))) * 100), IntegerField())
-    progress: dict[int, int] = dict(standings.values_list("project_id", hundredths))
+    # Each link of the plan with its project's progress, read as whole hundredths of a
+    # percent: integers, no Decimal made per project. A project without a standing counts
+    # as 0, as everywhere on the dashboard.
+    percent = Coalesce("standing__reported_percent", Value(Decimal(0)))
+    hundredths = Cast(Round(percent * 100), IntegerField())
+    progress: dict[int, int] = {}
     direct: dict[int, set[int]] = defaultdict(set)
-    for project_id, node_id in (
-        links.filter(node__plan=plan).order_by().values_list("project_id", "node_id")
+    for project_id, node_id, value in projects.filter(plan_links__node__plan=plan).values_list(
+        "pk", "plan_links__node", hundredths
     ):
+        progress[project_id] = value
         direct[node_id].add(project_id)
     children: dict[int, list[int]] = defaultdict(list)
     for node in nodes:
@@ -402,7 +408,7 @@ def _plan_rollup(
             continue
         counted = below[node.pk]
         url = year.narrowed(node=node.pk).url()
-        average = Decimal(sum(progress.get(p, 0) for p in counted)) / len(counted) / 100
+        average = Decimal(sum(map(progress.__getitem__, counted))) / len(counted) / 100
         board.plan_rows.append(
             NodeRow(
                 node_id=node.pk,
@@ -439,29 +445,24 @@ def _problems(board: Dashboard, keys: QuerySet[Any], year: ProjectFilters, lang:
     ]
 
 
-def _late(
-    board: Dashboard,
-    standings: QuerySet[ProjectStanding],
-    projects: QuerySet[Project],
-    year: ProjectFilters,
-) -> None:
+def _late(board: Dashboard, standing: QuerySet[Project], year: ProjectFilters) -> None:
     """Projects forecast to finish after the fiscal year ends, and the budget they hold."""
     assert board.fiscal_year is not None
     end = FiscalYear.objects.values_list("end", flat=True).get(pk=board.fiscal_year)
-    late = standings.filter(forecast_finish__gt=end)
-    figures = late.aggregate(n=Count("pk"), budget=Sum("budget_allocated"))
+    late = standing.filter(standing__forecast_finish__gt=end)
+    figures = late.aggregate(n=Count("pk"), budget=Sum("standing__budget_allocated"))
     url = year.narrowed(late_finish=True).url()
     board.late_count = Figure(figures["n"], url)
     board.late_budget = Figure(figures["budget"] or Decimal(0), url)
+    # The keys first, from the indexes alone; joined to the agencies, SQLite read the year's
+    # projects agency by agency, row by row.
     biggest = list(
         late.order_by(
-            Coalesce("budget_allocated", Value(Decimal(0))).desc(), "project_id"
-        ).values_list("project_id", "forecast_finish", "budget_allocated")[:TOP_LATE]
+            Coalesce("standing__budget_allocated", Value(Decimal(0))).desc(), "pk"
+        ).values_list("pk", "standing__forecast_finish", "standing__budget_allocated")[:TOP_LATE]
     )
-    found = projects.select_related("agency").in_bulk([row[0] for row in biggest])
-    board.late_projects = [
-        LateProject(found[pk], finish, budget) for pk, finish, budget in biggest if pk in found
-    ]
+    found = Project.objects.select_related("agency").in_bulk([row[0] for row in biggest])
+    board.late_projects = [LateProject(found[pk], finish, budget) for pk, finish, budget in biggest]
 
 
 GROUP_COLUMNS = (

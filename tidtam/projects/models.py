@@ -226,7 +226,13 @@ class Project(models.Model):
             length_check("rationale", limits.RATIONALE, "project_rationale_length"),
         ]
         indexes = [
-            models.Index(fields=["fiscal_year", "agency"]),
+            # A year's projects by agency, with every column the visibility rule and the
+            # sample count read: the dashboard's figures and the list's counts find one
+            # year's visible projects in this index alone, never in the wide rows.
+            models.Index(
+                fields=["fiscal_year", "agency", "published", "origin"],
+                name="project_year_visibility",
+            ),
             # The lists' order, newest year first, and the visibility rule's columns (the
             # public's count reads the index, not the wide rows).
             models.Index(fields=["-fiscal_year", "code"], name="project_list_order"),

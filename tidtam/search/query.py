@@ -124,15 +124,18 @@ def filter_projects(
     """The projects among these whose text has every term of `text` (the rule above); all of
     them when `text` has no term. No ranking: the caller keeps its own order.
 
-    `scan`: the projects are few (one fiscal year's, a few thousand), so testing each of
-    their rows is cheaper than finding a common word's projects of every year through the
-    text index and keeping these among them."""
+    `scan`: the projects are few (one fiscal year's, a few thousand), so each of them is
+    tested rather than a common word's projects of every year listed and these kept among
+    them: on SQLite against the set of the text index's matches (see `store.fts_member`), on
+    PostgreSQL on its own row (see `store.row_contains`)."""
     terms = parse(text)
     if not terms:
         return projects
     sqlite = _sqlite(projects)
+    if scan and sqlite:
+        return projects.filter(store.fts_member(_fts_all(terms)))
     if scan:
-        return projects.filter(_matches(terms, sqlite=sqlite, row_test=True))
+        return projects.filter(_matches(terms, sqlite=False, row_test=True))
     if sqlite:
         return projects.filter(pk__in=store.fts_ids(_fts_all(terms)))
     return projects.filter(_matches(terms, sqlite=False))

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import Lookup, Q, QuerySet, Value
+from django.db.models import BigIntegerField, ExpressionWrapper, F, Lookup, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import GreaterThan, In
 
 from tidtam.search.models import SearchEntry, marked_word
 
@@ -199,6 +199,18 @@ def fts_candidates(projects: QuerySet[Project], table: str, expression: str) -> 
 def fts_ids(expression: str) -> RawSQL:
     """SQLite: every project id the expression over all the text finds, as a subquery."""
     return RawSQL(f"SELECT rowid FROM {TEXT_FTS} WHERE {TEXT_FTS} MATCH %s", [expression])
+
+
+def fts_member(expression: str) -> Q:
+    """SQLite: the project is among those the expression over all the text finds, as a test
+    of each project the rest of the query reads. The text index is read once into a set
+    (a common word's every project of twenty years takes a few milliseconds), while testing
+    each project's own text reads its every report narrative: 25 ms for the 6,000 projects
+    of the current year, 40 for a full year's. Written `id + 0 IN (…)` so that SQLite tests
+    the set instead of reading the projects in the index's order, which sorts every match of
+    every year to list one year's."""
+    key = ExpressionWrapper(F("pk") + 0, output_field=BigIntegerField())
+    return Q(In(key, fts_ids(expression)))
 
 
 # A full rebuild's page cache, in KiB: an FTS5 'rebuild' of 120,000 projects' text takes
