@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "tidtam.jobs",
     "tidtam.dashboards",
     "tidtam.legacy",
+    "tidtam.opendata",
     "tidtam.demo",
     "tidtam.accounts.apps.SignInLockoutConfig",  # django-axes, named in Thai
 ]
