@@ -10,8 +10,8 @@ Language: Thai, unless the feed's address asks for English with `?lang=en`. Not 
 a feed reader fetches on its subscriber's behalf, with its own Accept-Language and none of
 their cookies, so the address they subscribed to says the language (the pages link to the
 feed in the language they are read in). Entries give dates as the pages do (Buddhist Era in
-Thai); the feed's own timestamps are ISO 8601, as Atom requires. A feed is read in three
-queries whatever the number of entries.
+Thai); the feed's own timestamps are ISO 8601, as Atom requires. A feed is read in two
+queries (the subject, the entries) whatever the number of entries.
 """
 
 from __future__ import annotations
