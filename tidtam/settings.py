@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "tidtam.planimport",
     "tidtam.dashboards",
     "tidtam.legacy",
+    "tidtam.opendata",
     "tidtam.demo",
     "tidtam.accounts.apps.SignInLockoutConfig",  # django-axes, named in Thai
 ]

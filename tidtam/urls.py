@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("tidtam.indicators.urls")),
     path("flags/", flagged.flag_list, name="flags"),
     path("search/", include("tidtam.search.urls")),
+    path("", include("tidtam.opendata.urls")),
     re_path(r"^flags/export\.(?P<fmt>csv|xlsx)$", exports.flag_export, name="flag-export"),
     path("jobs/", include("tidtam.jobs.urls")),
     path("plans/import/", include("tidtam.planimport.urls")),

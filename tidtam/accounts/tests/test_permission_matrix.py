@@ -26,13 +26,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tidtam.accounts.actions import create_api_token
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
 from tidtam.jobs.models import Job, JobState
-from tidtam.orgs.models import Origin
+from tidtam.orgs.models import AgencyKind, Origin
 from tidtam.projects.models import BudgetInstalment, PlanLink, Project
 from tidtam.reporting.models import ProgressReport, ReportAttachment, ReportStatus
 from tidtam.strategy.models import Plan, PlanLevel, PlanNode
-from tidtam.test import PERSONAS, Personas, add_steps, make_personas, make_project
+from tidtam.test import PERSONAS, Personas, add_steps, make_agency, make_personas, make_project
 
 EVERYONE = "200 200 200 200 200 200 200 200 200 200"
+NOBODY = "404 404 404 404 404 404 404 404 404 404"
 SIGNED_IN = "L 200 200 200 200 200 200 200 200 L"
 # A project or report of agency A that only its own staff and readers across the city see.
 INSIDE_A = "404 404 200 404 200 404 200 200 200 404"
@@ -187,6 +188,12 @@ def plan_book_url(w: World) -> str:
     )
     PlanLink.objects.create(project=w.projects["A_pub"], node=node)
     return reverse("book-plan", args=[node.pk, 2563])
+
+
+def district_feed_url(w: World) -> str:
+    """The feed of a district office (agency A and B are departments)."""
+    make_agency("99970000", name_th="สำนักงานเขตทดสอบ", kind=AgencyKind.DISTRICT_OFFICE)
+    return reverse("feed-district", args=["99970000"])
 
 
 # A report book holds what its reader sees: everyone sees agency A's published project, so
@@ -353,6 +360,23 @@ CASES: list[Case] = [
         "POST",
         {"quarter": "1"},
     ),
+    # Open data and feeds hold what the public sees, for everyone alike: a year's package (a job
+    # of the asker's, their browser session's for the public), the feeds of the approved
+    # reports of a published project, an agency and a district office.
+    Case("open-data", "", fixed("open-data"), EVERYONE),
+    Case("open-data-package", "2563, asked", fixed("open-data-package", "2563"), ASKED, "POST"),
+    Case(
+        "open-data-package",
+        "a year without published projects",
+        fixed("open-data-package", "2400"),
+        NOBODY,
+        "POST",
+    ),
+    Case("feed-project", "published", project_url("feed-project", "A_pub"), EVERYONE),
+    Case("feed-project", "unpublished", project_url("feed-project", "A_hidden"), NOBODY),
+    Case("feed-agency", "agency A", fixed("feed-agency", "99990000"), EVERYONE),
+    Case("feed-district", "a district office", district_feed_url, EVERYONE),
+    Case("feed-district", "a department", fixed("feed-district", "99990000"), NOBODY),
     *[
         Case(name, "officer A's", job_url(name), "404 404 200 404 404 404 404 404 404 404")
         for name in ("job-detail", "job-status", "job-download")
