@@ -41,7 +41,7 @@ def test_bars_sit_where_their_windows_are_on_the_axis():
     assert round(second.left + second.width, 6) == 100
     assert timeline.today is None  # before the axis
     assert [s.state for s in timeline.steps] == [StepState.UPCOMING] * 2
-    assert first.style == "left:0.00%;width:50.00%"
+    assert first.position == "pl-0 pw-500"  # classes of static/css/positions.css
 
 
 def test_a_zero_length_step_gets_a_visible_mark_even_on_the_last_day():
