@@ -80,6 +80,7 @@ def site_pages(world: World) -> list[SitePage]:
         ("flags", "/flags/"),
         ("api-docs", "/api/v1/docs"),
         ("sign-in", "/accounts/login/"),
+        ("admin-sign-in", "/admin/login/"),
     ]
     officer = [
         ("my-work", "/me/"),
@@ -98,6 +99,7 @@ def site_pages(world: World) -> list[SitePage]:
         ("admin-projects", "/admin/projects/project/"),
         ("admin-project", f"/admin/projects/project/{pk}/change/"),
         ("admin-project-history", f"/admin/projects/project/{pk}/history/"),
+        ("admin-users", "/admin/auth/user/"),
     ]
     return [
         *(SitePage(f"public-{name}", url, None) for name, url in public),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import Client, override_settings
 from django.urls import path
 
@@ -30,7 +30,7 @@ def directives(header: str) -> dict[str, str]:
     return {name: value for name, value in pairs}
 
 
-def assert_strict(response: HttpResponse, what: str) -> None:
+def assert_strict(response: HttpResponseBase, what: str) -> None:
     header = response.get("Content-Security-Policy")
     assert header, f"{what}: no Content-Security-Policy"
     assert "unsafe-inline" not in header and "unsafe-eval" not in header, what
