@@ -1,7 +1,9 @@
 """The step timeline ("ขั้นตอนการปฏิบัติงานของโครงการ"): each step's window on a shared axis.
 
 Pure layout over plain values. The page draws it with HTML and CSS positions (no script), so
-the step texts stay selectable, wrap, and shape Thai as any other text does.
+the step texts stay selectable, wrap, and shape Thai as any other text does; the positions are
+class names of a static style sheet (lib/positions.py), as the Content-Security-Policy allows
+no style attribute.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.fiscal import clamp_date
+from tidtam.lib.positions import position
 from tidtam.lib.thai import ENGLISH_MONTHS_ABBR, THAI_MONTHS_ABBR, be_year
 from tidtam.projects.schedule import StepState, StepWindow, step_states
 
@@ -42,8 +45,8 @@ class TimelineStep:
     width: float
 
     @property
-    def style(self) -> str:
-        return f"left:{self.left:.2f}%;width:{self.width:.2f}%"
+    def position(self) -> str:
+        return position(left=self.left, width=self.width)
 
     @property
     def milestone(self) -> bool:
@@ -51,8 +54,8 @@ class TimelineStep:
         return self.start == self.end
 
     @property
-    def centre_style(self) -> str:
-        return f"left:{self.left + self.width / 2:.2f}%"
+    def centre_position(self) -> str:
+        return position(left=self.left + self.width / 2)
 
     @property
     def state_label(self) -> str:
@@ -65,8 +68,8 @@ class Tick:
     label: str  # empty for an unlabelled month
 
     @property
-    def style(self) -> str:
-        return f"left:{self.left:.2f}%"
+    def position(self) -> str:
+        return position(left=self.left)
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,8 @@ class Timeline:
     today: float | None  # percent of the axis; None when today is off the axis
 
     @property
-    def today_style(self) -> str:
-        return f"left:{self.today:.2f}%" if self.today is not None else ""
+    def today_position(self) -> str:
+        return position(left=self.today) if self.today is not None else ""
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
+from tidtam.lib.positions import position
 from tidtam.lib.thai import (
     ENGLISH_MONTHS_ABBR,
     THAI_MONTHS_ABBR,
@@ -62,12 +63,13 @@ class ChartText:
 
 @dataclass(frozen=True)
 class ChartLabel:
-    """A text of the chart placed over the SVG in percent of its box: `left` (or `right` for
-    a text anchored at its end) and `bottom`, the text's baseline."""
+    """A text of the chart placed over the SVG in percent of its box: `position` names the
+    classes (lib/positions.py) of its left edge, or of its right edge for a text anchored at
+    its end (class "end" in print.css), and of its baseline."""
 
     text: str
     css_class: str
-    style: str
+    position: str
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,9 @@ class ProgressChart:
     def labels(self) -> list[ChartLabel]:
         labels = []
         for t in self.texts:
-            across = t.x / WIDTH * 100
-            side = f"right:{100 - across:.2f}%" if t.anchor == "end" else f"left:{across:.2f}%"
-            labels.append(
-                ChartLabel(t.text, t.css_class, f"{side};bottom:{100 - t.y / HEIGHT * 100:.2f}%")
-            )
+            classes = " ".join(c for c in (t.css_class, "end" if t.anchor == "end" else "") if c)
+            at = position(left=t.x / WIDTH * 100, bottom=100 - t.y / HEIGHT * 100)
+            labels.append(ChartLabel(t.text, classes, at))
         return labels
 
 

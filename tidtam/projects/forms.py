@@ -167,7 +167,7 @@ class StepForm(forms.Form):
         decimal_places=2,
         min_value=Decimal(0),
         max_value=Decimal(100),
-        widget=forms.NumberInput(attrs={"step": "0.01", "style": "width:6rem"}),
+        widget=forms.NumberInput(attrs={"step": "0.01", "class": "weight"}),
     )
     start = DateField(label=_("start"))
     end = DateField(label=_("end"))

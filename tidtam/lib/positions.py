@@ -1,0 +1,44 @@
+"""Positions in percent of a box as class names of a static style sheet, not style attributes.
+
+The Content-Security-Policy (settings.CONTENT_SECURITY_POLICY) allows no inline style, and a
+`style="left:12.34%"` attribute is one. The step timeline and the labels of a printed chart
+place their marks in percent of their box; they name a class per position instead, rounded to
+a tenth of a percent (under a pixel on a 1280 px page, a fifth of a millimetre on A4), from
+static/css/positions.css, which every page and every PDF loads. That file is written by this
+module: `python -m tidtam.lib.positions > static/css/positions.css` (a test checks it is
+current).
+"""
+
+from __future__ import annotations
+
+# The class prefix of each property a position may set.
+PROPERTIES = {"left": "pl", "width": "pw", "bottom": "pb"}
+# Positions go from 0 to 100 percent in steps of 1 / STEPS_PER_PERCENT.
+STEPS_PER_PERCENT = 10
+
+
+def position(**percents: float) -> str:
+    """The class names that place a box at these percents of its container, e.g.
+    `position(left=12.34, width=5)` is "pl-123 pw-50". Percents outside 0-100 are clamped."""
+    names = []
+    for prop, percent in percents.items():
+        step = round(min(max(percent, 0.0), 100.0) * STEPS_PER_PERCENT)
+        names.append(f"{PROPERTIES[prop]}-{step}")
+    return " ".join(names)
+
+
+def stylesheet() -> str:
+    """static/css/positions.css: one rule per property and step."""
+    lines = [
+        "/* Written by tidtam/lib/positions.py: python -m tidtam.lib.positions"
+        " > static/css/positions.css */"
+    ]
+    for prop, prefix in PROPERTIES.items():
+        for step in range(100 * STEPS_PER_PERCENT + 1):
+            percent = f"{step / STEPS_PER_PERCENT:g}"
+            lines.append(f".{prefix}-{step}{{{prop}:{percent}%}}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(stylesheet(), end="")
