@@ -81,6 +81,7 @@ def site_pages(world: World) -> list[SitePage]:
         ("api-docs", "/api/v1/docs"),
         ("sign-in", "/accounts/login/"),
         ("admin-sign-in", "/admin/login/"),
+        ("open-data", "/open-data/"),
     ]
     officer = [
         ("my-work", "/me/"),
@@ -93,6 +94,10 @@ def site_pages(world: World) -> list[SitePage]:
         ("monthly", f"/agencies/{world.project.agency.code}/monthly/"),
         ("compliance", "/compliance/"),
         ("problems", "/problems/"),
+        ("api-tokens", "/accounts/tokens/"),
+        ("two-factor", "/accounts/two-factor/"),
+        ("two-factor-setup", "/accounts/two-factor/on/"),
+        ("plan-import", "/plans/import/"),
     ]
     administrator = [
         ("admin", "/admin/"),
@@ -100,6 +105,7 @@ def site_pages(world: World) -> list[SitePage]:
         ("admin-project", f"/admin/projects/project/{pk}/change/"),
         ("admin-project-history", f"/admin/projects/project/{pk}/history/"),
         ("admin-users", "/admin/auth/user/"),
+        ("admin-report-under-review", f"/admin/reporting/progressreport/{report}/change/"),
     ]
     return [
         *(SitePage(f"public-{name}", url, None) for name, url in public),
