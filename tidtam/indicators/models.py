@@ -217,7 +217,9 @@ class ProjectEvaluationQuerySet(models.QuerySet["ProjectEvaluation"]):
 
 
 class KpiResult(models.Model):
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="results")
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="results", verbose_name=_("KPI")
+    )
     quarter = models.ForeignKey(
         Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="kpi_results"
     )
