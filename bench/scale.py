@@ -379,6 +379,8 @@ def verify(path: Path) -> None:
         "job_states": dict(Counter(jobs.values_list("state", flat=True))),
         "queued": jobs.filter(state="queued").count(),
         "busy": running.filter(started__gte=restarted).count(),
+        # Asked for before the worker came back, run by the new one.
+        "waited": jobs.filter(state="done", created__lt=restarted, started__gte=restarted).count(),
         "interrupted": [
             str(pk) for pk in running.filter(started__lt=restarted).values_list("pk", flat=True)
         ],
@@ -635,7 +637,11 @@ def report(
         ),
         ("acknowledged writes lost", len(checked["lost"]), "target 0"),
         ("export jobs requested", len(tally.jobs), f"{interrupted} running in the killed worker"),
-        ("jobs completed after restart", done, f"target {expected} (all): {states}"),
+        (
+            "jobs completed after restart",
+            done,
+            f"target {expected} (all): {states}; {checked['waited']} waited for the new worker",
+        ),
         ("interrupted, asked again, done", again_done, f"target {interrupted}"),
         (
             "RQ tasks finished / failed",
