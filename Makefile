@@ -8,7 +8,7 @@ SEEDS ?= ../shared/seeds
 HOST ?= 127.0.0.1:8000
 export TIDTAM_DEV ?= 1
 
-.PHONY: run serve setup install migrate data test test-postgres lint api-fuzz bench bench-postgres messages clean
+.PHONY: run serve setup install migrate data test test-postgres lint api-fuzz bench bench-postgres scale-test messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,12 @@ bench: install
 BENCH_PG_OPTIONS = -c shared_buffers=2GB -c effective_cache_size=12GB -c work_mem=16MB -c random_page_cost=1.1
 bench-postgres: install
 	TIDTAM_PG_OPTIONS="$(BENCH_PG_OPTIONS)" scripts/with-postgres.sh env BENCH_POSTGRES=1 $(BIN)/python bench/run.py
+
+# Several servers on one machine (README "Deployment"): nginx, two application servers, PostgreSQL,
+# Redis and an RQ job worker on loopback, a mixed load, one server and the worker killed with
+# SIGKILL midway; prints requests, server errors, acknowledged writes lost and jobs completed.
+scale-test: install
+	scripts/scale-test.sh $(BIN)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l th --no-obsolete --ignore '.venv/*'

@@ -34,8 +34,14 @@ else
     WORKER_LOG=/dev/stderr
 fi
 mkdir -p var
+# The job worker of the queue the settings name: RQ on Redis when REDIS_URL is set (with its
+# scheduler, for the notices retried later), else the database queue.
 start_worker() {
-    "$BIN/python" manage.py db_worker >>"$WORKER_LOG" 2>&1 &
+    if [ -n "${REDIS_URL:-}" ]; then
+        "$BIN/python" manage.py rqworker --with-scheduler default >>"$WORKER_LOG" 2>&1 &
+    else
+        "$BIN/python" manage.py db_worker >>"$WORKER_LOG" 2>&1 &
+    fi
     WORKER=$!
 }
 start_worker

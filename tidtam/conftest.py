@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
+import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test import override_settings
 
 from tidtam.test import Personas, make_personas
@@ -25,6 +30,14 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
+# The read replica's alias, a mirror of the test database as a replica mirrors the primary:
+# the replica's own tests turn its reads on (READ_REPLICA); the others read the primary only.
+if "replica" not in connections.settings:
+    connections.settings["replica"] = {
+        **connections.settings[DEFAULT_DB_ALIAS],
+        "TEST": {**connections.settings[DEFAULT_DB_ALIAS].get("TEST", {}), "MIRROR": "default"},
+    }
+
 # Every persona has a password; the production hasher spends a second or more on each.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -32,6 +45,63 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 @pytest.fixture(autouse=True)
 def fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def public_pages_uncached(settings: Any) -> None:
+    """Pages are rendered afresh: a test that changes rows without an action between two
+    requests means the second to see them. The page cache's own tests ask for `page_cache`."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings: Any) -> Iterator[None]:
+    """The public pages' cache as in production, empty at the start and at the end."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throw-away Redis server on a free loopback port (installed with apt-get by
+    scripts/ensure-redis.sh when missing): the shared cache and job queue of several servers."""
+    subprocess.run([Path(settings.BASE_DIR) / "scripts" / "ensure-redis.sh"], check=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        server.kill()
+        raise RuntimeError(f"redis-server did not answer on port {port}")
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

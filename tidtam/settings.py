@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tidtam.accounts.context_processors.access",
+                "tidtam.dashboards.public_cache.csrf_placeholder",
             ],
             "builtins": ["tidtam.lib.templatetags.thai", "tidtam.lib.templatetags.people"],
         },
@@ -131,6 +133,41 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Every query of a page is short: compiling one with JIT (15 to 20 ms, whenever the
     # planner's estimate passes jit_above_cost) costs more than it saves.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+# Redis, when REDIS_URL is set, is shared by every application server: the cache (public pages,
+# the API's rate limits) and the job queue (RQ). Without it each process caches in its own memory
+# and jobs wait in the database.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tidtam",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+# Public pages (home, the project list, a project's page) served to anonymous readers from the
+# cache for at most this many seconds (0: never); a change of what they show is seen at once.
+PUBLIC_PAGE_CACHE_SECONDS = int(env_str("PUBLIC_PAGE_CACHE_SECONDS", "600"))
+
+# A PostgreSQL read replica (streaming replication of the primary), when there is one: the
+# pages that only read are sent to it (tidtam/lib/replica.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    # The test suite reads its own test database through the alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+READ_REPLICA = bool(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["tidtam.lib.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -181,13 +218,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 DATA_UPLOAD_MAX_NUMBER_FILES = 40
 
 # Background jobs: the database backend needs no other server (`manage.py db_worker` runs
-# them); TASKS_BACKEND names another (RQ on Redis) when the work is spread over machines.
+# them); with REDIS_URL they go to RQ on Redis (`manage.py rqworker --with-scheduler default`,
+# which scripts/serve.sh runs), so that workers on several machines share one queue.
+# TASKS_BACKEND names a backend explicitly.
 TASKS = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env_str(
+            "TASKS_BACKEND",
+            "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend",
+        ),
         "QUEUES": ["default"],
     }
 }
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A job (an export, a book) may run this long before RQ stops it.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    # The job class that runs a django-tasks task (the worker reads it from here).
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 # A running job silent (no progress written) for this many seconds lost its worker.
 JOBS_STALE_SECONDS = int(env_str("JOBS_STALE_SECONDS", "600"))
 # Finished jobs and their files are kept this many days (`manage.py purge_jobs`).

@@ -15,6 +15,7 @@ from tidtam.dashboards.filters import ListFilters, years_with
 from tidtam.indicators.access import get_kpi_for_user, kpis_for_user
 from tidtam.indicators.kpi_page import build_kpi_page
 from tidtam.indicators.models import Kpi
+from tidtam.lib.replica import reading_from_replica
 from tidtam.standing.models import KpiStanding
 
 router = Router(tags=["kpis"])
@@ -43,20 +44,21 @@ def _row(kpi: Kpi) -> KpiRow:
     summary="KPIs the reader may see, filtered as the web list",
 )
 def kpi_list(request: HttpRequest, query: Query[ListQuery]) -> KpiList:
-    visible = kpis_for_user(reader(request))
-    filters = ListFilters.from_request(request, years_with(visible))
-    kpis = filters.apply(visible.for_list().select_related("standing").search(filters.query))
-    paginator = Paginator(kpis, query.page_size)
-    rows: list[Kpi] = []
-    if query.page <= paginator.num_pages and paginator.count:
-        rows = list(paginator.page(query.page).object_list)
-    return KpiList(
-        count=paginator.count,
-        page=query.page,
-        page_size=query.page_size,
-        pages=paginator.num_pages if paginator.count else 0,
-        results=[_row(kpi) for kpi in rows],
-    )
+    with reading_from_replica():
+        visible = kpis_for_user(reader(request))
+        filters = ListFilters.from_request(request, years_with(visible))
+        kpis = filters.apply(visible.for_list().select_related("standing").search(filters.query))
+        paginator = Paginator(kpis, query.page_size)
+        rows: list[Kpi] = []
+        if query.page <= paginator.num_pages and paginator.count:
+            rows = list(paginator.page(query.page).object_list)
+        return KpiList(
+            count=paginator.count,
+            page=query.page,
+            page_size=query.page_size,
+            pages=paginator.num_pages if paginator.count else 0,
+            results=[_row(kpi) for kpi in rows],
+        )
 
 
 @router.get(

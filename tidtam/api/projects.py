@@ -27,6 +27,7 @@ from tidtam.api.schemas import (
 from tidtam.api.security import reader
 from tidtam.dashboards.filters import CappedPaginator, list_projects
 from tidtam.dashboards.project_page import build_project_page
+from tidtam.lib.replica import reading_from_replica
 from tidtam.orgs.models import Agency
 from tidtam.projects.access import get_project_for_user
 from tidtam.projects.models import Project
@@ -70,19 +71,20 @@ def _row(project: Project) -> ProjectRow:
     summary="Projects the reader may see, filtered as the web list",
 )
 def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> ProjectList:
-    listing = list_projects(request)
-    paginator = listing.filters.paginator(listing.rows, query.page_size)
-    rows: list[Project] = []
-    if query.page <= paginator.num_pages and paginator.count:
-        rows = list(listing.page(query.page_size, str(query.page)).object_list)
-    return ProjectList(
-        count=paginator.count,
-        page=query.page,
-        page_size=query.page_size,
-        pages=paginator.num_pages if paginator.count else 0,
-        capped=isinstance(paginator, CappedPaginator) and paginator.more,
-        results=[_row(project) for project in rows],
-    )
+    with reading_from_replica():
+        listing = list_projects(request)
+        paginator = listing.filters.paginator(listing.rows, query.page_size)
+        rows: list[Project] = []
+        if query.page <= paginator.num_pages and paginator.count:
+            rows = list(listing.page(query.page_size, str(query.page)).object_list)
+        return ProjectList(
+            count=paginator.count,
+            page=query.page,
+            page_size=query.page_size,
+            pages=paginator.num_pages if paginator.count else 0,
+            capped=isinstance(paginator, CappedPaginator) and paginator.more,
+            results=[_row(project) for project in rows],
+        )
 
 
 @router.get(

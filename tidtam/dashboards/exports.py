@@ -39,6 +39,7 @@ from tidtam.indicators.models import Kpi
 from tidtam.jobs.actions import Progress, job_kind, result_file, start_job
 from tidtam.jobs.models import Job
 from tidtam.lib.language import current_language
+from tidtam.lib.replica import replica_reads
 from tidtam.lib.tabular import Column, Table, csv_chunks, write_xlsx
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import Project
@@ -372,15 +373,18 @@ def table_response(table: Table, fmt: str, *, filename: str, lang: str) -> HttpR
 
 
 @require_GET
+@replica_reads
 def project_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return export(request, "projects", fmt)
 
 
 @require_GET
+@replica_reads
 def kpi_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return export(request, "kpis", fmt)
 
 
 @require_GET
+@replica_reads
 def flag_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return export(request, "flags", fmt)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from tidtam.dashboards.filters import years_with
 from tidtam.lib.language import current_language
+from tidtam.lib.replica import replica_reads
 from tidtam.lib.web import year_or_none
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import FiscalYear, Project
@@ -59,6 +60,7 @@ def chosen_year(query: QueryDict, fiscal_years: list[FiscalYear]) -> int | None:
 
 
 @require_GET
+@replica_reads
 def flag_list(request: HttpRequest) -> HttpResponse:
     """Counts of each kind of flag across the visible projects of a fiscal year, and the
     projects flagged with one kind, read from the stored standings."""

@@ -10,11 +10,13 @@ from django.views.decorators.http import require_GET
 from tidtam.accounts.access import access_for
 from tidtam.dashboards.filters import ListFilters, ListPage, agencies_with, years_with
 from tidtam.indicators.access import kpis_for_user
+from tidtam.lib.replica import replica_reads
 
 PAGE_SIZE = 50
 
 
 @require_GET
+@replica_reads
 def kpi_list(request: HttpRequest) -> HttpResponse:
     visible = kpis_for_user(request.user)
     years = years_with(visible)

@@ -27,8 +27,10 @@ from tidtam.dashboards.my_work import build_my_work, build_review_queue
 from tidtam.dashboards.portfolio import Dashboard, build_dashboard, dashboard_tables
 from tidtam.dashboards.printing import PrintOptions, build_project_print
 from tidtam.dashboards.project_page import build_project_page
+from tidtam.dashboards.public_cache import public_page
 from tidtam.lib.language import current_language
 from tidtam.lib.pdf import render_pdf
+from tidtam.lib.replica import replica_reads
 from tidtam.lib.web import int_or_none, year_or_none
 from tidtam.projects.access import get_project_for_user, projects_for_user
 from tidtam.reporting.access import require_reviewer
@@ -50,12 +52,15 @@ def _dashboard(request: HttpRequest) -> Dashboard:
 
 
 @require_GET
+@public_page
+@replica_reads
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard of a fiscal year and quarter, over the projects the reader may see."""
     return render(request, "dashboards/home.html", {"view": _dashboard(request)})
 
 
 @require_GET
+@replica_reads
 def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponseBase:
     """One table of the dashboard, for the same year, quarter and plan, as CSV or XLSX."""
     board = _dashboard(request)
@@ -82,6 +87,8 @@ class ProjectListPage:
 
 
 @require_GET
+@public_page
+@replica_reads
 def project_list(request: HttpRequest) -> HttpResponse:
     listing = list_projects(request)
     page = listing.page(PAGE_SIZE, request.GET.get("page"))
@@ -98,6 +105,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def project_detail(request: HttpRequest, code: str) -> HttpResponse:
     project = get_project_for_user(request.user, code, related=("standing",))
     return render(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tidtam.audit import write
 from tidtam.audit.erase import erasure_reason, replace_everywhere
+from tidtam.audit.published import published_data_changed
 from tidtam.audit.write import REASON_LIMIT, Actor, action, checked_action
 from tidtam.lib.people import contact_label, stored_label
 from tidtam.lib.thai import fold_thai, normalise_thai, truncate
@@ -34,6 +35,7 @@ class LoadCounts:
 @action
 def load_agencies(path: Path, *, by: Actor = None) -> LoadCounts:
     """Load agencies.csv (code, name_th, kind, district_group); running it twice changes nothing."""
+    published_data_changed()  # the pages name agencies
     counts = LoadCounts()
     reason = f"reference data: {path.name}"
     groups = {fold_thai(g.name_th): g for g in DistrictGroup.objects.all()}

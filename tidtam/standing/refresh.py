@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from tidtam.audit.published import published_data_changed
 from tidtam.indicators.models import FlagSettings, Kpi, KpiSupport
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.projects.models import Project, ScheduleSettings
@@ -96,6 +97,7 @@ def refresh_projects(project_ids: Collection[int], today: date | None = None) ->
     """Recompute and store the standing of these projects and of the KPIs they support.
     Ids of projects that no longer exist are passed over. Returns how many were written."""
     today = today or timezone.localdate()
+    published_data_changed()
     schedule = ScheduleSettings.current()
     thresholds = flag_thresholds()
     written = 0
@@ -141,6 +143,7 @@ def refresh_projects(project_ids: Collection[int], today: date | None = None) ->
 def refresh_kpis(kpi_ids: Collection[int], today: date | None = None) -> None:
     """Recompute the standing of these KPIs alone (one no project supports yet, say)."""
     today = today or timezone.localdate()
+    published_data_changed()
     _write_kpis(load_kpis(kpi_ids).values(), today)
 
 

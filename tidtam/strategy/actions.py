@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tidtam.audit import write
+from tidtam.audit.published import published_data_changed
 from tidtam.audit.write import Actor, action
 from tidtam.orgs.models import Origin
 from tidtam.strategy.models import Plan, PlanLevel, PlanNode
@@ -89,6 +90,7 @@ def ensure_node(
 @action
 def load_plan_nodes(path: Path, *, plan: Plan, by: Actor = None) -> PlanLoadCounts:
     """Load a plan file (code, level, name_th, name_en, complete); idempotent."""
+    published_data_changed()  # the pages name plan nodes
     counts = PlanLoadCounts()
     reason = f"reference data: {path.name}"
     levels = {level.key: level for level in plan.levels.all()}

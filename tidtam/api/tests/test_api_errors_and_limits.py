@@ -4,8 +4,11 @@ filters giving the same projects."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -151,3 +154,25 @@ def test_the_documentation_loads_nothing_from_outside(client: Client) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
     assert '"validatorUrl": null' in page
+
+
+@pytest.mark.django_db
+@override_settings(API_RATE_ANONYMOUS=3)
+def test_with_redis_the_rate_limits_are_counted_once_for_every_server(
+    settings: Any, redis_url: str
+) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "tidtam",
+        }
+    }
+    server = redis.Redis.from_url(redis_url)
+    server.flushdb()
+    here = Client(REMOTE_ADDR="10.0.0.1")
+    assert [here.get(API).status_code for _ in range(3)] == [200] * 3
+    (key,) = server.keys("tidtam:*api-rate:address:10.0.0.1:*")
+    assert int(server.get(key) or 0) == 3  # counted in Redis, which every server reads
+    caches["default"].close()  # a fresh connection, as another server has
+    assert here.get(API).status_code == 429

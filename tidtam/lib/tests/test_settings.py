@@ -16,6 +16,9 @@ SETTINGS_ENV = {
     "ALLOWED_HOSTS",
     "DB_CONN_MAX_AGE",
     "STATIC_ROOT",
+    "REDIS_URL",
+    "DATABASE_REPLICA_URL",
+    "TASKS_BACKEND",
 }
 PRODUCTION = {"SECRET_KEY": "k" * 40, "ALLOWED_HOSTS": "tidtam.example"}
 
