@@ -4,6 +4,9 @@
     BENCH_POSTGRES=1 python bench/run.py     # on the PostgreSQL server of DATABASE_URL
                                              # (make bench-postgres starts a throw-away one)
     BENCH_PROJECTS=6000 BENCH_YEARS=1 …      # a smaller city, for a quick run
+    DATABASE_URL=sqlite:///var/bench/books.sqlite3 BENCH_BOOK_PROJECTS=40 python bench/run.py books
+                                             # the report book alone, on a database of its own
+                                             # (bench/books.py)
 
 1. The foundation (bench/foundation.py), on a throw-away database: legacy import ≥ 200
    pages/s; the project page median ≤ 30 ms with at most 15 queries; one project PDF ≤ 1.5 s.
