@@ -6,7 +6,16 @@ the project's own print view and PDF). A book of a few hundred projects runs to 
 pages, more than WeasyPrint should lay out at once (its memory grows with the pages it holds):
 it is rendered in parts of PART_PROJECTS projects, each part's page numbers continuing the
 previous part's, and the parts' files joined by poppler's pdfunite (installed with the other
-PDF tools by scripts/ensure-pdf-libs.sh). The job's progress counts the projects rendered.
+PDF tools by scripts/ensure-pdf-libs.sh). WORKERS processes lay the parts out side by side
+(lib.pdf_parts), each told where its part starts once the parts before it are laid out. The
+job's progress counts the projects rendered.
+Every section's data is read at once, before the first part (`projects_with_page_data`): the
+book's queries do not grow with its projects.
+
+Where the time goes (300 projects, 1,442 pages, about 280 s of processor time): WeasyPrint,
+almost all of it (layout about half, styles a sixth, drawing and writing a sixth, parsing and
+boxes the rest), about 0.2 s a page; the queries and templates, Thai word segmentation
+included, a few percent.
 
 A book for the same data is made once: `request_book` looks for a finished book with the same
 fingerprint (dashboards.books) and shares its file.
@@ -18,6 +27,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +61,7 @@ from tidtam.jobs.actions import JobFailed, Progress, job_kind, result_file, star
 from tidtam.jobs.models import Job
 from tidtam.lib.language import current_language
 from tidtam.lib.pdf import render_pdf
+from tidtam.lib.pdf_parts import render_side_by_side
 from tidtam.projects.models import Project
 from tidtam.standing.present import give_todays_standings
 
@@ -58,7 +69,9 @@ JOB_KIND = "book"
 CONTENT_TYPE = "application/pdf"
 # Projects rendered as one WeasyPrint document: a few dozen pages, laid out in a few seconds
 # and a hundred or two megabytes.
-PART_PROJECTS = 20
+PART_PROJECTS = 15
+# Processes laying parts out at the same time (the machine's two cores): each holds one part.
+WORKERS = 2
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,29 @@ def _parts(projects: list[Project]) -> Iterator[list[Project]]:
         yield projects[start : start + PART_PROJECTS]
 
 
+def _render_parts(htmls: Iterator[str], *, first_page: int, folder: Path) -> Iterator[Path]:
+    """Render the parts into `folder`, yielding each part's file in order as it is done, each
+    part's pages numbered on from the parts before it (the first from `first_page`).
+
+    With WORKERS processes the parts are laid out side by side: a worker lays its part out,
+    reports its page count and waits to be told where it starts (`render_pdf`'s page_offset),
+    which it is as soon as the parts before it are laid out; meanwhile the next part is laid
+    out by the other worker. One part in this process when there is one or WORKERS is 1."""
+    pending = list(htmls)
+    if WORKERS <= 1 or len(pending) <= 1:
+        for n, html in enumerate(pending, 1):
+            path = folder / f"part-{n}.pdf"
+            path.write_bytes(render_pdf(html, page_offset=partial(_starting_at, first_page)))
+            first_page += page_count(path)
+            yield path
+        return
+    yield from render_side_by_side(pending, first_page=first_page, folder=folder, workers=WORKERS)
+
+
+def _starting_at(start: int, pages: int) -> int:
+    return start
+
+
 def page_count(path: Path) -> int:
     """The pages of a PDF file, as poppler's pdfinfo reads them."""
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
@@ -163,21 +199,18 @@ def write_book(
         if progress is not None:
             progress.advance(1)
         sections = _sections(user, [p.pk for p in rows])
-        for n, part in enumerate(_parts(sections), 1):
-            html = render_to_string(
+        htmls = (
+            render_to_string(
                 "print/book_sections.html",
-                context
-                | {
-                    "sections": [build_project_print(project, user) for project in part],
-                    "first_page": pages,
-                },
+                context | {"sections": [build_project_print(project, user) for project in part]},
             )
-            path = Path(folder) / f"{n}.pdf"
-            path.write_bytes(render_pdf(html))
-            pages += page_count(path)
+            for part in _parts(sections)
+        )
+        done = _render_parts(htmls, first_page=pages, folder=Path(folder))
+        for path, size in zip(done, (len(part) for part in _parts(sections)), strict=True):
             files.append(path)
             if progress is not None:
-                progress.advance(len(part))
+                progress.advance(size)
         join_pdfs(files, out)
     return front
 

@@ -356,7 +356,7 @@ def test_a_books_query_count_does_not_grow_with_its_projects(
     project's reports, contacts, links, KPIs with their results and scores, warnings, items,
     steps and instalments are read together (`projects_with_page_data`), whatever the number
     of projects and of parts."""
-    monkeypatch.setattr(book_pdf, "render_pdf", lambda html: b"")
+    monkeypatch.setattr(book_pdf, "render_pdf", lambda html, **options: b"")
     monkeypatch.setattr(book_pdf, "page_count", lambda path: 1)
     monkeypatch.setattr(book_pdf, "join_pdfs", lambda parts, out: None)
     monkeypatch.setattr(book_pdf, "PART_PROJECTS", 2)
@@ -412,13 +412,48 @@ def test_a_books_query_count_does_not_grow_with_its_projects(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_books_pages_are_numbered_on_across_its_parts(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: int
+) -> None:
+    """Parts laid out one after another, or side by side by two processes, each told where it
+    starts: every page of the book bears its own number, the cover none."""
+    monkeypatch.setattr(book_pdf, "PART_PROJECTS", 1)
+    monkeypatch.setattr(book_pdf, "WORKERS", workers)
+    build_agency(personas)
+    spec = BookSpec(kind=AGENCY_BOOK, fiscal_year=YEAR, agency="99990000")
+    path = tmp_path / "book.pdf"
+    book_pdf.write_book(spec, user=personas.executive, out=path)
+    pages = int(pdf_info(path)["Pages"])
+    assert pages >= 5  # cover, summary, three sections
+    for page in range(1, pages + 1):
+        done = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        # The number in the margin comes last in the page's text.
+        numbers = re.findall(r"หน้า (\d+)", done.stdout)
+        assert (numbers[-1:] if page > 1 else numbers) == ([] if page == 1 else [str(page - 1)])
+    text = pdf_text(path)
+    for name in (PUBLISHED, SECOND, HIDDEN):
+        assert name in text
+
+
+@pytest.mark.django_db
 def test_no_id_is_given_twice_in_a_part_of_a_book(
     personas: Personas, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """Every project's headings are named apart: an id twice in one document is an error, and
     WeasyPrint warns about it ("Anchor defined twice")."""
     parts: list[str] = []
-    monkeypatch.setattr(book_pdf, "render_pdf", lambda html: parts.append(html) or b"")
+
+    def render(html: str, **options: object) -> bytes:
+        parts.append(html)
+        return b""
+
+    monkeypatch.setattr(book_pdf, "render_pdf", render)
     monkeypatch.setattr(book_pdf, "page_count", lambda path: 1)
     monkeypatch.setattr(book_pdf, "join_pdfs", lambda parts, out: None)
     build_agency(personas)
