@@ -237,9 +237,9 @@ def test_a_book_asked_twice_is_rendered_once_and_again_after_an_approval(
     renders: list[int] = []
     real = book_pdf.render_pdf
 
-    def counted(html: str) -> bytes:
+    def counted(html: str, **options: Any) -> bytes:
         renders.append(1)
-        return real(html)
+        return real(html, **options)
 
     monkeypatch.setattr(book_pdf, "render_pdf", counted)
     client.force_login(personas.executive)
@@ -479,13 +479,16 @@ def test_the_job_counts_the_projects_it_has_rendered(
 
     shown: list[str] = []
 
-    def watched(html: str) -> bytes:
+    def watched(html: str, **options: Any) -> bytes:
         job = Job.objects.get()
         seen.append((job.done, job.total))
         shown.append(client.get(f"/jobs/{job.pk}/status/").content.decode())
-        return real(html)
+        return real(html, **options)
 
     monkeypatch.setattr(book_pdf, "render_pdf", watched)
+    # The parts rendered in this process, one after another (with workers, `render_pdf` runs
+    # in theirs).
+    monkeypatch.setattr(book_pdf, "WORKERS", 1)
     monkeypatch.setattr("tidtam.jobs.actions.WRITE_EVERY_SECONDS", 0)
     client.force_login(personas.approver_a)
     client.cookies["django_language"] = "en"
