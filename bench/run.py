@@ -7,6 +7,9 @@
     BENCH_ONLY=pages python bench/run.py     # only the list and dashboard pages of the city
     BENCH_MATCH='budget|dashboard' …         # only the pages whose label matches (a regex)
     DATABASE_URL=sqlite:///… python bench/run.py pages   # the pages, on that database as is
+    DATABASE_URL=sqlite:///var/bench/books.sqlite3 BENCH_BOOK_PROJECTS=40 python bench/run.py books
+                                             # the report book alone, on a database of its own
+                                             # (bench/books.py)
 
 1. The foundation (bench/foundation.py), on a throw-away database: legacy import ≥ 200
    pages/s; the project page median ≤ 30 ms with at most 15 queries; one project PDF ≤ 1.5 s.

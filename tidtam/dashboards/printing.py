@@ -52,6 +52,12 @@ class ProjectPrint:
     def project(self) -> Project:
         return self.page.project
 
+    @property
+    def anchor(self) -> str:
+        """The prefix of the ids in the project's body: a book holds many projects, and an id
+        twice in one document is an error (WeasyPrint warns "Anchor defined twice")."""
+        return f"p{self.project.code}-"
+
 
 def build_project_print(project: Project, user: object) -> ProjectPrint:
     """The printable project as `user` may see it; `project` comes through

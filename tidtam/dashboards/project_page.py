@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
 from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
-from tidtam.indicators.models import Kpi, KpiResult, KpiScore
+from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.language import current_language
 from tidtam.lib.people import person_name
@@ -30,6 +31,8 @@ from tidtam.projects.schedule import planned_curve
 from tidtam.reporting.models import Problem, ProgressReport
 from tidtam.standing.models import EvaluationRow, ProjectStanding
 from tidtam.standing.present import FlagLine, explain, flag_lines, standing_of, status_label
+
+T = TypeVar("T", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -121,15 +124,80 @@ class ProjectPage:
         return self.chart.svg()
 
 
-def _kpi_blocks(project: Project) -> list[KpiBlock]:
-    kpis = list(
-        Kpi.objects.filter(supports__project=project)
-        .order_by("supports__order", "code")
+def _official_results() -> QuerySet[KpiResult]:
+    return KpiResult.objects.official().select_related("quarter")
+
+
+def _scores() -> QuerySet[KpiScore]:
+    return KpiScore.objects.select_related("quarter", "criterion")
+
+
+def _reports(user: object) -> QuerySet[ProgressReport]:
+    """The reports the page lists: insiders also see drafts and submitted reports; every
+    figure, the status and the flags come from the stored standing, derived from official
+    facts only, so every reader sees the same standing."""
+    return (
+        ProgressReport.objects.visible_to(user)
         .prefetch_related(
-            Prefetch("results", queryset=KpiResult.objects.official().select_related("quarter")),
-            Prefetch("scores", queryset=KpiScore.objects.select_related("quarter", "criterion")),
+            Prefetch("problems_opened", Problem.objects.select_related("category").order_by("id"))
         )
+        .newest_first()
     )
+
+
+# What `build_project_page` reads with the project itself (`projects_with_page_data`).
+PAGE_RELATED = ("agency", "fiscal_year", "owning_unit", "reporting_unit", "standing")
+
+
+def projects_with_page_data(projects: QuerySet[Project], user: object) -> QuerySet[Project]:
+    """The projects with everything `build_project_page` reads for `user`, in a fixed number
+    of queries whatever their number (the report books print hundreds): without it, the page
+    reads a project's reports, contacts, links, KPIs and warnings with a query each."""
+    return projects.select_related(*PAGE_RELATED).prefetch_related(
+        "items",
+        "steps",
+        "instalments",
+        "baselines",
+        Prefetch("reports", queryset=_reports(user), to_attr="page_reports"),
+        Prefetch(
+            "contacts",
+            queryset=ProjectContact.objects.select_related("person__agency").order_by("pk"),
+            to_attr="page_contacts",
+        ),
+        Prefetch(
+            "plan_links",
+            queryset=PlanLink.objects.select_related("node__level").order_by("pk"),
+            to_attr="page_links",
+        ),
+        Prefetch(
+            "kpi_supports",
+            queryset=KpiSupport.objects.select_related("kpi")
+            .order_by("order", "kpi__code")
+            .prefetch_related(
+                Prefetch("kpi__results", queryset=_official_results()),
+                Prefetch("kpi__scores", queryset=_scores()),
+            ),
+            to_attr="page_kpi_supports",
+        ),
+        Prefetch(
+            "warnings", queryset=DataWarning.objects.filter(resolved=False), to_attr="page_warnings"
+        ),
+    )
+
+
+def _kpi_blocks(project: Project) -> list[KpiBlock]:
+    supports: list[KpiSupport] | None = getattr(project, "page_kpi_supports", None)
+    if supports is not None:
+        kpis = [s.kpi for s in supports]
+    else:
+        kpis = list(
+            Kpi.objects.filter(supports__project=project)
+            .order_by("supports__order", "code")
+            .prefetch_related(
+                Prefetch("results", queryset=_official_results()),
+                Prefetch("scores", queryset=_scores()),
+            )
+        )
     blocks = []
     for kpi in kpis:
         scores = {(s.quarter.number, s.criterion.code): s.score for s in kpi.scores.all()}
@@ -148,29 +216,30 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
     return blocks
 
 
+def _read(project: Project, attr: str, query: QuerySet[T]) -> list[T]:
+    """What `projects_with_page_data` read with the project under `attr`, else `query`."""
+    fetched: list[T] | None = project.__dict__.get(attr)
+    return list(query) if fetched is None else fetched
+
+
 def build_project_page(project: Project, user: object) -> ProjectPage:
     items = list(project.items.all())
-    # Insiders also see drafts and submitted reports in the list; every figure, the status and
-    # the flags come from the stored standing, derived from official facts only, so every
-    # reader sees the same standing.
-    reports = list(
-        ProgressReport.objects.filter(project=project)
-        .visible_to(user)
-        .prefetch_related(
-            Prefetch("problems_opened", Problem.objects.select_related("category").order_by("id"))
-        )
-        .newest_first()
-    )
+    reports = _read(project, "page_reports", _reports(user).filter(project=project))
     standing, flags = standing_of(project)
     points = standing.points
     steps = list(project.steps.all())
     access = access_for(user)
     insider = access.reads_agency(project.agency_id)
+    contact_rows = _read(
+        project,
+        "page_contacts",
+        ProjectContact.objects.filter(project=project).select_related("person__agency"),
+    )
     contacts = [
         ContactRow(
             person_name(c.person), c.person.phone if c.person.phone_visible(insider=insider) else ""
         )
-        for c in ProjectContact.objects.filter(project=project).select_related("person__agency")
+        for c in contact_rows
     ]
     evaluations = standing.evaluation_rows
     today = timezone.localdate()
@@ -205,12 +274,14 @@ def build_project_page(project: Project, user: object) -> ProjectPage:
         objectives=[i for i in items if i.kind == ProjectItem.Kind.OBJECTIVE],
         targets=[i for i in items if i.kind == ProjectItem.Kind.TARGET],
         contacts=contacts,
-        links=list(project.plan_links.select_related("node__level")),
+        links=_read(project, "page_links", project.plan_links.select_related("node__level")),
         reports=reports,
         steps=steps,
         kpis=_kpi_blocks(project),
         evaluations=evaluations,
-        warnings=list(project.warnings.filter(resolved=False)) if insider else [],
+        warnings=_read(project, "page_warnings", project.warnings.filter(resolved=False))
+        if insider
+        else [],
         chart=chart,
         flags=flag_lines(flags, lang),
         timeline=build_timeline(

@@ -18,6 +18,8 @@ layer gives back what the page shows; see there.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -84,13 +86,50 @@ def _fetcher() -> Any:
     return StaticOnlyFetcher(allowed_protocols=("https",), allow_redirects=False)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of a complete HTML document (a print template rendered to a string)."""
+def render_pdf(html: str, *, page_offset: Callable[[int], int] | None = None) -> bytes:
+    """The PDF of a complete HTML document (a print template rendered to a string).
+
+    `page_offset`, for a document that continues another (a part of a report book): called
+    once, with the document's page count, when its pages are laid out and before their margins
+    are; what it returns is added to every page number the margins show. A book's parts can so
+    be laid out at the same time, each told where it starts once the parts before it are laid
+    out (dashboards.book_pdf).
+    """
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
     html = spell_sara_am_apart(html)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
-    pdf: bytes = document.write_pdf(font_config=fonts)
+    with _numbered_from(page_offset):
+        pdf: bytes = document.write_pdf(font_config=fonts)
     return pdf
+
+
+@contextmanager
+def _numbered_from(page_offset: Callable[[int], int] | None) -> Iterator[None]:
+    """WeasyPrint lays out all the pages of a document, then the margin boxes of each page
+    (`weasyprint.layout.layout_document` calls `make_margin_boxes(context, page, state)`, the
+    state's counters holding "page" and "pages"): shift the page counter there. Tied to
+    WeasyPrint's layout code (pinned in pyproject.toml); the books' tests read the numbers
+    back from the PDF."""
+    if page_offset is None:
+        yield
+        return
+    from weasyprint import layout
+
+    real = layout.make_margin_boxes
+    offset: list[int] = []
+
+    def numbered(context: Any, page: Any, state: Any) -> Any:
+        quote_depth, counters, scopes, groups = state
+        if not offset:
+            offset.append(page_offset(counters["pages"][-1]))
+        counters = {**counters, "page": [n + offset[0] for n in counters["page"]]}
+        return real(context, page, (quote_depth, counters, scopes, groups))
+
+    layout.make_margin_boxes = numbered
+    try:
+        yield
+    finally:
+        layout.make_margin_boxes = real

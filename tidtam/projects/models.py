@@ -276,7 +276,11 @@ class Project(models.Model):
 
     def original_plan(self) -> list[StepWindow] | None:
         """The plan before the first re-baseline, or None when it never changed."""
-        first = self.baselines.order_by("created_at", "id").first()
+        if "baselines" in getattr(self, "_prefetched_objects_cache", {}):
+            # Read with the project (dashboards.project_page.projects_with_page_data).
+            first = min(self.baselines.all(), key=lambda b: (b.created_at, b.id), default=None)
+        else:
+            first = self.baselines.order_by("created_at", "id").first()
         return first.windows if first else None
 
 
