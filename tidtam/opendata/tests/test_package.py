@@ -57,6 +57,15 @@ def media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def csv_field_limit() -> Any:
+    """frictionless raises the csv module's field size limit for the whole process when it
+    reads a CSV; put it back, so that other tests (the plan import's) see Python's own."""
+    limit = csv.field_size_limit()
+    yield
+    csv.field_size_limit(limit)
+
+
 @pytest.fixture
 def world(personas: Personas) -> World:
     return build_world(personas)
