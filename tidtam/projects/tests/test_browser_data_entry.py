@@ -50,7 +50,7 @@ def test_an_officer_creates_a_project_and_its_operating_plan(
 
     page.click("button[value='down-0']")
     page.wait_for_function(
-        "document.querySelector('input[name=step-0-text]').value === 'จัดซื้อจัดจ้าง'"
+        "() => document.querySelector('input[name=step-0-text]').value === 'จัดซื้อจัดจ้าง'"
     )
     page.fill("input[name=step-0-weight]", "40")
     check_page(page, "project-plan-editor")

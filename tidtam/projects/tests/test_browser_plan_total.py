@@ -22,15 +22,15 @@ def test_the_weight_total_updates_as_the_officer_types(
     total = page.locator("#plan-total")
     assert total.inner_text() == "100.00"
     page.fill("input[name=step-1-weight]", "50")
-    page.wait_for_function("document.getElementById('plan-total').textContent === '90.00'")
+    page.wait_for_function("() => document.getElementById('plan-total').textContent === '90.00'")
     assert "off" in (total.get_attribute("class") or "")
     page.fill("input[name=step-1-weight]", "")
-    page.wait_for_function("document.getElementById('plan-total').textContent === '40.00'")
+    page.wait_for_function("() => document.getElementById('plan-total').textContent === '40.00'")
     # The rows redrawn by HTMX still update the total.
     page.click("button[value=add]")
     page.wait_for_selector("input[name=step-2-weight]")
     page.fill("input[name=step-1-weight]", "30")
     page.fill("input[name=step-2-weight]", "30")
-    page.wait_for_function("document.getElementById('plan-total').textContent === '100.00'")
+    page.wait_for_function("() => document.getElementById('plan-total').textContent === '100.00'")
     assert "off" not in (total.get_attribute("class") or "")
     screenshot(page, "project-plan-live-total")
