@@ -14,7 +14,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from tidtam.audit import write
 from tidtam.audit.models import Event
 from tidtam.lib.admin import ReaderValues, ReadOnlyWhen, ReadOnlyWithParent
-from tidtam.projects.actions import StepInput, plan_errors, project_value_errors, replace_plan
+from tidtam.projects.actions import (
+    StepInput,
+    plan_errors,
+    project_value_errors,
+    replace_plan,
+    validate_code,
+)
 from tidtam.projects.models import (
     DataWarning,
     FiscalYear,
@@ -85,6 +91,11 @@ class ProjectAdminForm(forms.ModelForm):
             for name, messages in project_value_errors(agency, data).items():
                 for message in messages:
                     self.add_error(name, message)
+            if self.instance._state.adding and data.get("code"):
+                try:
+                    validate_code(data["code"], agency)
+                except ValidationError as error:
+                    self.add_error(None, error)
         return data
 
 

@@ -194,3 +194,32 @@ def test_a_draft_projects_values_meet_the_rules_of_the_site(
     assert "งบประมาณติดลบไม่ได้" in html.unescape(response.content.decode())
     project.refresh_from_db()
     assert project.budget == 100000
+
+
+def test_a_project_added_in_the_admin_meets_the_site_s_rules_and_names_the_admin(
+    root: Client, personas: Personas
+) -> None:
+    assert root.get("/admin/projects/project/add/").status_code == 200
+    form = {
+        "name": "โครงการใหม่",
+        "agency": str(personas.agency_a.pk),
+        "fiscal_year": str(make_project().fiscal_year_id),
+        "origin": "manual",
+        "steps-TOTAL_FORMS": "0",
+        "steps-INITIAL_FORMS": "0",
+        "reason": "",
+    }
+
+    refused = root.post("/admin/projects/project/add/", {**form, "code": "12345"})
+    added = root.post(
+        "/admin/projects/project/add/", {**form, "code": f"{personas.agency_a.code}-0009"}
+    )
+
+    assert refused.status_code == 200
+    assert "รหัสโครงการคือตัวเลข 8 หลัก" in html.unescape(refused.content.decode())
+    assert not Project.objects.filter(code="12345").exists()
+    assert added.status_code == 302
+    project = Project.objects.get(code=f"{personas.agency_a.code}-0009")
+    created = project.history.get()
+    assert (created.history_type, created.history_change_reason) == ("+", Event.CREATED)
+    assert created.history_user.username == "root"
