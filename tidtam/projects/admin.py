@@ -138,6 +138,8 @@ class ProjectAdmin(ReadOnlyWhen, ReaderValues, SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
         comment = form.cleaned_data.get("reason", "")
+        if change and not form.has_changed():
+            return  # only the plan, if anything, changed: replace_plan keeps that
         if change:
             obj.version += 1
             write.save(obj, by=request.user, event=Event.ADMIN_CHANGED, comment=comment)

@@ -183,6 +183,25 @@ def test_a_plan_changed_in_the_admin_meets_the_rules_of_the_site(
     assert project.version == 1
 
 
+def test_a_plan_alone_changed_in_the_admin_is_one_change_of_the_plan(
+    root: Client, personas: Personas
+) -> None:
+    project = _project(personas)
+    form = _change_form(project, **{"steps-0-weight": "70", "steps-1-weight": "30"})
+
+    assert root.post(_url(project), form).status_code == 302
+
+    project.refresh_from_db()
+    assert [s.weight for s in project.steps.order_by("order")] == [70, 30]
+    assert project.version == 2
+    last = project.history.order_by("history_id").last()
+    assert (last.history_change_reason, last.history_user.username) == (
+        Event.PLAN_CHANGED,
+        "root",
+    )
+    assert not project.history.filter(history_change_reason=Event.ADMIN_CHANGED).exists()
+
+
 def test_a_draft_projects_values_meet_the_rules_of_the_site(
     root: Client, personas: Personas
 ) -> None:
