@@ -30,6 +30,7 @@ class Event(models.TextChoices):
     RESOLVED = "resolved", _("problem resolved")
     REOPENED = "reopened", _("problem reopened")
     RAISED_BY_MISTAKE = "raised_by_mistake", _("removed: raised by mistake")
+    ADMIN_CHANGED = "admin_changed", _("changed in the administration site")
 
 
 def event_label(code: str | None) -> str:

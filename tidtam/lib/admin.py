@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -111,6 +111,100 @@ class ReaderValues:
                     fields.append(name)
             out.append((title, {**options, "fields": fields}))
         return out
+
+
+class ReadOnlyWhen:
+    """Mixin for `admin.ModelAdmin`: the records `locked(obj)` names (a report under review, a
+    project whose plan a report was approved against) are shown read-only, with no change, no
+    delete and no bulk delete; they change only through actions that ask for a reason.
+    `locked_note(obj)` says so on their page, and where to change them."""
+
+    def locked(self, obj: Any) -> bool:
+        raise NotImplementedError
+
+    def locked_note(self, obj: Any) -> str:
+        return ""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self.locked(obj):
+            return False
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self.locked(obj):
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # The list's bulk delete asks no question per record: locked ones would go with it.
+        actions: dict[str, Any] = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _current_locked(self, obj: Any) -> bool:
+        current = type(obj)._default_manager.filter(pk=obj.pk).first()
+        return current is not None and self.locked(current)
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        # simple-history's page of an old version: `obj` is that version, not the record.
+        if obj is not None and self._current_locked(obj):
+            return True
+        return super().revert_disabled(request, obj)  # type: ignore[misc]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> Any:
+        # Putting an old version back is a change like any other.
+        current = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if request.method == "POST" and current is not None and self.locked(current):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+    # The admin's own change form, with the note above the fields of a locked record.
+    change_form_template = "admin/locked_change_form.html"
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        if obj is not None and self.locked(obj):
+            context["locked_note"] = self.locked_note(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
+
+
+class ReadOnlyWithParent:
+    """Mixin for an inline of a `ReadOnlyWhen` admin: read-only, with no row added or deleted,
+    while its parent record is locked (`parent_locked(parent)`)."""
+
+    def parent_locked(self, parent: Any) -> bool:
+        raise NotImplementedError
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # Every value is shown read-only (ReaderValues writes its dates): the rows' forms
+        # have no fields to take input.
+        if obj is not None and self.parent_locked(obj):
+            kwargs["fields"] = []
+        return super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self.parent_locked(obj):
+            return False
+        return super().has_add_permission(request, obj)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self.parent_locked(obj):
+            return False
+        return super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and self.parent_locked(obj):
+            return False
+        return super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
 class ReasonForm(forms.Form):

@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
-from tidtam.lib.admin import ReaderValues, ReasonForm, act_with_reason
+from tidtam.lib.admin import ReaderValues, ReadOnlyWhen, ReasonForm, act_with_reason
 from tidtam.reporting import review
 from tidtam.reporting.actions import REPORT
 from tidtam.reporting.models import (
@@ -55,26 +56,20 @@ def send_back_action(kind: review.ReviewKind[Any]) -> Callable[..., TemplateResp
     return send_back
 
 
-class UnderReviewReadOnly:
+class UnderReviewReadOnly(ReadOnlyWhen):
     """A record submitted or approved is shown read-only: it changes only through the review
     cycle's actions, with a reason (`send_back_action`). A draft changed here gets one more
     version, so a form opened before refuses to overwrite it."""
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and review.under_review(obj):
-            return False
-        return super().has_change_permission(request, obj)  # type: ignore[misc]
+    def locked(self, obj: Any) -> bool:
+        return review.under_review(obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and review.under_review(obj):
-            return False
-        return super().has_delete_permission(request, obj)  # type: ignore[misc]
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        # The list's bulk delete asks no question per record: records go through the cycle.
-        actions: dict[str, Any] = super().get_actions(request)  # type: ignore[misc]
-        actions.pop("delete_selected", None)
-        return actions
+    def locked_note(self, obj: Any) -> str:
+        return gettext(
+            "This record is submitted or approved, so it is read-only here. To change it, "
+            "send it back to the officer with a reason (the action in the list); it is then "
+            "corrected on the site and reviewed again."
+        )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:

@@ -50,6 +50,7 @@ def test_an_approved_reports_percent_cannot_be_changed_in_the_admin_and_it_stays
 
     shown = html.unescape(root.get(url).content.decode())
     assert 'name="percent"' not in shown
+    assert "ส่งกลับให้เจ้าหน้าที่พร้อมเหตุผล" in shown
 
     response = root.post(url, _change_form(report, "95"))
 
