@@ -63,16 +63,16 @@ def seed_pages() -> Path:
 def prepare() -> str:
     """The data, as `make data` loads it (fewer demo projects); the seed project's code."""
     started = time.perf_counter()
-    quiet = open(os.devnull, "w")  # noqa: SIM115
-    call_command("migrate", verbosity=0)
-    call_command("load_reference", verbosity=0, stdout=quiet)
     seeds = seed_pages()
-    summary = import_paths([seeds])
-    assert summary.created and not summary.rejected, summary
-    call_command(
-        "generate_demo", projects=DEMO_PROJECTS, years=1, seed=1, verbosity=0, stdout=quiet
-    )
-    call_command("refresh_standings", verbosity=0, stdout=quiet)
+    with open(os.devnull, "w") as quiet:
+        call_command("migrate", verbosity=0)
+        call_command("load_reference", verbosity=0, stdout=quiet)
+        summary = import_paths([seeds])
+        assert summary.created and not summary.rejected, summary
+        call_command(
+            "generate_demo", projects=DEMO_PROJECTS, years=1, seed=1, verbosity=0, stdout=quiet
+        )
+        call_command("refresh_standings", verbosity=0, stdout=quiet)
     from django.db import connections
 
     connections.close_all()
@@ -240,9 +240,8 @@ def main() -> None:
         f"-- serving: gunicorn with deploy/gunicorn.conf.py, {WORKERS} workers (not recycled), "
         f"production settings, wrk with {CONNECTIONS} connections for {SECONDS} s per page --"
     )
-    if subprocess.run([str(ROOT / "scripts" / "ensure-wrk.sh")]).returncode or not shutil.which(
-        "wrk"
-    ):
+    installed = subprocess.run([str(ROOT / "scripts" / "ensure-wrk.sh")]).returncode == 0
+    if not installed or not shutil.which("wrk"):
         miss("serving: wrk could not be installed (scripts/ensure-wrk.sh)")
         return
     shutil.rmtree(WORK, ignore_errors=True)
