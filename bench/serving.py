@@ -8,7 +8,7 @@ a generated SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, scripts/serve_preflight.py firs
 workers, not recycled during the run (--max-requests 0), on a free loopback port, with the
 URLs of bench/serving_urls.py: the product's and /bench/bare/, a view answering "ok" through
 the whole middleware stack. Static files have hashed names as in production but are not
-compressed beforehand (bench/serving_settings.py). wrk (scripts/ensure-wrk.sh) loads each page
+compressed beforehand (bench/serving_settings.py). wrk (scripts/ensure-package.sh) loads each page
 with 16 connections for BENCH_SERVING_SECONDS (10) after a second of warm-up, as behind nginx
 with TLS (X-Forwarded-Proto: https). Targets:
 
@@ -240,9 +240,10 @@ def main() -> None:
         f"-- serving: gunicorn with deploy/gunicorn.conf.py, {WORKERS} workers (not recycled), "
         f"production settings, wrk with {CONNECTIONS} connections for {SECONDS} s per page --"
     )
-    installed = subprocess.run([str(ROOT / "scripts" / "ensure-wrk.sh")]).returncode == 0
+    ensure = [str(ROOT / "scripts" / "ensure-package.sh"), "wrk", "wrk"]
+    installed = subprocess.run(ensure).returncode == 0
     if not installed or not shutil.which("wrk"):
-        miss("serving: wrk could not be installed (scripts/ensure-wrk.sh)")
+        miss("serving: wrk could not be installed (scripts/ensure-package.sh)")
         return
     shutil.rmtree(WORK, ignore_errors=True)
     (WORK / "logs").mkdir(parents=True)

@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.venv/bin}
-scripts/ensure-redis.sh
-scripts/ensure-nginx.sh
+scripts/ensure-package.sh redis-server redis-server redis-server
+scripts/ensure-package.sh nginx nginx nginx
 # A port of its own, so that it runs beside `make test-postgres`.
 export TIDTAM_PG_PORT=${TIDTAM_PG_PORT:-55442}
 exec scripts/with-postgres.sh "$BIN/python" bench/scale.py

@@ -66,8 +66,9 @@ def page_cache(settings: Any) -> Iterator[None]:
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A throw-away Redis server on a free loopback port (installed with apt-get by
-    scripts/ensure-redis.sh when missing): the shared cache and job queue of several servers."""
-    subprocess.run([Path(settings.BASE_DIR) / "scripts" / "ensure-redis.sh"], check=True)
+    scripts/ensure-package.sh when missing): the shared cache and job queue of several servers."""
+    ensure = Path(settings.BASE_DIR) / "scripts" / "ensure-package.sh"
+    subprocess.run([ensure, "redis-server", "redis-server", "redis-server"], check=True)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
