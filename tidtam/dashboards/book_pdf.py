@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from itertools import chain
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
@@ -138,23 +139,27 @@ def _parts(projects: list[Project]) -> Iterator[list[Project]]:
         yield projects[start : start + PART_PROJECTS]
 
 
-def _render_parts(htmls: Iterator[str], *, first_page: int, folder: Path) -> Iterator[Path]:
-    """Render the parts into `folder`, yielding each part's file in order as it is done, each
-    part's pages numbered on from the parts before it (the first from `first_page`).
+def _render_parts(htmls: Iterator[str], *, count: int, folder: Path) -> Iterator[Path]:
+    """Render the `count` parts into `folder`, yielding each part's file in order as it is
+    done, each part's pages numbered on from the parts before it (the first from 0: the cover).
 
     With WORKERS processes the parts are laid out side by side: a worker lays its part out,
     reports its page count and waits to be told where it starts (`render_pdf`'s page_offset),
     which it is as soon as the parts before it are laid out; meanwhile the next part is laid
-    out by the other worker. One part in this process when there is one or WORKERS is 1."""
-    pending = list(htmls)
-    if WORKERS <= 1 or len(pending) <= 1:
-        for n, html in enumerate(pending, 1):
+    out by the other worker, and this process writes the HTML of the parts after. One part at
+    a time in this process when WORKERS is 1 or there are two (the front and one part of
+    projects: starting the workers would take longer than the second part)."""
+    if WORKERS <= 1 or count <= 2:
+        first_page = 0
+        for n, html in enumerate(htmls, 1):
             path = folder / f"part-{n}.pdf"
             path.write_bytes(render_pdf(html, page_offset=partial(_starting_at, first_page)))
             first_page += page_count(path)
             yield path
         return
-    yield from render_side_by_side(pending, first_page=first_page, folder=folder, workers=WORKERS)
+    yield from render_side_by_side(
+        htmls, count=count, first_page=0, folder=folder, workers=WORKERS
+    )
 
 
 def _starting_at(start: int, pages: int) -> int:
@@ -192,22 +197,23 @@ def write_book(
     options = PrintOptions(printed_at=timezone.now(), thai_digits=spec.thai_digits)
     front = book_front(subject, user, rows, today=timezone.localdate())
     context: dict[str, Any] = {"front": front, "options": options, "pdf": True, "first_page": 0}
-    with tempfile.TemporaryDirectory(prefix="tidtam-book-") as folder:
-        files = [Path(folder) / "0.pdf"]
-        files[0].write_bytes(render_pdf(render_to_string("print/book.html", context)))
-        pages = page_count(files[0])
-        if progress is not None:
-            progress.advance(1)
-        sections = _sections(user, [p.pk for p in rows])
-        htmls = (
+    sections = _sections(user, [p.pk for p in rows])
+    # The cover and summary are the first part, laid out beside the projects' parts.
+    sizes = [1, *(len(part) for part in _parts(sections))]
+    htmls = chain(
+        [render_to_string("print/book.html", context)],
+        (
             render_to_string(
                 "print/book_sections.html",
                 context | {"sections": [build_project_print(project, user) for project in part]},
             )
             for part in _parts(sections)
-        )
-        done = _render_parts(htmls, first_page=pages, folder=Path(folder))
-        for path, size in zip(done, (len(part) for part in _parts(sections)), strict=True):
+        ),
+    )
+    with tempfile.TemporaryDirectory(prefix="tidtam-book-") as folder:
+        files = []
+        done = _render_parts(htmls, count=len(sizes), folder=Path(folder))
+        for path, size in zip(done, sizes, strict=True):
             files.append(path)
             if progress is not None:
                 progress.advance(size)

@@ -18,6 +18,7 @@ from tidtam.dashboards.project_page import ProjectPage, build_project_page
 from tidtam.lib.language import current_language
 from tidtam.projects.chart import ChartLabel
 from tidtam.projects.models import Project
+from tidtam.reporting.models import ProgressReport, ReportStatus
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,20 @@ class ProjectPrint:
     @property
     def project(self) -> Project:
         return self.page.project
+
+    @property
+    def latest_reports(self) -> list[ProgressReport]:
+        """The reports a book gives in full (print/_project.html in brief): the latest approved
+        one, which its figures count, and any newer one the reader may see, newest first; the
+        newest alone when none is approved."""
+        latest: list[ProgressReport] = []
+        for report in self.page.reports:  # newest first
+            latest.append(report)
+            if report.status == ReportStatus.APPROVED:
+                break
+        else:
+            return latest[:1]
+        return latest
 
     @property
     def anchor(self) -> str:

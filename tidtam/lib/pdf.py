@@ -12,7 +12,8 @@ not combine @font-face rules split by unicode-range, so the web's woff2 subsets 
 Thai in a fallback font.
 
 SARA AM is written apart (`thai.spell_sara_am_apart`) before rendering, so that the PDF's text
-layer gives back what the page shows; see there.
+layer gives back what the page shows; see there. Of static/css/positions.css, only the rules
+the document uses are given (`positions.inline_used`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from tidtam.lib.positions import inline_used
 from tidtam.lib.thai import spell_sara_am_apart
 
 # The base address of every PDF's HTML: relative and root-relative addresses resolve against
@@ -99,7 +101,7 @@ def render_pdf(html: str, *, page_offset: Callable[[int], int] | None = None) ->
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    html = spell_sara_am_apart(html)
+    html = inline_used(spell_sara_am_apart(html))
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher())
     with _numbered_from(page_offset):
         pdf: bytes = document.write_pdf(font_config=fonts)

@@ -18,26 +18,28 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 
 def render_side_by_side(
-    htmls: list[str], *, first_page: int, folder: Path, workers: int
+    htmls: Iterable[str], *, count: int, first_page: int, folder: Path, workers: int
 ) -> Iterator[Path]:
-    """Render each HTML document to `folder` with `workers` processes; yield the files in order
-    as they are done. The first part's pages are numbered from `first_page` (its
-    `counter(page)` values shifted by it), each next part's from where the one before ended."""
+    """Render each of the `count` HTML documents to `folder` with `workers` processes; yield
+    the files in order as they are done. The first part's pages are numbered from `first_page`
+    (its `counter(page)` values shifted by it), each next part's from where the one before
+    ended. Each document is handed to the workers as soon as `htmls` gives it: the book's
+    process writes the next parts' HTML while the workers start and lay the first ones out."""
     spawn = multiprocessing.get_context("spawn")
-    paths = [folder / f"part-{n}.pdf" for n in range(1, len(htmls) + 1)]
+    paths = [folder / f"part-{n}.pdf" for n in range(1, count + 1)]
     with spawn.Manager() as manager:
         counts = manager.Queue()
         starts = manager.dict()
         told = manager.Condition()
         numbering = threading.Thread(
-            target=_number_parts, args=(counts, starts, told, first_page, len(htmls))
+            target=_number_parts, args=(counts, starts, told, first_page, count)
         )
         numbering.start()
         try:
@@ -47,14 +49,20 @@ def render_side_by_side(
                 initializer=_start_worker,
                 initargs=(counts, starts, told),
             ) as pool:
-                futures = [
-                    pool.submit(_render_part, n, html, str(path))
-                    for n, (html, path) in enumerate(zip(htmls, paths, strict=True))
-                ]
+                futures: list[Future[None]] = []
+                done = 0
                 try:
-                    for future, path in zip(futures, paths, strict=True):
+                    for n, html in enumerate(htmls):
+                        futures.append(pool.submit(_render_part, n, html, str(paths[n])))
+                        while done < len(futures) and futures[done].done():
+                            futures[done].result()
+                            yield paths[done]
+                            done += 1
+                    assert len(futures) == count, f"{len(futures)} parts given, {count} told"
+                    for future in futures[done:]:
                         future.result()
-                        yield path
+                        yield paths[done]
+                        done += 1
                 except BaseException:
                     # A part failed: the parts after it would wait for their start forever.
                     for future in futures:

@@ -21,7 +21,7 @@ from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tidtam.dashboards import book_pdf
 from tidtam.dashboards.books import (
@@ -211,6 +211,34 @@ def test_a_reader_who_may_not_see_drafts_does_not_find_them_in_the_book(
     assert PUBLISHED in text and SECOND in text and APPROVED_TEXT in text
     assert HIDDEN not in text and "99990000-0003" not in text
     assert DRAFT_TEXT not in text and "รายงานโครงการลับ" not in text
+
+
+@pytest.mark.django_db
+def test_a_book_gives_each_project_in_brief_and_its_print_view_the_whole_record(
+    personas: Personas, client: Client, tmp_path: Path
+) -> None:
+    """A book gives the reports as a table with the latest approved one (and any newer one) in
+    full, and the indicators one line each; the project's print view keeps every narrative."""
+    projects = build_agency(personas)
+    older = "รายงานเดือนแรกของโครงการ"
+    report(projects["pub"], date(2019, 12, 27), 10, ReportStatus.APPROVED, older)
+    refresh_standings()
+    spec = BookSpec(kind=AGENCY_BOOK, fiscal_year=YEAR, agency="99990000")
+    with translation.override("th"):
+        book_pdf.write_book(spec, user=personas.evaluator, out=tmp_path / "book.pdf")
+    text = pdf_text(tmp_path / "book.pdf")
+    # Every report is a line of the table: the older one's date is there, not its narrative.
+    assert "27 ธ.ค. 2562" in text and older not in text
+    assert APPROVED_TEXT in text and DRAFT_TEXT in text
+    assert "แต่ละโครงการแสดงโดยย่อ" in text  # the cover says so
+    # The indicator on one line: its text, its first quarter's result and score.
+    line = next(row for row in text.splitlines() if "K-1" in row)
+    assert "12.50" in line and "80.00" in line
+    client.force_login(personas.evaluator)
+    whole = tmp_path / "project.pdf"
+    whole.write_bytes(client.get("/projects/99990000-0001/print.pdf").content)
+    whole_text = pdf_text(whole)
+    assert older in whole_text and APPROVED_TEXT in whole_text
 
 
 @pytest.mark.django_db(transaction=True)
@@ -460,7 +488,7 @@ def test_no_id_is_given_twice_in_a_part_of_a_book(
     spec = BookSpec(kind=AGENCY_BOOK, fiscal_year=YEAR, agency="99990000")
     book_pdf.write_book(spec, user=personas.executive, out=tmp_path / "book.pdf")
     sections = parts[1]
-    assert sections.count("timeline-h") >= 3 * 2  # three projects, id and aria-labelledby
+    assert sections.count("budget-h") >= 3 * 2  # three projects, id and aria-labelledby
     ids = re.findall(r'\bid="([^"]+)"', sections)
     assert len(ids) == len(set(ids))
 

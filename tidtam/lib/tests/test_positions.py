@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from tidtam.lib.positions import position, stylesheet
+from tidtam.lib.positions import inline_used, position, rules_for, stylesheet
 
 POSITIONS_CSS = Path(settings.BASE_DIR) / "static" / "css" / "positions.css"
 
@@ -34,3 +34,20 @@ def test_the_static_style_sheet_is_the_one_the_module_writes() -> None:
         "static/css/positions.css is out of date: "
         "python -m tidtam.lib.positions > static/css/positions.css"
     )
+
+
+def test_a_pdf_gets_only_the_rules_its_document_uses_each_as_the_style_sheet_has_it() -> None:
+    html = (
+        '<head><link rel="stylesheet" href="/static/css/positions.3f2a9c.css"></head>'
+        '<span class="chart-label pl-62 pb-940"></span><i class="pw-1000 pl-62"></i>'
+        '<p class="nopl-5">pl-x</p>'
+    )
+    assert rules_for(html) == ".pb-940{bottom:94%}.pl-62{left:6.2%}.pw-1000{width:100%}"
+    css = stylesheet()
+    for rule in rules_for(html).replace("}", "}\n").split():
+        assert rule in css
+    pdf_html = inline_used(html)
+    assert "positions.3f2a9c.css" not in pdf_html
+    assert "<style>.pb-940{bottom:94%}.pl-62{left:6.2%}.pw-1000{width:100%}</style>" in pdf_html
+    # A page without the link (the browser's print view keeps its link) is left as it is.
+    assert inline_used("<p class='pl-5'></p>") == "<p class='pl-5'></p>"
