@@ -1,21 +1,25 @@
 """Report books as PDF files, made by the "book" background job.
 
 An agency's or a plan node's book is a cover and a summary table, then one section per project:
-the project's printed body (`print/_project.html`, built by `build_project_print`, the same as
-the project's own print view and PDF). A book of a few hundred projects runs to a thousand
-pages, more than WeasyPrint should lay out at once (its memory grows with the pages it holds):
-it is rendered in parts of PART_PROJECTS projects, each part's page numbers continuing the
-previous part's, and the parts' files joined by poppler's pdfunite (installed with the other
-PDF tools by scripts/ensure-pdf-libs.sh). WORKERS processes lay the parts out side by side
-(lib.pdf_parts), each told where its part starts once the parts before it are laid out. The
-job's progress counts the projects rendered.
-Every section's data is read at once, before the first part (`projects_with_page_data`): the
-book's queries do not grow with its projects.
+the project's printed body in brief (`print/_project.html` with `brief`, built by
+`build_project_print`, the same as the project's own print view and PDF, which give the whole
+record): the reports as a table with the latest approved one (and any newer) in full, the
+indicators one line each, the plan as its table without the timeline, about three pages a
+project. A book of a few hundred projects runs to several hundred pages, more than WeasyPrint
+should lay out at once (its memory grows with the pages it holds): it is rendered in parts of
+PART_PROJECTS projects, the cover and summary the first, each part's page numbers continuing
+the previous part's, and the parts' files joined by poppler's pdfunite (installed with the
+other PDF tools by scripts/ensure-pdf-libs.sh). WORKERS processes lay the parts out side by
+side (lib.pdf_parts), each told where its part starts once the parts before it are laid out,
+while this process writes the next parts' HTML. The job's progress counts the projects
+rendered. Every section's data is read at once, before the first part
+(`projects_with_page_data`): the book's queries do not grow with its projects.
 
-Where the time goes (300 projects, 1,442 pages, about 280 s of processor time): WeasyPrint,
-almost all of it (layout about half, styles a sixth, drawing and writing a sixth, parsing and
-boxes the rest), about 0.2 s a page; the queries and templates, Thai word segmentation
-included, a few percent.
+Where the time goes (300 projects, 856 pages, about 150 s of processor time, 78 s on two
+cores): WeasyPrint, almost all of it (layout about half, styles a fifth, drawing and writing a
+sixth), about 0.5 s a project; the queries and templates, Thai word segmentation included, a
+few percent. The full section (every narrative, the timeline, a table per indicator) took
+twice as long: about 0.9 s a project.
 
 A book for the same data is made once: `request_book` looks for a finished book with the same
 fingerprint (dashboards.books) and shares its file.
@@ -25,10 +29,10 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from itertools import chain
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -157,9 +161,7 @@ def _render_parts(htmls: Iterator[str], *, count: int, folder: Path) -> Iterator
             first_page += page_count(path)
             yield path
         return
-    yield from render_side_by_side(
-        htmls, count=count, first_page=0, folder=folder, workers=WORKERS
-    )
+    yield from render_side_by_side(htmls, count=count, first_page=0, folder=folder, workers=WORKERS)
 
 
 def _starting_at(start: int, pages: int) -> int:
