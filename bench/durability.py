@@ -513,13 +513,15 @@ def main() -> None:
             note(
                 f"run {run}: {acknowledged:,} of {len(codes):,} submissions acknowledged, "
                 f"{lost} lost, {incomplete} audit trails incomplete, "
-                f"{len(tally.refused)} refused (committed before the kill cut their answer), "
+                f"{len(tally.refused)} refused when tried again after the kill, "
                 f"{tally.cut} requests cut or refused while the server was away, "
                 f"{len(tally.server_errors)} server errors, "
                 f"in {time.perf_counter() - began:.0f} s"
             )
             if tally.server_errors:
                 note(f"  server errors: {tally.server_errors[:3]}")
+            if tally.refused:
+                note(f"  refused: {tally.refused[:3]}")
             clear(codes)
         editors(server, edited)
     label = f"kill -9 during {SUBMISSIONS:,} concurrent report submissions, {RUNS} runs"
