@@ -199,9 +199,9 @@ def write_book(
     options = PrintOptions(printed_at=timezone.now(), thai_digits=spec.thai_digits)
     front = book_front(subject, user, rows, today=timezone.localdate())
     context: dict[str, Any] = {"front": front, "options": options, "pdf": True, "first_page": 0}
-    sections = _sections(user, [p.pk for p in rows])
+    parts = list(_parts(_sections(user, [p.pk for p in rows])))
     # The cover and summary are the first part, laid out beside the projects' parts.
-    sizes = [1, *(len(part) for part in _parts(sections))]
+    sizes = [1, *map(len, parts)]
     htmls = chain(
         [render_to_string("print/book.html", context)],
         (
@@ -209,7 +209,7 @@ def write_book(
                 "print/book_sections.html",
                 context | {"sections": [build_project_print(project, user) for project in part]},
             )
-            for part in _parts(sections)
+            for part in parts
         ),
     )
     with tempfile.TemporaryDirectory(prefix="tidtam-book-") as folder:
