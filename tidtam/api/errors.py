@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as RecordRefused
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -17,6 +18,7 @@ CODES = {
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",
+    409: "stale",
     422: "invalid",
     429: "rate_limited",
 }
@@ -83,12 +85,30 @@ def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     return fields
 
 
+def refusal(error: RecordRefused) -> tuple[int, str, dict[str, list[str]]]:
+    """An action's refusal as the API answers it: 409 when the record changed since it was
+    read (its version), else 422; the record's own messages, by field, in the message when
+    they name no field."""
+    if not hasattr(error, "error_dict"):
+        status = 409 if error.code == "stale" else 422
+        return status, " ".join(error.messages), {}
+    fields = {name: [str(m) for m in messages] for name, messages in error.message_dict.items()}
+    general = fields.pop(NON_FIELD_ERRORS, [])
+    stale = any(e.code == "stale" for errors in error.error_dict.values() for e in errors)
+    message = " ".join(general) or _("Nothing was saved: see the fields' messages.")
+    return (409 if stale else 422), message, fields
+
+
 def install_handlers(api: NinjaAPI) -> None:
     """Every refusal in the one shape; anything else is a bug and stays a 500."""
 
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         fields = validation_fields(list(exc.errors))
         return error_response(api, request, 422, _("Some parameters are not valid."), fields)
+
+    def refused(request: HttpRequest, exc: RecordRefused) -> HttpResponse:
+        status, message, fields = refusal(exc)
+        return error_response(api, request, status, message, fields)
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(
@@ -117,6 +137,7 @@ def install_handlers(api: NinjaAPI) -> None:
     # ninja's stubs type the handler's exception as "the class or an instance".
     handlers: list[tuple[type[Exception], Any]] = [
         (ValidationError, invalid),
+        (RecordRefused, refused),
         (Http404, not_found),
         (PermissionDenied, forbidden),
         (AuthenticationError, unauthorized),

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
 
 from tidtam.api.errors import ERROR_STATUSES, ErrorOut
+from tidtam.api.inputs import KpiResultIn, KpiScoresIn, ReviewIn
 from tidtam.api.params import CODE, YEAR, ListQuery
 from tidtam.api.projects import agency_ref
 from tidtam.api.schemas import KpiDetail, KpiList, KpiQuarterOut, KpiRow, number
-from tidtam.api.security import reader
+from tidtam.api.security import reader, writer
+from tidtam.audit.write import Actor
 from tidtam.dashboards.filters import ListFilters, years_with
-from tidtam.indicators.access import get_kpi_for_user, kpis_for_user
+from tidtam.indicators import actions
+from tidtam.indicators.access import (
+    get_kpi_for_user,
+    get_kpi_to_score,
+    get_quarter,
+    get_result_for_user,
+    kpis_for_user,
+)
 from tidtam.indicators.kpi_page import build_kpi_page
-from tidtam.indicators.models import Kpi
+from tidtam.indicators.models import EvaluationCriterion, Kpi, KpiResult, KpiScore
 from tidtam.lib.replica import reading_from_replica
 from tidtam.standing.models import KpiStanding
 
@@ -95,4 +110,206 @@ def kpi_detail(request: HttpRequest, fiscal_year: Path[YEAR], code: Path[CODE]) 
             for q in page.quarters
         ],
         projects=[p.project.code for p in page.projects],
+    )
+
+
+# --- Writes: quarterly results and their review, evaluators' scores ---
+
+QUARTER = Annotated[int, Field(ge=1, le=4)]
+
+
+class KpiResultOut(Schema):
+    kpi: str
+    fiscal_year: int
+    quarter: int
+    result: float | None
+    narrative: str
+    # draft, submitted, returned or approved
+    status: str
+    review_comment: str
+    version: int
+
+
+class KpiScoresOut(Schema):
+    kpi: str
+    fiscal_year: int
+    quarter: int
+    scores: dict[str, float]
+
+
+def _result_out(row: KpiResult) -> KpiResultOut:
+    row = KpiResult.objects.select_related("kpi", "quarter").get(pk=row.pk)
+    return KpiResultOut(
+        kpi=row.kpi.code,
+        fiscal_year=row.quarter.fiscal_year_id,
+        quarter=row.quarter.number,
+        result=number(row.result),
+        narrative=row.narrative,
+        status=row.status,
+        review_comment=row.review_comment,
+        version=row.version,
+    )
+
+
+RESULT_PATH = "/kpis/{fiscal_year}/{code}/quarters/{quarter}/result"
+
+
+@router.put(
+    RESULT_PATH,
+    response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
+    url_name="kpi-result-enter",
+    summary="Enter a KPI's result for a quarter that has begun (and submit it with `submit`)",
+)
+def kpi_result_enter(
+    request: HttpRequest,
+    fiscal_year: Path[YEAR],
+    code: Path[CODE],
+    quarter: Path[QUARTER],
+    body: KpiResultIn,
+) -> KpiResultOut:
+    user = writer(request)
+    kpi = get_kpi_for_user(user, code, fiscal_year=fiscal_year, write=True)
+    period = get_quarter(fiscal_year, quarter)
+    with transaction.atomic():
+        row = actions.enter_kpi_result(
+            kpi=kpi,
+            quarter=period,
+            result=body.result,
+            narrative=body.narrative,
+            by=user,
+            expected_version=body.version,
+        )
+        if body.submit:
+            actions.submit_kpi_result(row=row, by=user)
+    return _result_out(row)
+
+
+def _decide(
+    request: HttpRequest,
+    fiscal_year: int,
+    code: str,
+    quarter: int,
+    step: Callable[[KpiResult, Actor], object],
+    *,
+    review: bool,
+) -> KpiResultOut:
+    user = writer(request)
+    row = get_result_for_user(user, code, fiscal_year, quarter, submit=not review, review=review)
+    with transaction.atomic():
+        step(row, user)
+    return _result_out(row)
+
+
+@router.post(
+    f"{RESULT_PATH}/submit",
+    response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
+    url_name="kpi-result-submit",
+    summary="Submit a draft or returned result to the agency's approvers",
+)
+def kpi_result_submit(
+    request: HttpRequest,
+    fiscal_year: Path[YEAR],
+    code: Path[CODE],
+    quarter: Path[QUARTER],
+    body: ReviewIn,
+) -> KpiResultOut:
+    return _decide(
+        request,
+        fiscal_year,
+        code,
+        quarter,
+        lambda row, user: actions.submit_kpi_result(
+            row=row, by=user, expected_version=body.version
+        ),
+        review=False,
+    )
+
+
+@router.post(
+    f"{RESULT_PATH}/approve",
+    response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
+    url_name="kpi-result-approve",
+    summary="Approve a submitted result (not one you entered): it is public from then on",
+)
+def kpi_result_approve(
+    request: HttpRequest,
+    fiscal_year: Path[YEAR],
+    code: Path[CODE],
+    quarter: Path[QUARTER],
+    body: ReviewIn,
+) -> KpiResultOut:
+    return _decide(
+        request,
+        fiscal_year,
+        code,
+        quarter,
+        lambda row, user: actions.approve_kpi_result(
+            row=row, by=user, comment=body.comment, expected_version=body.version
+        ),
+        review=True,
+    )
+
+
+@router.post(
+    f"{RESULT_PATH}/return",
+    response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
+    url_name="kpi-result-return",
+    summary="Send a submitted result back to its officer, saying what to correct",
+)
+def kpi_result_return(
+    request: HttpRequest,
+    fiscal_year: Path[YEAR],
+    code: Path[CODE],
+    quarter: Path[QUARTER],
+    body: ReviewIn,
+) -> KpiResultOut:
+    return _decide(
+        request,
+        fiscal_year,
+        code,
+        quarter,
+        lambda row, user: actions.return_kpi_result(
+            row=row, by=user, comment=body.comment, expected_version=body.version
+        ),
+        review=True,
+    )
+
+
+@router.put(
+    "/kpis/{fiscal_year}/{code}/quarters/{quarter}/scores",
+    response={200: KpiScoresOut, ERROR_STATUSES: ErrorOut},
+    url_name="kpi-scores",
+    summary="An evaluator's scores of a KPI for a quarter, one per criterion",
+    description="Criteria left out keep their scores. Scores are levels of the rating scale.",
+)
+def kpi_scores(
+    request: HttpRequest,
+    fiscal_year: Path[YEAR],
+    code: Path[CODE],
+    quarter: Path[QUARTER],
+    body: KpiScoresIn,
+) -> KpiScoresOut:
+    user = writer(request)
+    kpi = get_kpi_to_score(user, code, fiscal_year)
+    period = get_quarter(fiscal_year, quarter)
+    criteria = {c.code: c for c in EvaluationCriterion.objects.filter(code__in=body.scores)}
+    if unknown := sorted(body.scores.keys() - criteria.keys()):
+        raise ValidationError(
+            {
+                f"scores.{c}": [_("There is no evaluation criterion with this code.")]
+                for c in unknown
+            }
+        )
+    actions.score_kpi(
+        kpi=kpi,
+        quarter=period,
+        scores={criteria[c]: score for c, score in body.scores.items()},
+        by=user,
+    )
+    stored = KpiScore.objects.filter(kpi=kpi, quarter=period).select_related("criterion")
+    return KpiScoresOut(
+        kpi=kpi.code,
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        scores={s.criterion.code: float(s.score) for s in stored},
     )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from tidtam.api.errors import ERROR_STATUSES, ErrorOut
+from tidtam.api.inputs import PlanIn, ProjectCreate, ProjectFields, ProjectScoreIn, ProjectUpdate
 from tidtam.api.params import CODE, ProjectQuery
 from tidtam.api.schemas import (
     AgencyRef,
@@ -24,17 +29,20 @@ from tidtam.api.schemas import (
     StepOut,
     number,
 )
-from tidtam.api.security import reader
+from tidtam.api.security import reader, writer
 from tidtam.dashboards.filters import CappedPaginator, list_projects
 from tidtam.dashboards.project_page import build_project_page
+from tidtam.indicators.access import get_project_to_score, get_quarter
+from tidtam.indicators.actions import score_project
 from tidtam.lib.replica import reading_from_replica
-from tidtam.orgs.models import Agency
-from tidtam.projects.access import get_project_for_user
+from tidtam.orgs.models import Agency, Unit
+from tidtam.projects import actions as project_actions
+from tidtam.projects.access import get_agency_for_new_project, get_project_for_user
 from tidtam.projects.models import Project
 from tidtam.reporting.models import ProgressReport
 from tidtam.standing.models import ProjectStanding
 from tidtam.standing.present import status_label
-from tidtam.strategy.models import Plan
+from tidtam.strategy.models import Plan, PlanNode
 
 router = Router(tags=["projects"])
 
@@ -187,4 +195,159 @@ def project_detail(request: HttpRequest, code: Path[CODE]) -> ProjectDetail:
             EvaluationOut(fiscal_year=e.fiscal_year, quarter=e.quarter, score=float(e.score))
             for e in page.evaluations
         ],
+    )
+
+
+# --- Writes: a project, its operating plan, an evaluator's score ---
+
+
+class ProjectSaved(Schema):
+    code: str
+    version: int
+    # Steps that run outside the project's fiscal year: allowed, but flagged on its page.
+    steps_outside_year: list[int] = []
+
+
+def _lookup_errors(body: ProjectFields) -> tuple[dict[str, Unit | None], list[PlanNode]]:
+    """The units and plan nodes the body names by code; a code naming none is refused at its
+    field (the actions then check that the units are the agency's)."""
+    errors: dict[str, list[str]] = {}
+    units: dict[str, Unit | None] = {}
+    for name in ("owning_unit", "reporting_unit"):
+        code = getattr(body, name)
+        units[name] = Unit.objects.filter(code=code).first() if code else None
+        if code and units[name] is None:
+            errors[name] = [_("There is no unit with this code.")]
+    nodes = []
+    for n, link in enumerate(body.plan_links):
+        node = PlanNode.objects.filter(plan__code=link.plan, code=link.node).first()
+        if node is None:
+            errors[f"plan_links.{n}"] = [_("There is no such node in this plan.")]
+        else:
+            nodes.append(node)
+    if errors:
+        raise ValidationError(errors)
+    return units, nodes
+
+
+def project_input(body: ProjectFields) -> project_actions.ProjectInput:
+    units, nodes = _lookup_errors(body)
+    return project_actions.ProjectInput(
+        name=body.name,
+        fiscal_year=body.fiscal_year,
+        rationale=body.rationale,
+        budget=body.budget,
+        owning_unit=units["owning_unit"],
+        reporting_unit=units["reporting_unit"],
+        responsible_unit=body.responsible_unit,
+        progress_unit=body.progress_unit,
+        progress_target=body.progress_target,
+        published=body.published,
+        objectives=[text.strip() for text in body.objectives if text.strip()],
+        targets=[text.strip() for text in body.targets if text.strip()],
+        links=nodes,
+        contacts=[
+            project_actions.ContactInput(
+                c.name.strip(), c.phone.strip(), c.email.strip(), c.phone_public
+            )
+            for c in body.contacts
+            if c.name.strip()
+        ],
+    )
+
+
+@router.post(
+    "/projects",
+    response={201: ProjectSaved, ERROR_STATUSES: ErrorOut},
+    url_name="project-create",
+    summary="Register a project of one of your agencies (then give it its operating plan)",
+)
+def project_create(request: HttpRequest, body: ProjectCreate) -> Status[ProjectSaved]:
+    user = writer(request)
+    agency = get_agency_for_new_project(user, body.agency)
+    project = project_actions.create_project(
+        agency=agency, code=body.code.strip(), data=project_input(body), by=user
+    )
+    return Status(201, ProjectSaved(code=project.code, version=project.version))
+
+
+@router.put(
+    "/projects/{code}",
+    response={200: ProjectSaved, ERROR_STATUSES: ErrorOut},
+    url_name="project-update",
+    summary="Change a project's record (every field; `version` as it was read)",
+)
+def project_update(request: HttpRequest, code: Path[CODE], body: ProjectUpdate) -> ProjectSaved:
+    user = writer(request)
+    project = get_project_for_user(user, code, write=True)
+    saved = project_actions.update_project(
+        project=project,
+        expected_version=body.version,
+        data=project_input(body),
+        by=user,
+        reason=body.reason,
+    )
+    return ProjectSaved(code=saved.code, version=saved.version)
+
+
+@router.put(
+    "/projects/{code}/plan",
+    response={200: ProjectSaved, ERROR_STATUSES: ErrorOut},
+    url_name="project-plan",
+    summary="Make the project's operating plan exactly these steps",
+    description=(
+        "Weights add up to 100. Once a report on the plan has been approved, a change is a "
+        "re-baseline: it needs a `reason`, and the plan as it stood is kept."
+    ),
+)
+def project_plan(request: HttpRequest, code: Path[CODE], body: PlanIn) -> ProjectSaved:
+    user = writer(request)
+    project = get_project_for_user(user, code, write=True)
+    steps = [
+        project_actions.StepInput(n, step.text.strip(), step.weight, step.start, step.end)
+        for n, step in enumerate(body.steps, 1)
+    ]
+    saved = project_actions.replace_plan(
+        project=project,
+        expected_version=body.version,
+        steps=steps,
+        by=user,
+        reason=body.reason,
+    )
+    return ProjectSaved(
+        code=saved.code,
+        version=saved.version,
+        steps_outside_year=project_actions.steps_outside_year(saved, steps),
+    )
+
+
+class ProjectScoreOut(Schema):
+    code: str
+    fiscal_year: int
+    quarter: int
+    score: float | None
+
+
+@router.put(
+    "/projects/{code}/quarters/{quarter}/score",
+    response={200: ProjectScoreOut, ERROR_STATUSES: ErrorOut},
+    url_name="project-score",
+    summary="The evaluator's quarterly score of a project, on the rating scale",
+)
+def project_score(
+    request: HttpRequest,
+    code: Path[CODE],
+    quarter: Path[Annotated[int, Field(ge=1, le=4)]],
+    body: ProjectScoreIn,
+) -> ProjectScoreOut:
+    user = writer(request)
+    project = get_project_to_score(user, code)
+    period = get_quarter(project.fiscal_year_id, quarter)
+    score_project(project=project, quarter=period, score=body.score, by=user)
+    stored = project.evaluations.filter(quarter=period).first()
+    return ProjectScoreOut(
+        code=project.code,
+        fiscal_year=project.fiscal_year_id,
+        quarter=quarter,
+        score=number(stored.score) if stored else None,
     )

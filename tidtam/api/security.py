@@ -79,3 +79,12 @@ class RateLimit(BaseThrottle):
 
     def wait(self) -> float:
         return WINDOW_SECONDS - time.time() % WINDOW_SECONDS
+
+
+def writer(request: HttpRequest) -> Any:
+    """The token's owner, for an operation that writes: without a token it is a 401 (the
+    public writes nothing)."""
+    user = reader(request)
+    if not user.is_authenticated:
+        raise AuthenticationError()
+    return user

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import NinjaAPI, Swagger
 
-from tidtam.api import kpis, plans, projects, reference
+from tidtam.api import kpis, plans, projects, reference, reports
 from tidtam.api.errors import install_handlers
 from tidtam.api.security import RateLimit, TokenAuth
 
@@ -52,3 +52,4 @@ api.add_router("", projects.router)
 api.add_router("", kpis.router)
 api.add_router("", reference.router)
 api.add_router("", plans.router)
+api.add_router("", reports.router)

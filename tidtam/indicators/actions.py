@@ -35,6 +35,7 @@ from tidtam.indicators.models import (
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
+from tidtam.projects.actions import entered_fiscal_year
 from tidtam.projects.models import FiscalYear, Project, Quarter
 from tidtam.reporting import review
 
@@ -484,12 +485,14 @@ def _set_supports(kpi: Kpi, projects: Sequence[Project], *, by: Actor, reason: s
 def create_kpi(
     *,
     agency: Agency,
-    fiscal_year: FiscalYear,
+    fiscal_year: int,
     code: str,
     values: Mapping[str, Any],
     projects: Sequence[Project],
     by: Actor,
 ) -> Kpi:
+    """A new KPI of the agency for a fiscal year (Buddhist Era), supported by its projects."""
+    year = entered_fiscal_year(fiscal_year)
     if not KPI_CODE.match(code):
         raise ValidationError(
             {"code": _("A KPI code is 4 digits, a dash and 4 digits, e.g. 0300-0760.")}
@@ -501,18 +504,18 @@ def create_kpi(
                 % {"prefix": agency.code[:4]}
             }
         )
-    if Kpi.objects.filter(fiscal_year=fiscal_year, code=code).exists():
+    if Kpi.objects.filter(fiscal_year=year, code=code).exists():
         raise ValidationError(
             {
                 "code": _("Fiscal year %(year)s already has a KPI %(code)s.")
-                % {"year": fiscal_year.pk, "code": code}
+                % {"year": year.pk, "code": code}
             }
         )
     if errors := kpi_value_errors(values):
         raise ValidationError(errors)
-    _check_supports(agency, fiscal_year, projects)
+    _check_supports(agency, year, projects)
     kpi = write.save(
-        Kpi(code=code, fiscal_year=fiscal_year, agency=agency, origin=Origin.MANUAL, **values),
+        Kpi(code=code, fiscal_year=year, agency=agency, origin=Origin.MANUAL, **values),
         by=by,
         event=Event.CREATED,
     )

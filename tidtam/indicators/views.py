@@ -40,7 +40,7 @@ from tidtam.lib.language import current_language
 from tidtam.lib.people import person_name
 from tidtam.lib.web import int_or_none, show_refusal, year_or_none
 from tidtam.orgs.models import Agency
-from tidtam.projects.models import FiscalYear, Quarter
+from tidtam.projects.models import Quarter
 from tidtam.reporting import mail as report_mail
 
 PAGE_SIZE = 50
@@ -245,7 +245,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
         try:
             kpi = actions.create_kpi(
                 agency=form.cleaned_data["agency"],
-                fiscal_year=FiscalYear.ensure(form.cleaned_data["fiscal_year_be"]),
+                fiscal_year=form.cleaned_data["fiscal_year_be"],
                 code=form.cleaned_data["code"],
                 values=form.values(),
                 projects=list(form.cleaned_data["projects"]),

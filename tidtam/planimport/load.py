@@ -72,15 +72,15 @@ def import_plan(
     """Check the whole plan through the actions, and keep it only when `commit` is asked and
     nothing was refused: all or nothing."""
     report = ImportReport(problems=list(plan.problems))
-    try:
-        project_actions.validate_fiscal_year(fiscal_year)
-    except ValidationError as error:
-        report.problems.extend(Problem(m) for m in error.messages)
-        return report
     loader = _Loader(plan, agency, by, report, progress or (lambda n: None), source)
     try:
         with transaction.atomic(), write.refresh_deferred():
-            loader.load(FiscalYear.ensure(fiscal_year))
+            try:
+                year = project_actions.entered_fiscal_year(fiscal_year)
+            except ValidationError as error:
+                report.problems.extend(Problem(m) for m in error.messages)
+                raise _Rollback from error
+            loader.load(year)
             if report.problems or not commit:
                 raise _Rollback
     except _Rollback:
@@ -174,19 +174,11 @@ class _Loader:
         units: dict[str, Unit],
         nodes: dict[str, PlanNode],
     ) -> None:
-        values: dict[str, Any] = {
-            "name": row.name,
-            "fiscal_year": fiscal_year,
-            "responsible_unit": row.responsible_unit,
-            "rationale": row.rationale,
-            "budget": row.budget,
-            "progress_unit": row.progress_unit,
-            "progress_target": row.progress_target,
-        }
+        found: dict[str, Unit | None] = {}
         for key in ("owning_unit", "reporting_unit"):
             code = getattr(row, key)
-            values[key] = units.get(code) if code else None
-            if code and values[key] is None:
+            found[key] = units.get(code) if code else None
+            if code and found[key] is None:
                 self.problem(
                     _("The agency has no unit %(code)s: see the reference sheet.") % {"code": code},
                     PROJECTS,
@@ -216,7 +208,15 @@ class _Loader:
             else []
         )
         data = project_actions.ProjectInput(
-            values=values,
+            name=row.name,
+            fiscal_year=fiscal_year.pk,
+            rationale=row.rationale,
+            budget=row.budget,
+            owning_unit=found["owning_unit"],
+            reporting_unit=found["reporting_unit"],
+            responsible_unit=row.responsible_unit,
+            progress_unit=row.progress_unit,
+            progress_target=row.progress_target,
             objectives=list(row.objectives),
             targets=list(row.targets),
             links=links,
@@ -368,7 +368,7 @@ class _Loader:
             if existing is None:
                 kpi_actions.create_kpi(
                     agency=self.agency,
-                    fiscal_year=fiscal_year,
+                    fiscal_year=fiscal_year.pk,
                     code=row.code,
                     values=values,
                     projects=projects,

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
+from tidtam.orgs.models import Agency
 from tidtam.projects.models import Project, ProjectQuerySet
 
 
@@ -38,3 +39,21 @@ def get_project_for_user(
 
 def can_edit_project(user: object, project: Project) -> bool:
     return access_for(user).edits_agency(project.agency_id)
+
+
+def agencies_for_new_project(user: object) -> list[Agency]:
+    """The agencies in which the user registers projects: those they are an officer of."""
+    agencies = list(Agency.objects.filter(pk__in=access_for(user).officer_of).order_by("code"))
+    if not agencies:
+        raise PermissionDenied(_("Only an officer of an agency creates a project."))
+    return agencies
+
+
+def get_agency_for_new_project(user: object, code: str) -> Agency:
+    for agency in agencies_for_new_project(user):
+        if agency.code == code:
+            return agency
+    raise PermissionDenied(
+        _("You are not an officer of agency %(code)s: you may not register its projects.")
+        % {"code": code}
+    )

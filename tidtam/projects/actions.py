@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,10 +22,11 @@ from tidtam.lib.fiscal import LATEST, fiscal_year_bounds
 from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import BE_YEARS_FROM, be_year, format_date
-from tidtam.orgs.models import Agency, Origin, Person
+from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.models import (
     BudgetInstalment,
     DataWarning,
+    FiscalYear,
     PlanBaseline,
     PlanLink,
     PlanStep,
@@ -250,13 +251,43 @@ class ContactInput:
 
 @dataclass(frozen=True)
 class ProjectInput:
-    """Everything the project form edits, already cleaned."""
+    """A project as the project form, the API and the annual-plan import give it to the
+    actions: parsed, not yet checked (the actions hold every rule)."""
 
-    values: Mapping[str, Any]
-    objectives: Sequence[str]
-    targets: Sequence[str]
-    links: Sequence[PlanNode]
-    contacts: Sequence[ContactInput]
+    name: str
+    # Buddhist Era, as officers name it (2568); the action refuses a Common-Era year.
+    fiscal_year: int
+    rationale: str = ""
+    budget: Decimal | None = None
+    owning_unit: Unit | None = None
+    reporting_unit: Unit | None = None
+    responsible_unit: str = ""
+    progress_unit: str = ""
+    progress_target: Decimal | None = None
+    # None: left as it is (a new project is not published).
+    published: bool | None = None
+    objectives: Sequence[str] = ()
+    targets: Sequence[str] = ()
+    links: Sequence[PlanNode] = ()
+    contacts: Sequence[ContactInput] = ()
+
+    def record_values(self) -> dict[str, Any]:
+        """The project row's own fields, as `project_value_errors` and the model read them
+        (the fiscal year as its number)."""
+        values: dict[str, Any] = {
+            "name": self.name.strip(),
+            "fiscal_year_id": self.fiscal_year,
+            "rationale": self.rationale.strip(),
+            "budget": self.budget,
+            "owning_unit": self.owning_unit,
+            "reporting_unit": self.reporting_unit,
+            "responsible_unit": self.responsible_unit.strip(),
+            "progress_unit": self.progress_unit.strip(),
+            "progress_target": self.progress_target,
+        }
+        if self.published is not None:
+            values["published"] = self.published
+        return values
 
 
 def project_value_errors(agency: Agency, values: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -294,6 +325,13 @@ def validate_fiscal_year(year: int) -> None:
             },
             code="fiscal_year_era",
         )
+
+
+def entered_fiscal_year(year: int) -> FiscalYear:
+    """The fiscal year a project or KPI is entered in, made when it is the first of its
+    year; refused when given in the Common Era."""
+    validate_fiscal_year(year)
+    return FiscalYear.ensure(year)
 
 
 def validate_code(code: str, agency: Agency) -> None:
@@ -391,15 +429,21 @@ def _children(project: Project, data: ProjectInput, *, by: Actor, reason: str, n
 
 @checked_action
 def create_project(*, agency: Agency, code: str, data: ProjectInput, by: Actor) -> Project:
-    errors = project_value_errors(agency, data.values)
-    try:
-        validate_code(code, agency)
-    except ValidationError as error:
-        errors = {**error.message_dict, **errors}
+    values = data.record_values()
+    errors = project_value_errors(agency, values)
+    checks: list[Callable[[], object]] = [
+        lambda: validate_code(code, agency),
+        lambda: entered_fiscal_year(data.fiscal_year),
+    ]
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            errors = {**error.message_dict, **errors}
     if errors:
         raise ValidationError(errors)
     project = write.save(
-        Project(code=code, agency=agency, origin=Origin.MANUAL, **data.values),
+        Project(code=code, agency=agency, origin=Origin.MANUAL, **values),
         by=by,
         event=Event.CREATED,
     )
@@ -420,9 +464,16 @@ def update_project(
     *, project: Project, expected_version: int, data: ProjectInput, by: Actor, reason: str = ""
 ) -> Project:
     current = _lock(project, expected_version)
-    if errors := project_value_errors(current.agency, data.values):
+    values = data.record_values()
+    errors = project_value_errors(current.agency, values)
+    if data.fiscal_year != current.fiscal_year_id:
+        try:
+            entered_fiscal_year(data.fiscal_year)
+        except ValidationError as error:
+            errors = {**error.message_dict, **errors}
+    if errors:
         raise ValidationError(errors)
-    write.assign(current, data.values)
+    write.assign(current, values)
     current.version += 1
     write.save(current, by=by, reason=reason)
     _children(current, data, by=by, reason=reason, new=False)

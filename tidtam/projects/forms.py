@@ -16,7 +16,7 @@ from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.forms import DateField, DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency, Unit
 from tidtam.projects.actions import ContactInput, ProjectInput, StepInput
-from tidtam.projects.models import FiscalYear, Project
+from tidtam.projects.models import Project
 from tidtam.strategy.models import PlanNode
 
 
@@ -105,10 +105,17 @@ class ProjectForm(forms.ModelForm):
 
     def project_input(self, contacts: list[ContactInput]) -> ProjectInput:
         data = self.cleaned_data
-        values = {name: data[name] for name in self.Meta.fields if name != "code"}
-        values["fiscal_year"] = FiscalYear.ensure(data["fiscal_year_be"])
         return ProjectInput(
-            values=values,
+            name=data["name"],
+            fiscal_year=data["fiscal_year_be"],
+            rationale=data["rationale"],
+            budget=data["budget"],
+            owning_unit=data["owning_unit"],
+            reporting_unit=data["reporting_unit"],
+            responsible_unit=data["responsible_unit"],
+            progress_unit=data["progress_unit"],
+            progress_target=data["progress_target"],
+            published=data["published"],
             objectives=_lines(data["objectives"]),
             targets=_lines(data["targets"]),
             links=list(data["links"]),

@@ -7,20 +7,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from tidtam.accounts.access import access_for, may_publish_phones
+from tidtam.accounts.access import may_publish_phones
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.lib.web import Confirmation, confirm_page, int_or_none, show_refusal
-from tidtam.orgs.models import Agency
 from tidtam.projects import actions
-from tidtam.projects.access import get_project_for_user
+from tidtam.projects.access import agencies_for_new_project, get_project_for_user
 from tidtam.projects.forms import (
     MAX_STEPS,
     ContactFormSet,
@@ -69,9 +68,7 @@ def _code_errors_anyway(form: ProjectForm) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    agencies = list(Agency.objects.filter(pk__in=access_for(request.user).officer_of))
-    if not agencies:
-        raise PermissionDenied(_("Only an officer of an agency creates a project."))
+    agencies = agencies_for_new_project(request.user)
     form = ProjectForm(request.POST or None, agencies=agencies)
     may_publish = any(may_publish_phones(request.user, agency) for agency in agencies)
     contacts = ContactFormSet(

@@ -115,11 +115,7 @@ def test_the_audit_entry_and_the_change_commit_together(
 
     monkeypatch.setattr(actions, "set_contacts", broken)
     data = actions.ProjectInput(
-        values={"name": "x", "fiscal_year": make_project().fiscal_year},
-        objectives=["a"],
-        targets=["b"],
-        links=[],
-        contacts=[],
+        name="x", fiscal_year=make_project().fiscal_year_id, objectives=["a"], targets=["b"]
     )
     before = (Project.objects.count(), Project.history.count(), ProjectItem.history.count())
     with pytest.raises(RuntimeError):

@@ -16,6 +16,7 @@ from tidtam.accounts.models import Membership, Role
 from tidtam.orgs.models import Person
 from tidtam.projects import actions
 from tidtam.projects.actions import ContactInput
+from tidtam.projects.models import Project
 from tidtam.projects.tests.test_data_entry import project_post
 from tidtam.test import Personas, make_member
 
@@ -38,12 +39,12 @@ def _create(client: Client, personas: Personas, **overrides: Any) -> Any:
     )
 
 
-def _input(*contacts: ContactInput) -> actions.ProjectInput:
+def _input(project: Project, *contacts: ContactInput) -> actions.ProjectInput:
     return actions.ProjectInput(
-        values={},
+        name=project.name,
+        fiscal_year=project.fiscal_year_id,
         objectives=["เพื่อความปลอดภัย"],
         targets=["ทางเท้า"],
-        links=[],
         contacts=list(contacts),
     )
 
@@ -106,7 +107,7 @@ def test_the_project_actions_refuse_an_officer_who_publishes_a_phone(
         actions.update_project(
             project=project,
             expected_version=project.version,
-            data=_input(published),
+            data=_input(project, published),
             by=personas.officer_a,
         )
     newcomer = ContactInput(name="นางสาวใหม่", phone="089 000 0000", phone_public=True)
@@ -114,7 +115,7 @@ def test_the_project_actions_refuse_an_officer_who_publishes_a_phone(
         actions.update_project(
             project=project,
             expected_version=project.version,
-            data=_input(newcomer),
+            data=_input(project, newcomer),
             by=personas.officer_a,
         )
     assert not Person.objects.filter(phone_public=True).exists()
@@ -126,7 +127,7 @@ def test_the_project_actions_refuse_an_officer_who_publishes_a_phone(
     actions.update_project(
         project=project,
         expected_version=project.version,
-        data=_input(hidden),
+        data=_input(project, hidden),
         by=personas.officer_a,
     )
     assert not Person.objects.filter(phone_public=True).exists()

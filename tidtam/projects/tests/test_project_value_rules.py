@@ -21,11 +21,9 @@ from tidtam.test import Personas, make_project
 
 def project_input(**values: Any) -> actions.ProjectInput:
     return actions.ProjectInput(
-        values={"name": "โครงการ", "fiscal_year": FiscalYear.ensure(2568), **values},
+        **{"name": "โครงการ", "fiscal_year": 2568, **values},
         objectives=["ข้อ 1"],
         targets=["ข้อ 1"],
-        links=[],
-        contacts=[],
     )
 
 
@@ -71,7 +69,7 @@ def test_a_kpi_target_cannot_be_negative_through_any_kpi_action(personas: Person
     with override("en"), pytest.raises(ValidationError) as refused:
         kpi_actions.create_kpi(
             agency=personas.agency_a,
-            fiscal_year=year,
+            fiscal_year=2568,
             code="9999-0001",
             values=values,
             projects=[],

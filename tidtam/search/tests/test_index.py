@@ -27,11 +27,8 @@ pytestmark = pytest.mark.django_db
 
 def project_input(project: Project, **values: object) -> project_actions.ProjectInput:
     return project_actions.ProjectInput(
-        values={"name": project.name, "fiscal_year": project.fiscal_year, **values},
+        **{"name": project.name, "fiscal_year": project.fiscal_year_id, **values},  # type: ignore[arg-type]
         objectives=["ลดอุบัติเหตุ"],
-        targets=[],
-        links=[],
-        contacts=[],
     )
 
 
