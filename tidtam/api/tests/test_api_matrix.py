@@ -157,7 +157,9 @@ def _report_rows() -> list[Case]:
                 },
             ),
             Case("report-submit", state, report_path(key, "/submit"), write, "POST", json=no_body),
-            Case("report-approve", state, report_path(key, "/approve"), review, "POST", json=no_body),
+            Case(
+                "report-approve", state, report_path(key, "/approve"), review, "POST", json=no_body
+            ),
             Case(
                 "report-return",
                 state,
@@ -354,7 +356,9 @@ def test_the_api_permission_matrix(api_world: ApiWorld, case: Case, role: str) -
         if role == "deactivated"
         else dict(zip(PERSONAS, case.expect.split(), strict=True))[role]
     )
-    assert str(response.status_code) == expected, f"{case.method} {url} as {role}: {response.content[:300]!r}"
+    assert str(response.status_code) == expected, (
+        f"{case.method} {url} as {role}: {response.content[:300]!r}"
+    )
     if response.status_code >= 400:
         assert set(response.json()["error"]) == {"code", "message", "fields"}
 

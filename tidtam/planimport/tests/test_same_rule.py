@@ -1,12 +1,15 @@
 """The same rule refuses the same bad value with the same message, whichever door it came
-through: the web form, the API, the annual-plan import and the legacy import."""
+through: the web form, the API (its plan import and its project operations), the annual-plan
+import and the legacy import."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,7 +25,7 @@ from tidtam.planimport.load import import_file
 from tidtam.planimport.tests.helpers import KPI, PROJECT, STEP_ROWS, YEAR, fill, upload
 from tidtam.planimport.workbook import write_xlsx
 from tidtam.projects.models import Project
-from tidtam.test import Personas, seed_path
+from tidtam.test import Personas, make_project, seed_path
 
 NEGATIVE_TARGET = "The target cannot be negative."
 NEGATIVE_BUDGET = "The budget cannot be negative."
@@ -73,6 +76,39 @@ def through_api(personas: Personas, data: bytes) -> list[str]:
     body = response.json()
     assert body["committed"] is False
     return [p["message"] for p in body["problems"]]
+
+
+def through_api_write(
+    personas: Personas, method: str, path: str, body: dict[str, object]
+) -> dict[str, Any]:
+    """A write operation of the API: its refusal's message and field messages."""
+    _, secret = create_api_token(
+        user=personas.officer_a,
+        name="script",
+        expires_on=date.today() + timedelta(days=7),
+        by=personas.officer_a,
+    )
+    response = Client().generic(
+        method,
+        f"/api/v1{path}?lang=en",
+        json.dumps(body, default=str),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 422, response.content
+    error: dict[str, Any] = response.json()["error"]
+    return error
+
+
+API_PROJECT = {
+    "agency": "99990000",
+    "code": "99990000-0101",
+    "name": "โครงการ",
+    "fiscal_year": YEAR,
+    "rationale": "เหตุผล",
+    "objectives": ["ข้อ 1"],
+    "targets": ["ข้อ 1"],
+}
 
 
 def through_legacy(change: object) -> str:
@@ -141,6 +177,8 @@ def test_a_negative_budget_is_refused_alike_everywhere(personas: Personas) -> No
     bad = plan_with(personas, projects=[{**PROJECT, "budget": Decimal(-5)}])
     assert through_plan_import(personas, bad) == [NEGATIVE_BUDGET]
     assert through_api(personas, bad) == [NEGATIVE_BUDGET]
+    refused = through_api_write(personas, "POST", "/projects", {**API_PROJECT, "budget": -5})
+    assert refused["fields"] == {"budget": [NEGATIVE_BUDGET]}
     assert not Project.objects.exists()
 
 
@@ -161,3 +199,11 @@ def test_a_buddhist_era_step_date_is_refused_alike_everywhere(personas: Personas
 
     assert BE_DATE in through_legacy(be_step)
     assert not Project.objects.exists()
+
+    project = make_project(code="99990000-0101", agency=personas.agency_a)
+    steps = [{"text": "ขั้นตอน", "weight": 100, "start": date(2567, 10, 1), "end": date(2568, 9, 30)}]
+    refused = through_api_write(
+        personas, "PUT", f"/projects/{project.code}/plan", {"version": 1, "steps": steps}
+    )
+    assert BE_DATE in refused["message"]
+    assert not project.steps.exists()
