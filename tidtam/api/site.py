@@ -11,11 +11,17 @@ from tidtam.api.errors import install_handlers
 from tidtam.api.security import RateLimit, TokenAuth
 
 DESCRIPTION = """\
-The records of Tidtam, read as the web pages show them.
+The records of Tidtam, read as the web pages show them, and written through the same rules and
+workflow as the web pages.
 
-Without a token the API answers what the public pages show. With a personal API token
-(created on the "API tokens" page of your account, sent as `Authorization: Bearer <token>`)
-it answers what you see when signed in.
+Without a token the API answers what the public pages show, and writes nothing. With a
+personal API token (created on the "API tokens" page of your account, sent as
+`Authorization: Bearer <token>`) it answers what you see when signed in, and writes what your
+role lets you write on the pages: officers enter projects, plans, monthly reports and KPI
+results; approvers approve or return them; evaluators score.
+
+Fiscal years are Buddhist-Era years (2569); dates are ISO 8601. A record changed since you read
+it (its `version`) is refused with 409 and nothing is written.
 
 Errors have one shape: `{"error": {"code", "message", "fields"}}`; messages are in Thai, or
 in English with `?lang=en` or `Accept-Language: en`. Requests are limited per minute, per

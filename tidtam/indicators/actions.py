@@ -24,6 +24,8 @@ from tidtam.indicators import mail
 from tidtam.indicators.models import (
     EvaluationCriterion,
     Kpi,
+    KpiDirection,
+    KpiMode,
     KpiResult,
     KpiScore,
     KpiSupport,
@@ -92,6 +94,40 @@ def criteria_by_code(codes: set[str]) -> dict[str, EvaluationCriterion]:
     for n, code in enumerate(sorted(codes - known.keys()), len(known) + 1):
         known[code] = EvaluationCriterion.objects.create(code=code, order=n)
     return known
+
+
+@dataclass(frozen=True)
+class KpiInput:
+    """A KPI as the KPI form and the annual-plan import give it to the actions: parsed, not
+    yet checked (the actions hold every rule)."""
+
+    text: str
+    kpi_type: str
+    unit: str = ""
+    target: Decimal | None = None
+    direction: str = KpiDirection.HIGHER
+    mode: str = KpiMode.CUMULATIVE
+    level: str = ""
+    definition: str = ""
+    method: str = ""
+    data_source: str = ""
+    # The agency's projects of the same fiscal year it is supported by.
+    projects: Sequence[Project] = ()
+
+    def record_values(self) -> dict[str, Any]:
+        """The KPI row's own fields, as `kpi_value_errors` and the model read them."""
+        return {
+            "text": self.text.strip(),
+            "kpi_type": self.kpi_type,
+            "unit": self.unit.strip(),
+            "target": self.target,
+            "direction": self.direction,
+            "mode": self.mode,
+            "level": self.level,
+            "definition": self.definition.strip(),
+            "method": self.method.strip(),
+            "data_source": self.data_source.strip(),
+        }
 
 
 def kpi_value_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -487,8 +523,7 @@ def create_kpi(
     agency: Agency,
     fiscal_year: int,
     code: str,
-    values: Mapping[str, Any],
-    projects: Sequence[Project],
+    data: KpiInput,
     by: Actor,
 ) -> Kpi:
     """A new KPI of the agency for a fiscal year (Buddhist Era), supported by its projects."""
@@ -511,15 +546,16 @@ def create_kpi(
                 % {"year": year.pk, "code": code}
             }
         )
+    values = data.record_values()
     if errors := kpi_value_errors(values):
         raise ValidationError(errors)
-    _check_supports(agency, year, projects)
+    _check_supports(agency, year, data.projects)
     kpi = write.save(
         Kpi(code=code, fiscal_year=year, agency=agency, origin=Origin.MANUAL, **values),
         by=by,
         event=Event.CREATED,
     )
-    _set_supports(kpi, projects, by=by, reason="")
+    _set_supports(kpi, data.projects, by=by, reason="")
     return kpi
 
 
@@ -528,19 +564,19 @@ def update_kpi(
     *,
     kpi: Kpi,
     expected_version: int,
-    values: Mapping[str, Any],
-    projects: Sequence[Project],
+    data: KpiInput,
     by: Actor,
     reason: str = "",
 ) -> Kpi:
     current = Kpi.objects.select_for_update().get(pk=kpi.pk)
     if current.version != expected_version:
         raise StaleKpiEdit()
+    values = data.record_values()
     if errors := kpi_value_errors(values):
         raise ValidationError(errors)
-    _check_supports(kpi.agency, kpi.fiscal_year, projects)
+    _check_supports(kpi.agency, kpi.fiscal_year, data.projects)
     write.assign(current, values)
     current.version += 1
     write.save(current, by=by, comment=reason)
-    _set_supports(current, projects, by=by, reason=reason)
+    _set_supports(current, data.projects, by=by, reason=reason)
     return current

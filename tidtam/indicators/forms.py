@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tidtam.indicators.actions import KpiInput
 from tidtam.indicators.models import EvaluationCriterion, Kpi, RatingLevel
 from tidtam.lib import limits
 from tidtam.lib.fiscal import fiscal_year_of
@@ -192,6 +193,18 @@ class KpiForm(forms.ModelForm):
         # create_kpi checks the code within its fiscal year, with its own message.
         pass
 
-    def values(self) -> dict[str, Any]:
-        skip = {"agency", "code"}
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name not in skip}
+    def kpi_input(self) -> KpiInput:
+        data = self.cleaned_data
+        return KpiInput(
+            text=data["text"],
+            kpi_type=data["kpi_type"],
+            unit=data["unit"],
+            target=data["target"],
+            direction=data["direction"],
+            mode=data["mode"],
+            level=data["level"],
+            definition=data["definition"],
+            method=data["method"],
+            data_source=data["data_source"],
+            projects=list(data["projects"]),
+        )

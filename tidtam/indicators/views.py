@@ -247,8 +247,7 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
                 agency=form.cleaned_data["agency"],
                 fiscal_year=form.cleaned_data["fiscal_year_be"],
                 code=form.cleaned_data["code"],
-                values=form.values(),
-                projects=list(form.cleaned_data["projects"]),
+                data=form.kpi_input(),
                 by=request.user,
             )
         except ValidationError as error:
@@ -269,8 +268,7 @@ def kpi_edit(request: HttpRequest, code: str, year: int) -> HttpResponse:
             actions.update_kpi(
                 kpi=kpi,
                 expected_version=form.cleaned_data["version"] or 0,
-                values=form.values(),
-                projects=list(form.cleaned_data["projects"]),
+                data=form.kpi_input(),
                 by=request.user,
                 reason=form.cleaned_data.get("reason", ""),
             )

@@ -316,14 +316,7 @@ class _Loader:
             ("direction", KpiDirection),
             ("mode", KpiMode),
         )
-        values: dict[str, Any] = {
-            "text": row.text,
-            "unit": row.unit,
-            "target": row.target,
-            "definition": row.definition,
-            "method": row.method,
-            "data_source": row.data_source,
-        }
+        values: dict[str, Any] = {}
         broken = False
         for key, kind in choices:
             value = getattr(row, key)
@@ -364,14 +357,24 @@ class _Loader:
         if broken and "kpi_type" not in values:
             # Checked for the rest of its problems (rolled back, as one was found already).
             values["kpi_type"] = KpiType.STRATEGIC
+        data = kpi_actions.KpiInput(
+            text=row.text,
+            kpi_type=values.pop("kpi_type", ""),
+            unit=row.unit,
+            target=row.target,
+            definition=row.definition,
+            method=row.method,
+            data_source=row.data_source,
+            projects=projects,
+            **values,
+        )
         try:
             if existing is None:
                 kpi_actions.create_kpi(
                     agency=self.agency,
                     fiscal_year=fiscal_year.pk,
                     code=row.code,
-                    values=values,
-                    projects=projects,
+                    data=data,
                     by=self.by,
                 )
                 self.report.kpis_created += 1
@@ -387,8 +390,7 @@ class _Loader:
                 kpi_actions.update_kpi(
                     kpi=existing,
                     expected_version=existing.version,
-                    values=values,
-                    projects=projects,
+                    data=data,
                     by=self.by,
                     reason=self.reason,
                 )

@@ -71,8 +71,7 @@ def test_a_kpi_target_cannot_be_negative_through_any_kpi_action(personas: Person
             agency=personas.agency_a,
             fiscal_year=2568,
             code="9999-0001",
-            values=values,
-            projects=[],
+            data=kpi_actions.KpiInput(**values),  # type: ignore[arg-type]
             by=personas.officer_a,
         )
     assert refused.value.message_dict == {"target": ["The target cannot be negative."]}

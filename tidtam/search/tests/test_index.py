@@ -91,8 +91,9 @@ def test_changing_a_kpi_through_its_action_refreshes_the_projects_it_supports(
     kpi_actions.update_kpi(
         kpi=kpi,
         expected_version=kpi.version,
-        values={"text": "จำนวนถังขยะ"},
-        projects=[project],
+        data=kpi_actions.KpiInput(
+            text="จำนวนถังขยะ", kpi_type=kpi.kpi_type, unit=kpi.unit, projects=[project]
+        ),
         by=personas.officer_a,
     )
     assert find("ถังขยะ") == ["99990000-0001"]
