@@ -184,95 +184,63 @@ def kpi_result_enter(
     return _result_out(row)
 
 
-def _decide(
-    request: HttpRequest,
-    fiscal_year: int,
-    code: str,
-    quarter: int,
-    step: Callable[[KpiResult, Actor], object],
-    *,
-    review: bool,
-) -> KpiResultOut:
-    user = writer(request)
-    row = get_result_for_user(user, code, fiscal_year, quarter, submit=not review, review=review)
-    with transaction.atomic():
-        step(row, user)
-    return _result_out(row)
-
-
-@router.post(
-    f"{RESULT_PATH}/submit",
-    response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
-    url_name="kpi-result-submit",
-    summary="Submit a draft or returned result to the agency's approvers",
-)
-def kpi_result_submit(
-    request: HttpRequest,
-    fiscal_year: Path[YEAR],
-    code: Path[CODE],
-    quarter: Path[QUARTER],
-    body: ReviewIn,
-) -> KpiResultOut:
-    return _decide(
-        request,
-        fiscal_year,
-        code,
-        quarter,
-        lambda row, user: actions.submit_kpi_result(
+# The review steps of a result, each an operation: (step, summary, an approver's step, the act).
+ReviewStep = tuple[str, str, bool, Callable[[KpiResult, Actor, ReviewIn], object]]
+REVIEW_STEPS: list[ReviewStep] = [
+    (
+        "submit",
+        "Submit a draft or returned result to the agency's approvers",
+        False,
+        lambda row, user, body: actions.submit_kpi_result(
             row=row, by=user, expected_version=body.version
         ),
-        review=False,
-    )
-
-
-@router.post(
-    f"{RESULT_PATH}/approve",
-    response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
-    url_name="kpi-result-approve",
-    summary="Approve a submitted result (not one you entered): it is public from then on",
-)
-def kpi_result_approve(
-    request: HttpRequest,
-    fiscal_year: Path[YEAR],
-    code: Path[CODE],
-    quarter: Path[QUARTER],
-    body: ReviewIn,
-) -> KpiResultOut:
-    return _decide(
-        request,
-        fiscal_year,
-        code,
-        quarter,
-        lambda row, user: actions.approve_kpi_result(
+    ),
+    (
+        "approve",
+        "Approve a submitted result (not one you entered): it is public from then on",
+        True,
+        lambda row, user, body: actions.approve_kpi_result(
             row=row, by=user, comment=body.comment, expected_version=body.version
         ),
-        review=True,
-    )
-
-
-@router.post(
-    f"{RESULT_PATH}/return",
-    response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
-    url_name="kpi-result-return",
-    summary="Send a submitted result back to its officer, saying what to correct",
-)
-def kpi_result_return(
-    request: HttpRequest,
-    fiscal_year: Path[YEAR],
-    code: Path[CODE],
-    quarter: Path[QUARTER],
-    body: ReviewIn,
-) -> KpiResultOut:
-    return _decide(
-        request,
-        fiscal_year,
-        code,
-        quarter,
-        lambda row, user: actions.return_kpi_result(
+    ),
+    (
+        "return",
+        "Send a submitted result back to its officer, saying what to correct",
+        True,
+        lambda row, user, body: actions.return_kpi_result(
             row=row, by=user, comment=body.comment, expected_version=body.version
         ),
-        review=True,
-    )
+    ),
+]
+
+
+def _review_operation(step: str, summary: str, review: bool, act: Callable[..., object]) -> None:
+    def operation(
+        request: HttpRequest,
+        fiscal_year: Path[YEAR],
+        code: Path[CODE],
+        quarter: Path[QUARTER],
+        body: ReviewIn,
+    ) -> KpiResultOut:
+        user = writer(request)
+        row = get_result_for_user(
+            user, code, fiscal_year, quarter, submit=not review, review=review
+        )
+        with transaction.atomic():
+            act(row, user, body)
+        return _result_out(row)
+
+    router.post(
+        f"{RESULT_PATH}/{step}",
+        response={200: KpiResultOut, ERROR_STATUSES: ErrorOut},
+        url_name=f"kpi-result-{step}",
+        operation_id=f"tidtam_api_kpis_kpi_result_{step}",
+        summary=summary,
+    )(operation)
+
+
+for review_step in REVIEW_STEPS:
+    _review_operation(*review_step)
 
 
 @router.put(

@@ -195,68 +195,52 @@ def report_update(
     return _fresh(saved)
 
 
-def _review(
-    request: HttpRequest,
-    report_id: int,
-    step: Callable[[ProgressReport, Actor], object],
-    *,
-    review: bool,
-) -> ReportDetail:
-    user = writer(request)
-    report = get_report_for_user(user, report_id, write=not review, review=review)
-    with transaction.atomic():
-        step(report, user)
-    return _fresh(report)
-
-
-@router.post(
-    "/reports/{report_id}/submit",
-    response={200: ReportDetail, ERROR_STATUSES: ErrorOut},
-    url_name="report-submit",
-    summary="Submit a draft or returned report to the agency's approvers",
-)
-def report_submit(request: HttpRequest, report_id: Path[RECORD_ID], body: ReviewIn) -> ReportDetail:
-    return _review(
-        request,
-        report_id,
-        lambda report, user: actions.submit_report(
+# The review steps of a report, each an operation: (step, summary, an approver's step, the act).
+ReviewStep = tuple[str, str, bool, Callable[[ProgressReport, Actor, ReviewIn], object]]
+REVIEW_STEPS: list[ReviewStep] = [
+    (
+        "submit",
+        "Submit a draft or returned report to the agency's approvers",
+        False,
+        lambda report, user, body: actions.submit_report(
             report=report, by=user, expected_version=body.version
         ),
-        review=False,
-    )
-
-
-@router.post(
-    "/reports/{report_id}/approve",
-    response={200: ReportDetail, ERROR_STATUSES: ErrorOut},
-    url_name="report-approve",
-    summary="Approve a submitted report (not one you entered)",
-)
-def report_approve(
-    request: HttpRequest, report_id: Path[RECORD_ID], body: ReviewIn
-) -> ReportDetail:
-    return _review(
-        request,
-        report_id,
-        lambda report, user: actions.approve_report(
+    ),
+    (
+        "approve",
+        "Approve a submitted report (not one you entered)",
+        True,
+        lambda report, user, body: actions.approve_report(
             report=report, by=user, comment=body.comment, expected_version=body.version
         ),
-        review=True,
-    )
-
-
-@router.post(
-    "/reports/{report_id}/return",
-    response={200: ReportDetail, ERROR_STATUSES: ErrorOut},
-    url_name="report-return",
-    summary="Send a submitted report back to its officer, saying what to correct",
-)
-def report_return(request: HttpRequest, report_id: Path[RECORD_ID], body: ReviewIn) -> ReportDetail:
-    return _review(
-        request,
-        report_id,
-        lambda report, user: actions.return_report(
+    ),
+    (
+        "return",
+        "Send a submitted report back to its officer, saying what to correct",
+        True,
+        lambda report, user, body: actions.return_report(
             report=report, by=user, comment=body.comment, expected_version=body.version
         ),
-        review=True,
-    )
+    ),
+]
+
+
+def _review_operation(step: str, summary: str, review: bool, act: Callable[..., object]) -> None:
+    def operation(request: HttpRequest, report_id: Path[RECORD_ID], body: ReviewIn) -> ReportDetail:
+        user = writer(request)
+        report = get_report_for_user(user, report_id, write=not review, review=review)
+        with transaction.atomic():
+            act(report, user, body)
+        return _fresh(report)
+
+    router.post(
+        f"/reports/{{report_id}}/{step}",
+        response={200: ReportDetail, ERROR_STATUSES: ErrorOut},
+        url_name=f"report-{step}",
+        operation_id=f"tidtam_api_reports_report_{step}",
+        summary=summary,
+    )(operation)
+
+
+for review_step in REVIEW_STEPS:
+    _review_operation(*review_step)
