@@ -71,10 +71,16 @@ def time_page(client: Any, url: str, data: dict[str, str] | None, requests: int)
     response = client.get(url, data)
     if response.status_code != 200:
         return Timing(0, 0, 0, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url, data)
-    # Counted now: the captured list is read lazily from a log the next request clears.
-    queries = len(captured.captured_queries)
+    # The fewer of two requests' queries: a signed-in session is written again every
+    # TOUCH_EVERY_SECONDS (SessionSafetyMiddleware), 3 queries that are not the page's and
+    # that fell on one counted request of a slow run.
+    counted = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, data)
+        # Counted now: the captured list is read lazily from a log the next request clears.
+        counted.append(len(captured.captured_queries))
+    queries = min(counted)
     empty = b'class="empty"' in response.content
     times = []
     cpu = []
