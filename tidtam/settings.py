@@ -7,10 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.env import ConfigurationError, env_bool, env_list, env_str
+
+# ModelAdmin[Project], ModelForm[Kpi] …: Django's generic classes take their type parameters
+# at run time too, as the type checker (mypy --strict) reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"

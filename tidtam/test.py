@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,7 +37,7 @@ def seed_path(code: str) -> Path:
 
 def make_user(username: str = "officer", **extra: Any) -> User:
     user = get_user_model().objects.create_user(username=username, password="pw-for-tests", **extra)
-    return cast(User, user)
+    return user
 
 
 def make_member(username: str, role: Role, agency: Agency | None = None, **extra: Any) -> User:

@@ -83,7 +83,7 @@ def access_for(user: Any) -> Access:
     """The user's access, computed once and kept on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return PUBLIC
-    cached = getattr(user, _CACHE, None)
+    cached: Access | None = getattr(user, _CACHE, None)
     if cached is not None:
         return cached
     officer: set[int] = set()

@@ -10,26 +10,25 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.accounts import actions
 from tidtam.accounts.access import access_for
 from tidtam.accounts.models import AccountEvent, Membership
 from tidtam.accounts.records import records_of, refusal
-from tidtam.lib.admin import ReaderValues, ReasonForm, act_with_reason
+from tidtam.lib.admin import HistoryAdmin, ReaderValues, ReasonForm, act_with_reason
 from tidtam.orgs import actions as org_actions
 from tidtam.orgs.admin import PersonAdmin
 from tidtam.orgs.models import Agency, Person
 
 
-class MembershipInline(ReaderValues, admin.TabularInline):
+class MembershipInline(ReaderValues, admin.TabularInline[Membership, Any]):
     model = Membership
     extra = 1
     autocomplete_fields = ["agency"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(ReaderValues, SimpleHistoryAdmin):
+class MembershipAdmin(ReaderValues, HistoryAdmin[Membership]):
     list_display = ["user", "role", "agency", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "agency__code", "agency__name_th"]
@@ -38,7 +37,7 @@ class MembershipAdmin(ReaderValues, SimpleHistoryAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(ReaderValues, SimpleHistoryAdmin):
+class AccountEventAdmin(ReaderValues, HistoryAdmin[AccountEvent]):
     """Read only: written by the actions of the user list."""
 
     list_display = ["user", "change", "agency", "reason", "created_at"]
@@ -164,7 +163,7 @@ def reset_two_factor(
 
 
 @admin.register(User)
-class TidtamUserAdmin(ReaderValues, UserAdmin):
+class TidtamUserAdmin(ReaderValues, UserAdmin[Any]):
     inlines = [MembershipInline]
     actions = [deactivate, move_to_agency, erase_personal_data, reset_two_factor]
 

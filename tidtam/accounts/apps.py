@@ -29,7 +29,7 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(start_idle_clock, dispatch_uid="tidtam-idle-clock")
 
 
-class SignInLockoutConfig(AxesConfig):
+class SignInLockoutConfig(AxesConfig):  # type: ignore[misc]  # django-axes ships no types
     """django-axes under a name in the reader's language (the admin lists its attempts)."""
 
     verbose_name = _("Sign-in lockout")

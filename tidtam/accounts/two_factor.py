@@ -53,7 +53,7 @@ def required_for(user: Any) -> bool:
 
 def has_two_factor(user: Any) -> bool:
     """Whether the user turned two-factor sign-in on (a confirmed authenticator app)."""
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
 
 
 def new_key() -> str:
@@ -125,4 +125,4 @@ def new_backup_codes() -> list[str]:
 
 
 def backup_codes_left(user: Any) -> int:
-    return StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user_id=user.pk, device__confirmed=True).count())

@@ -33,11 +33,12 @@ def entry_rows(model: type[models.Model], user_pk: int) -> models.QuerySet[Any]:
     before = history.objects.filter(
         id=OuterRef("id"), history_id__lt=OuterRef("history_id")
     ).order_by("-history_id")
-    return (
+    entered: models.QuerySet[Any] = (
         history.objects.filter(history_user_id=user_pk)
         .annotate(before=Coalesce(Subquery(before.values("status")[:1]), Value("")))
         .exclude(status__in=DECIDED, before=SUBMITTED)
     )
+    return entered
 
 
 def dependants_by(model: type[models.Model], user_pk: int, link: str) -> Exists:

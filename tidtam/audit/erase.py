@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -49,7 +50,7 @@ def _pattern(terms: list[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!{_WORD})(?:{alternatives})(?!{_WORD})", re.IGNORECASE)
 
 
-def _text_fields(model: type[models.Model]) -> list[models.Field]:
+def _text_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     meta = model._meta
     return [
         f

@@ -193,7 +193,8 @@ def _page_keys(sources: Sequence[Source], subject: Any) -> models.QuerySet[Any]:
     ]
     first, *rest = parts
     combined = first.union(*rest, all=True) if rest else first
-    return combined.order_by("-history_date", "-source", "-history_id")
+    ordered: models.QuerySet[Any] = combined.order_by("-history_date", "-source", "-history_id")
+    return ordered
 
 
 def _read_rows(source: Source, ids: Iterable[int]) -> tuple[dict[int, Any], dict[int, Any]]:

@@ -35,7 +35,7 @@ from tidtam.strategy.models import PlanNode
 class ListPage:
     """What a filtered list page shows: a page of rows and the filters' state and choices."""
 
-    page: Page
+    page: Page[Any]
     query: str
     fiscal_year: int | None
     agency: str
@@ -314,7 +314,7 @@ class ProjectListing:
     filters: ProjectFilters
     rows: QuerySet[Project]
 
-    def page(self, size: int, number: str | None) -> Page:
+    def page(self, size: int, number: str | None) -> Page[Any]:
         paginator = self.filters.paginator(self.rows, size)
         return page_of(self.rows, paginator, number, related=("agency", "standing"))
 
@@ -432,7 +432,7 @@ class ByFigure(Sequence[int]):
         return keys + list(self.rest[after : after + wanted - len(keys)])
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator[Any]):
     """Pages through the first `cap` rows, counting no further than one beyond them."""
 
     def __init__(self, rows: QuerySet[Any], per_page: int, cap: int) -> None:
@@ -456,7 +456,7 @@ class CappedPaginator(Paginator):
 
 def page_of(
     rows: QuerySet[Any], paginator: Paginator[Any], number: str | None, *, related: tuple[str, ...]
-) -> Page:
+) -> Page[Any]:
     """One page of the rows: the paginator's keys are sorted and counted narrow, and only the
     page's rows are read whole with `related` (sorting wide rows to skip thousands of them
     spilled to disk on PostgreSQL)."""

@@ -4,6 +4,7 @@ from the stored standings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef
@@ -46,7 +47,7 @@ class FlagsPage:
     projects_total: int
     kind: str
     kind_label: str
-    page: Page | None
+    page: Page[Any] | None
     rows: list[FlaggedProject]
     thresholds: FlagThresholds
 

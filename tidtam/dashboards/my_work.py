@@ -106,7 +106,7 @@ class ReviewQueuePage:
     """Both kinds of submission an approver decides on: monthly reports, page by page, and
     quarterly KPI results (a few a quarter), each oldest first."""
 
-    page: Page
+    page: Page[Any]
     total: int
     results: list[KpiResult]
     results_total: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
@@ -77,7 +78,7 @@ def dashboard_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse
 
 @dataclass
 class ProjectListPage:
-    page: Page
+    page: Page[Any]
     filters: ProjectFilters
     choices: ProjectListChoices
     total: int

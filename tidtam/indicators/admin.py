@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
 from tidtam.indicators.actions import RESULT
@@ -14,16 +13,16 @@ from tidtam.indicators.models import (
     QuarterClosure,
     RatingLevel,
 )
-from tidtam.lib.admin import ReaderValues
+from tidtam.lib.admin import HistoryAdmin, ReaderValues
 from tidtam.reporting.admin import UnderReviewReadOnly, send_back_action
 
 
 @admin.register(EvaluationCriterion)
-class EvaluationCriterionAdmin(ReaderValues, admin.ModelAdmin):
+class EvaluationCriterionAdmin(ReaderValues, admin.ModelAdmin[EvaluationCriterion]):
     list_display = ["code", "name_th", "order"]
 
 
-class KpiResultInline(ReaderValues, admin.TabularInline):
+class KpiResultInline(ReaderValues, admin.TabularInline[KpiResult, Kpi]):
     """Shown with the KPI, read-only: results are entered and reviewed on the site, and a
     result changes in the admin one at a time (KpiResultAdmin), never while under review."""
 
@@ -43,7 +42,7 @@ class KpiResultInline(ReaderValues, admin.TabularInline):
 
 
 @admin.register(KpiResult)
-class KpiResultAdmin(UnderReviewReadOnly, ReaderValues, SimpleHistoryAdmin):
+class KpiResultAdmin(UnderReviewReadOnly, ReaderValues, HistoryAdmin[KpiResult]):
     list_display = ["kpi", "quarter", "result", "status"]
     list_filter = ["status"]
     list_select_related = ["kpi", "quarter__fiscal_year"]
@@ -61,13 +60,13 @@ class KpiResultAdmin(UnderReviewReadOnly, ReaderValues, SimpleHistoryAdmin):
         write.facts_changed(kpis=[obj.kpi_id])
 
 
-class KpiScoreInline(ReaderValues, admin.TabularInline):
+class KpiScoreInline(ReaderValues, admin.TabularInline[KpiScore, Kpi]):
     model = KpiScore
     extra = 0
 
 
 @admin.register(Kpi)
-class KpiAdmin(ReaderValues, SimpleHistoryAdmin):
+class KpiAdmin(ReaderValues, HistoryAdmin[Kpi]):
     list_display = ["code", "text", "fiscal_year", "kpi_type", "level", "direction", "mode"]
     list_filter = ["fiscal_year", "kpi_type", "level", "direction", "mode"]
     search_fields = ["code", "text"]
@@ -81,12 +80,12 @@ class KpiAdmin(ReaderValues, SimpleHistoryAdmin):
 
 
 @admin.register(RatingLevel)
-class RatingLevelAdmin(ReaderValues, SimpleHistoryAdmin):
+class RatingLevelAdmin(ReaderValues, HistoryAdmin[RatingLevel]):
     list_display = ["value", "label_th", "label_en", "meaning"]
 
 
 @admin.register(QuarterClosure)
-class QuarterClosureAdmin(ReaderValues, SimpleHistoryAdmin):
+class QuarterClosureAdmin(ReaderValues, HistoryAdmin[QuarterClosure]):
     """Read-only: a quarter is closed by an evaluator through the site, never here."""
 
     list_display = ["quarter", "closed_at", "closed_by"]

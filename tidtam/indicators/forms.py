@@ -59,7 +59,7 @@ class KpiResultForm(forms.Form):
             raise forms.ValidationError(
                 _("Say what was done and how the result was measured."), code="required"
             )
-        return text
+        return str(text)
 
 
 def level_choices(levels: Sequence[RatingLevel], lang: str) -> list[tuple[str, str]]:
@@ -122,7 +122,7 @@ class ProjectScoreForm(forms.Form):
         )
 
 
-class KpiForm(forms.ModelForm):
+class KpiForm(forms.ModelForm[Kpi]):
     """The KPI itself: what it measures and how; the supporting projects of its agency."""
 
     fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)

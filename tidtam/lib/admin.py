@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,12 +25,21 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.lib.forms import DateField, DateInput, DateTimeField, DateTimeInput
 from tidtam.lib.people import person_name
 from tidtam.lib.templatetags.thai import be_date, be_datetime
 
 Shown = Callable[[models.Model], str]
+
+if TYPE_CHECKING:
+    from django.template.response import _TemplateForResponseT
+
+    # simple-history ships no types: its admin is typed as the ModelAdmin it extends.
+    HistoryAdmin = admin.ModelAdmin
+else:
+    HistoryAdmin = SimpleHistoryAdmin
 
 
 def _yes_no(value: object) -> str:
@@ -77,7 +86,7 @@ def _readable(
 class ReaderValues:
     """Mixin for `admin.ModelAdmin` and `admin.TabularInline`: values in the reader's language."""
 
-    model: type[models.Model]
+    model: Any  # the admin's model (a ModelAdmin's `type[M]`)
     formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = {
         models.DateField: {"form_class": DateField, "widget": DateInput},
         models.DateTimeField: {"form_class": DateTimeField, "widget": DateTimeInput},
@@ -128,12 +137,12 @@ class ReadOnlyWhen:
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and self.locked(obj):
             return False
-        return super().has_change_permission(request, obj)  # type: ignore[misc]
+        return bool(super().has_change_permission(request, obj))  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and self.locked(obj):
             return False
-        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return bool(super().has_delete_permission(request, obj))  # type: ignore[misc]
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # The list's bulk delete asks no question per record: locked ones would go with it.
@@ -149,7 +158,7 @@ class ReadOnlyWhen:
         # simple-history's page of an old version: `obj` is that version, not the record.
         if obj is not None and self._current_locked(obj):
             return True
-        return super().revert_disabled(request, obj)  # type: ignore[misc]
+        return bool(super().revert_disabled(request, obj))  # type: ignore[misc]
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -161,7 +170,7 @@ class ReadOnlyWhen:
         return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
 
     # The admin's own change form, with the note above the fields of a locked record.
-    change_form_template = "admin/locked_change_form.html"
+    change_form_template: ClassVar[_TemplateForResponseT | None] = "admin/locked_change_form.html"
 
     def render_change_form(
         self,
@@ -194,17 +203,17 @@ class ReadOnlyWithParent:
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and self.parent_locked(obj):
             return False
-        return super().has_add_permission(request, obj)  # type: ignore[misc]
+        return bool(super().has_add_permission(request, obj))  # type: ignore[misc]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and self.parent_locked(obj):
             return False
-        return super().has_change_permission(request, obj)  # type: ignore[misc]
+        return bool(super().has_change_permission(request, obj))  # type: ignore[misc]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and self.parent_locked(obj):
             return False
-        return super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return bool(super().has_delete_permission(request, obj))  # type: ignore[misc]
 
 
 class ReasonForm(forms.Form):

@@ -166,7 +166,7 @@ class DateField(forms.DateField):
                 initial = self.to_python(initial)
             except ValidationError:
                 return True
-        return initial != data
+        return bool(initial != data)
 
 
 class DateTimeInput(forms.SplitDateTimeWidget):
@@ -222,7 +222,7 @@ class DecimalField(forms.DecimalField):
         return super().to_python(_number(value))
 
 
-class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField[Any]):
     """Django's, refusing as an invalid choice a key that no row can have: a number past the
     key column's range would reach the database in an IN list, which it refuses with an error
     (Django checks the range only for a single key)."""

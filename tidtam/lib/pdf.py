@@ -75,7 +75,7 @@ def _fetcher() -> Any:
     # should not pay for.
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class StaticOnlyFetcher(URLFetcher):
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint ships no types
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = static_file_for(url)
             if path is None:

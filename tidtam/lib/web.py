@@ -125,5 +125,5 @@ def client_address(request: HttpRequest) -> str:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [a for a in forwarded if a]
         if len(forwarded) >= count:
-            return forwarded[-count]
+            return str(forwarded[-count])
     return str(request.META.get("REMOTE_ADDR", ""))

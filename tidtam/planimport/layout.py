@@ -56,7 +56,7 @@ class Sheet:
         return next(c for c in self.columns if c.key == key)
 
     def letter(self, key: str) -> str:
-        return get_column_letter([c.key for c in self.columns].index(key) + 1)
+        return str(get_column_letter([c.key for c in self.columns].index(key) + 1))
 
 
 PROJECTS = Sheet(

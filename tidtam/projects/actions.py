@@ -406,8 +406,12 @@ def _person(agency: Agency, contact: ContactInput, by: Actor) -> Person:
     return person
 
 
+def _numbered(texts: Sequence[str]) -> list[tuple[str, str]]:
+    return [(f"{n}.", text) for n, text in enumerate(texts, 1)]
+
+
 def _children(project: Project, data: ProjectInput, *, by: Actor, reason: str, new: bool) -> None:
-    numbered = lambda texts: [(f"{n}.", t) for n, t in enumerate(texts, 1)]  # noqa: E731
+    numbered = _numbered
     set_items(
         project=project,
         objectives=numbered(data.objectives),

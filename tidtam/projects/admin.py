@@ -9,11 +9,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
 from tidtam.audit.models import Event
-from tidtam.lib.admin import ReaderValues, ReadOnlyWhen, ReadOnlyWithParent
+from tidtam.lib.admin import HistoryAdmin, ReaderValues, ReadOnlyWhen, ReadOnlyWithParent
 from tidtam.projects.actions import (
     StepInput,
     plan_errors,
@@ -30,13 +29,13 @@ from tidtam.projects.models import (
 )
 
 
-class QuarterInline(ReaderValues, admin.TabularInline):
+class QuarterInline(ReaderValues, admin.TabularInline[Quarter, FiscalYear]):
     model = Quarter
     extra = 0
 
 
 @admin.register(FiscalYear)
-class FiscalYearAdmin(ReaderValues, admin.ModelAdmin):
+class FiscalYearAdmin(ReaderValues, admin.ModelAdmin[FiscalYear]):
     list_display = ["year", "start", "end"]
     inlines = [QuarterInline]
 
@@ -56,7 +55,7 @@ def _step_inputs(formset: Any) -> list[StepInput]:
     ]
 
 
-class PlanStepFormSet(BaseInlineFormSet):
+class PlanStepFormSet(BaseInlineFormSet[PlanStep, Project, Any]):
     def clean(self) -> None:
         # A plan changed here meets the rules of a plan entered on the site.
         super().clean()
@@ -66,7 +65,7 @@ class PlanStepFormSet(BaseInlineFormSet):
             raise ValidationError(errors)
 
 
-class PlanStepInline(ReadOnlyWithParent, ReaderValues, admin.TabularInline):
+class PlanStepInline(ReadOnlyWithParent, ReaderValues, admin.TabularInline[PlanStep, Project]):
     model = PlanStep
     extra = 0
     formset = PlanStepFormSet
@@ -75,7 +74,7 @@ class PlanStepInline(ReadOnlyWithParent, ReaderValues, admin.TabularInline):
         return parent.plan_is_baselined()
 
 
-class ProjectAdminForm(forms.ModelForm):
+class ProjectAdminForm(forms.ModelForm[Project]):
     """The project's values meet the rules of the site; the reason goes to the history."""
 
     reason = forms.CharField(
@@ -100,7 +99,7 @@ class ProjectAdminForm(forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(ReadOnlyWhen, ReaderValues, SimpleHistoryAdmin):
+class ProjectAdmin(ReadOnlyWhen, ReaderValues, HistoryAdmin[Project]):
     """A project whose plan a report was approved against is read-only here, as its plan is on
     the site without a reason (`replace_plan`): it changes on its own pages, which ask for one.
     Any other project changed here is saved through the audited writes, naming the admin."""
@@ -166,7 +165,7 @@ class ProjectAdmin(ReadOnlyWhen, ReaderValues, SimpleHistoryAdmin):
 
 
 @admin.register(DataWarning)
-class DataWarningAdmin(ReaderValues, SimpleHistoryAdmin):
+class DataWarningAdmin(ReaderValues, HistoryAdmin[DataWarning]):
     list_display = ["project", "field", "code", "message", "resolved"]
     list_filter = ["code", "resolved"]
     raw_id_fields = ["project"]

@@ -24,7 +24,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(forms.ModelForm[Project]):
     agency = forms.ModelChoiceField(
         label=_("agency"), queryset=Agency.objects.none(), empty_label=None
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import File
@@ -376,7 +377,7 @@ def create_report(
     values: ReportValues,
     by: Actor,
     problems: ProblemChanges = ProblemChanges(),
-    files: Sequence[File] = (),
+    files: Sequence[File[Any]] = (),
 ) -> ProgressReport:
     """A new draft monthly report, with the problems it raises or resolves and its files."""
     # One report a month: reports of a project are created one at a time.
@@ -407,7 +408,7 @@ def update_report(
     values: ReportValues,
     by: Actor,
     problems: ProblemChanges | None = ProblemChanges(),
-    files: Sequence[File] = (),
+    files: Sequence[File[Any]] = (),
     reason: str = "",
 ) -> ProgressReport:
     """Change an editable report; with `problems` None, its problems are left as they are
@@ -628,7 +629,7 @@ def _stored_name(report: ProgressReport, extension: str) -> str:
     return f"reports/{report.project_id}/{report.pk}/{uuid.uuid4().hex}{extension}"
 
 
-def _require_room(report: ProgressReport, uploads: Sequence[File]) -> None:
+def _require_room(report: ProgressReport, uploads: Sequence[File[Any]]) -> None:
     """The report's limits on files (see room_errors), checked before any file is stored."""
     attached = list(report.attachments.values_list("size", flat=True))
     errors = room_errors(attached, [upload.size or 0 for upload in uploads])
@@ -636,7 +637,7 @@ def _require_room(report: ProgressReport, uploads: Sequence[File]) -> None:
         raise ValidationError({"attachments": errors}, code="too_many")
 
 
-def _add_attachments(report: ProgressReport, uploads: Sequence[File], *, by: Actor) -> None:
+def _add_attachments(report: ProgressReport, uploads: Sequence[File[Any]], *, by: Actor) -> None:
     """The files sent with a report form: all of them, or none when they would pass the
     report's limits."""
     _require_room(report, uploads)
@@ -645,7 +646,7 @@ def _add_attachments(report: ProgressReport, uploads: Sequence[File], *, by: Act
 
 
 @checked_action
-def add_attachment(*, report: ProgressReport, upload: File, by: Actor) -> ReportAttachment:
+def add_attachment(*, report: ProgressReport, upload: File[Any], by: Actor) -> ReportAttachment:
     """Keep a PDF, PNG or JPEG file with an editable report, within the report's limits on
     the number and total size of its files (room_errors).
 

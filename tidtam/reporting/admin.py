@@ -8,10 +8,9 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.audit import write
-from tidtam.lib.admin import ReaderValues, ReadOnlyWhen, ReasonForm, act_with_reason
+from tidtam.lib.admin import HistoryAdmin, ReaderValues, ReadOnlyWhen, ReasonForm, act_with_reason
 from tidtam.reporting import review
 from tidtam.reporting.actions import REPORT
 from tidtam.reporting.models import (
@@ -78,7 +77,7 @@ class UnderReviewReadOnly(ReadOnlyWhen):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(UnderReviewReadOnly, ReaderValues, SimpleHistoryAdmin):
+class ProgressReportAdmin(UnderReviewReadOnly, ReaderValues, HistoryAdmin[ProgressReport]):
     list_display = ["project", "report_date", "percent", "status", "origin"]
     list_filter = ["status", "origin"]
     search_fields = ["project__code"]
@@ -98,14 +97,14 @@ class ProgressReportAdmin(UnderReviewReadOnly, ReaderValues, SimpleHistoryAdmin)
 
 
 @admin.register(ProblemCategory)
-class ProblemCategoryAdmin(ReaderValues, SimpleHistoryAdmin):
+class ProblemCategoryAdmin(ReaderValues, HistoryAdmin[ProblemCategory]):
     list_display = ["name_th", "name_en", "order", "active"]
     list_editable = ["order", "active"]
     search_fields = ["name_th", "name_en"]
 
 
 @admin.register(Problem)
-class ProblemAdmin(ReaderValues, SimpleHistoryAdmin):
+class ProblemAdmin(ReaderValues, HistoryAdmin[Problem]):
     list_display = ["project", "category", "status", "opened_in", "resolved_in"]
     list_filter = ["status", "category"]
     search_fields = ["project__code", "description"]
@@ -113,7 +112,7 @@ class ProblemAdmin(ReaderValues, SimpleHistoryAdmin):
 
 
 @admin.register(ReportAttachment)
-class ReportAttachmentAdmin(ReaderValues, SimpleHistoryAdmin):
+class ReportAttachmentAdmin(ReaderValues, HistoryAdmin[ReportAttachment]):
     list_display = ["original_name", "report", "content_type", "size", "uploaded_at"]
     search_fields = ["original_name", "report__project__code"]
     readonly_fields = [
@@ -132,7 +131,7 @@ class ReportAttachmentAdmin(ReaderValues, SimpleHistoryAdmin):
 
 
 @admin.register(ReportingSettings)
-class ReportingSettingsAdmin(ReaderValues, SimpleHistoryAdmin):
+class ReportingSettingsAdmin(ReaderValues, HistoryAdmin[ReportingSettings]):
     list_display = ["deadline_day", "reminder_days_before"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -143,7 +142,7 @@ class ReportingSettingsAdmin(ReaderValues, SimpleHistoryAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(ReaderValues, admin.ModelAdmin):
+class ReminderLogAdmin(ReaderValues, admin.ModelAdmin[ReminderLog]):
     list_display = ["month", "user", "projects", "sent_at"]
     list_filter = ["month"]
 

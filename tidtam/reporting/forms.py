@@ -308,7 +308,7 @@ class NewProblemForm(forms.Form):
 NewProblemFormSet = forms.formset_factory(NewProblemForm, extra=1, max_num=20, absolute_max=20)
 
 
-def problem_changes(form: ReportForm, formset: forms.BaseFormSet) -> ProblemChanges:
+def problem_changes(form: ReportForm, formset: forms.BaseFormSet[Any]) -> ProblemChanges:
     return ProblemChanges(
         new=[
             NewProblem(f.cleaned_data["category"], f.cleaned_data["description"])

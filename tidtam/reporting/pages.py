@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.paginator import Page
 from django.forms import BaseFormSet
@@ -134,7 +135,7 @@ def build_report_page(
 class ReportFormPage:
     project: Project
     form: ReportForm
-    formset: BaseFormSet
+    formset: BaseFormSet[Any]
     problems: list[Problem]
     report: ProgressReport | None = None
     raised: list[Problem] = field(default_factory=list)
@@ -181,4 +182,4 @@ class ProblemsPage:
     category: ProblemCategory | None
     fiscal_year: int | None
     fiscal_years: list[int]
-    page: Page | None
+    page: Page[Any] | None

@@ -150,7 +150,7 @@ def _tsquery_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-class HasShortWord(Lookup):
+class HasShortWord(Lookup[bool]):
     """`short_words__has_short_word=w`: the entry has this whole word of one or two
     characters. On PostgreSQL through the word index (its very expression, so that the
     planner can combine it with the trigram indexes in one bitmap); on SQLite a row test (its

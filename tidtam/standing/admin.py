@@ -7,15 +7,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tidtam.indicators.models import FlagSettings
-from tidtam.lib.admin import ReaderValues
+from tidtam.lib.admin import HistoryAdmin, ReaderValues
 from tidtam.projects.models import ScheduleSettings
 from tidtam.standing.refresh import apply_new_thresholds
 
 
-class ThresholdsAdmin(ReaderValues, SimpleHistoryAdmin):
+class ThresholdsAdmin(ReaderValues, HistoryAdmin[Any]):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         refreshed = apply_new_thresholds()

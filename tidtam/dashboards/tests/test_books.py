@@ -263,7 +263,7 @@ def test_a_book_asked_twice_is_rendered_once_and_again_after_an_approval(
 ) -> None:
     projects = build_agency(personas)
     renders: list[int] = []
-    real = book_pdf.render_pdf
+    real = book_pdf.render_pdf  # type: ignore[attr-defined]
 
     def counted(html: str, **options: Any) -> bytes:
         renders.append(1)
@@ -503,7 +503,7 @@ def test_the_job_counts_the_projects_it_has_rendered(
     build_agency(personas, extra=2)
     monkeypatch.setattr(book_pdf, "PART_PROJECTS", 2)
     seen: list[tuple[int, int | None]] = []
-    real = book_pdf.render_pdf
+    real = book_pdf.render_pdf  # type: ignore[attr-defined]
 
     shown: list[str] = []
 
