@@ -206,7 +206,24 @@ class ProjectFilters(ListFilters):
         if self.late_finish is not None:
             late = Q(standing__forecast_finish__gt=F("fiscal_year__end"))
             rows = rows.filter(late if self.late_finish else ~late)
+        if self.fiscal_year and self._needs_standing:
+            # A standing keeps its project's fiscal year. Said again of the standing, the
+            # year's standings of a status are read from their index (fiscal_year, status):
+            # PostgreSQL otherwise walked every year's standings in the order asked for and
+            # looked each one's project up (63 ms against 0.2 ms at city scale).
+            rows = rows.filter(standing__fiscal_year=self.fiscal_year)
         return self.order(rows)
+
+    @property
+    def _needs_standing(self) -> bool:
+        """The filters keep only projects with a standing (the join is an inner one anyway)."""
+        return bool(
+            self.statuses
+            or self.missing is not None
+            or self.problems
+            or self.kpis
+            or self.late_finish
+        )
 
     def order(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         parts = []
