@@ -1,4 +1,4 @@
-"""What every reader may see: agencies and plan trees."""
+"""What every reader may see: agencies, plan trees, problem categories and the rating scale."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Path, Router
+from ninja import Path, Router, Schema
 
 from tidtam.api.errors import ERROR_STATUSES, ErrorOut
 from tidtam.api.params import CODE
 from tidtam.api.schemas import AgencyOut, PlanLevelOut, PlanNodeOut, PlanOut, PlanTree
+from tidtam.indicators.models import EvaluationCriterion, RatingLevel
 from tidtam.orgs.models import Agency
+from tidtam.reporting.models import ProblemCategory
 from tidtam.strategy.models import Plan, PlanNode
 
 router = Router(tags=["reference"])
@@ -84,5 +86,65 @@ def plan_tree(request: HttpRequest, code: Path[CODE]) -> PlanTree:
                 complete=node.complete,
             )
             for node in nodes
+        ],
+    )
+
+
+class ProblemCategoryOut(Schema):
+    id: int
+    name_th: str
+    name_en: str
+    # Only active categories are offered for new problems (a report's `problems`).
+    active: bool
+
+
+class CriterionOut(Schema):
+    code: str
+    name_th: str
+    name_en: str
+
+
+class RatingLevelOut(Schema):
+    value: float
+    label_th: str
+    label_en: str
+
+
+class ScaleOut(Schema):
+    # What an evaluator's scores are: a KPI is scored under each criterion, at a level.
+    criteria: list[CriterionOut]
+    levels: list[RatingLevelOut]
+
+
+@router.get(
+    "/problem-categories",
+    response={200: list[ProblemCategoryOut], ERROR_STATUSES: ErrorOut},
+    url_name="problem-categories",
+    summary="The categories of problems and obstacles a monthly report raises",
+)
+def problem_categories(request: HttpRequest) -> list[ProblemCategoryOut]:
+    return [
+        ProblemCategoryOut(id=c.pk, name_th=c.name_th, name_en=c.name_en, active=c.active)
+        for c in ProblemCategory.objects.all()
+    ]
+
+
+@router.get(
+    "/rating-scale",
+    response={200: ScaleOut, ERROR_STATUSES: ErrorOut},
+    url_name="rating-scale",
+    summary="The evaluation criteria and the rating scale evaluators score on",
+)
+def rating_scale(request: HttpRequest) -> ScaleOut:
+    return ScaleOut(
+        criteria=[
+            CriterionOut(code=c.code, name_th=c.name_th, name_en=c.name_en)
+            for c in EvaluationCriterion.objects.all()
+        ],
+        levels=[
+            RatingLevelOut(
+                value=float(level.value), label_th=level.label_th, label_en=level.label_en
+            )
+            for level in RatingLevel.objects.all()
         ],
     )

@@ -62,6 +62,8 @@ CASES = [
     Case("agencies", "", f"{BASE}/agencies", EVERYONE),
     Case("plans", "", f"{BASE}/plans", EVERYONE),
     Case("plan", "", f"{BASE}/plans/bkk20", EVERYONE),
+    Case("problem-categories", "", f"{BASE}/problem-categories", EVERYONE),
+    Case("rating-scale", "", f"{BASE}/rating-scale", EVERYONE),
     # Checking (or importing) an agency's annual plan: its officers and the administrators.
     Case(
         "plan-import",

@@ -19,7 +19,7 @@ from tidtam.indicators.tests.factories import make_kpi
 from tidtam.lib.fiscal import fiscal_year_bounds, fiscal_year_of
 from tidtam.projects.management.commands.load_reference import DEFAULT_DIR
 from tidtam.projects.models import PlanStep, Project
-from tidtam.reporting.models import ProgressReport, ReportStatus
+from tidtam.reporting.models import ProblemCategory, ProgressReport, ReportStatus
 from tidtam.test import Personas
 
 pytestmark = pytest.mark.django_db
@@ -93,14 +93,27 @@ def test_a_project_is_registered_planned_reported_and_approved_through_the_api(
         (2, Decimal(60)),
     ]
 
+    ProblemCategory.objects.create(name_th="งบประมาณ", name_en="Budget", active=False)
+    ProblemCategory.objects.create(name_th="สภาพอากาศ", name_en="Weather")
+    categories = {c["name_en"]: c for c in public("GET", "/problem-categories")[1]}
+    assert categories["Budget"]["active"] is False
     today = str(timezone.localdate())
     status, report = officer(
         "POST",
         f"/projects/{CODE}/reports",
-        {"report_date": today, "percent": 12.5, "narrative": "สำรวจแล้วเสร็จ", "submit": True},
+        {
+            "report_date": today,
+            "percent": 12.5,
+            "narrative": "สำรวจแล้วเสร็จ",
+            "problems": [{"category": categories["Weather"]["id"], "description": "ฝนตกหนัก"}],
+            "submit": True,
+        },
     )
     assert status == 201, report
     assert (report["status"], report["percent"]) == ("submitted", 12.5)
+    assert [(p["category_name"], p["description"]) for p in report["problems_raised"]] == [
+        ("สภาพอากาศ", "ฝนตกหนัก")
+    ]
     # Nothing is public before it is approved.
     assert public("GET", f"/projects/{CODE}")[1]["reports"] == []
 
@@ -229,6 +242,9 @@ def test_a_kpi_result_is_entered_returned_and_scored_through_the_api(personas: P
     assert KpiResult.objects.get(kpi=kpi).status == ReportStatus.RETURNED
 
     evaluator = Api(personas.evaluator)
+    scale = evaluator("GET", "/rating-scale")[1]
+    assert "2.1" in [c["code"] for c in scale["criteria"]]
+    assert 75.0 in [level["value"] for level in scale["levels"]]
     status, scored = evaluator(
         "PUT", f"/kpis/{year}/{kpi.code}/quarters/1/scores", {"scores": {"2.1": 75}}
     )
