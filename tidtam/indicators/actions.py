@@ -139,17 +139,35 @@ def kpi_value_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
     return {}
 
 
+# What a legacy page says of a KPI; its direction, mode, definition, method and data source
+# are entered in Tidtam and kept when the page is imported again.
+LEGACY_KPI_FIELDS = frozenset({"text", "unit", "target", "kpi_type", "level"})
+
+
 @action
-def upsert_kpi(
+def import_kpi(
     *,
     code: str,
     fiscal_year: FiscalYear,
     agency: Agency,
-    values: Mapping[str, Any],
+    data: KpiInput,
+    achieved: Decimal | None,
     by: Actor,
     reason: str,
     known_new: bool = False,
 ) -> tuple[Kpi, bool]:
+    """The legacy importer's write of a KPI: the same typed input and value rules as
+    create_kpi and update_kpi (`kpi_value_errors`), lenient where the old site's page is the
+    authority: its code is taken as it is, no version is asked, and only the fields a page
+    carries (LEGACY_KPI_FIELDS, and what the page says was achieved) are written. Creates the
+    KPI or changes the fields that differ; tells whether it is new.
+
+    `known_new`, the importer's speed path, skips the look-up of a code it knows is unused."""
+    values: dict[str, Any] = {
+        **{k: v for k, v in data.record_values().items() if k in LEGACY_KPI_FIELDS},
+        "achieved": achieved,
+        "origin": Origin.IMPORT,
+    }
     if errors := kpi_value_errors(values):
         raise ValidationError(errors)
     kpi = None if known_new else Kpi.objects.filter(fiscal_year=fiscal_year, code=code).first()

@@ -150,22 +150,21 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
     reason = f"legacy import: {Path(page.source).name}"
     agency = ctx.agency(page.agency_code, page.agency_name, reason)
     fiscal_year, quarters = ctx.fiscal_year(page.fiscal_year)
-    project, new = project_actions.upsert_project(
+    project, new = project_actions.import_project(
+        agency=agency,
         code=page.code,
         known_new=page.code not in ctx.project_codes,
-        values={
-            "name": page.name,
-            "agency": agency,
-            "fiscal_year": fiscal_year,
-            "owning_unit": ctx.unit(agency, page.owning_unit_code, reason),
-            "reporting_unit": ctx.unit(agency, page.reporting_unit_code, reason),
-            "agency_name_source": page.agency_name,
-            "responsible_unit": page.officer_unit,
-            "rationale": page.rationale,
-            "published": True,
-            "origin": Origin.IMPORT,
-            "source_ref": Path(page.source).name,
-        },
+        data=project_actions.ProjectInput(
+            name=page.name,
+            fiscal_year=fiscal_year.year,
+            owning_unit=ctx.unit(agency, page.owning_unit_code, reason),
+            reporting_unit=ctx.unit(agency, page.reporting_unit_code, reason),
+            responsible_unit=page.officer_unit,
+            rationale=page.rationale,
+            # The old site showed every project it listed.
+            published=True,
+        ),
+        source=project_actions.ImportedFrom(Path(page.source).name, page.agency_name),
         by=by,
         reason=reason,
     )
@@ -213,20 +212,19 @@ def load_page(page: LegacyPage, ctx: LoadContext) -> tuple[bool, int]:
         new=new,
     )
     for order, kpi_page in enumerate(page.kpis, 1):
-        kpi, kpi_new = indicator_actions.upsert_kpi(
+        kpi, kpi_new = indicator_actions.import_kpi(
             code=kpi_page.code,
             known_new=(fiscal_year.year, kpi_page.code) not in ctx.kpi_keys,
             fiscal_year=fiscal_year,
             agency=agency,
-            values={
-                "text": kpi_page.text,
-                "unit": kpi_page.unit,
-                "target": kpi_page.target,
-                "achieved": kpi_page.achieved,
-                "kpi_type": KpiType(kpi_page.kpi_type),
-                "level": KpiLevel(kpi_page.level) if kpi_page.level else "",
-                "origin": Origin.IMPORT,
-            },
+            data=indicator_actions.KpiInput(
+                text=kpi_page.text,
+                unit=kpi_page.unit,
+                target=kpi_page.target,
+                kpi_type=KpiType(kpi_page.kpi_type),
+                level=KpiLevel(kpi_page.level) if kpi_page.level else "",
+            ),
+            achieved=kpi_page.achieved,
             by=by,
             reason=reason,
         )

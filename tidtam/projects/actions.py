@@ -55,14 +55,65 @@ class WarningInput:
     source_line: int | None = None
 
 
-@action
-def upsert_project(
-    *, code: str, values: Mapping[str, Any], by: Actor, reason: str, known_new: bool = False
-) -> tuple[Project, bool]:
-    """Create the project with this code, or update the fields that differ.
+@dataclass(frozen=True)
+class ImportedFrom:
+    """Where an imported project came from: the legacy page's file, and the agency's name as
+    the page spelt it."""
 
-    `known_new` skips the look-up for a caller that already knows the code is unused.
-    """
+    source_ref: str
+    agency_name: str = ""
+
+
+# What a legacy page says of a project's own record; the rest (budget, progress unit and
+# target) is entered in Tidtam and kept when the page is imported again.
+LEGACY_FIELDS = frozenset(
+    {
+        "name",
+        "fiscal_year_id",
+        "owning_unit",
+        "reporting_unit",
+        "responsible_unit",
+        "rationale",
+        "published",
+    }
+)
+
+
+@action
+def import_project(
+    *,
+    agency: Agency,
+    code: str,
+    data: ProjectInput,
+    source: ImportedFrom,
+    by: Actor,
+    reason: str,
+    known_new: bool = False,
+) -> tuple[Project, bool]:
+    """The legacy importer's write of a project's own record: the same typed input and value
+    rules as create_project and update_project (`project_value_errors`, a fiscal year in the
+    Buddhist Era), lenient where the old site's page is the authority: its code is taken as
+    it is, no version is asked, and only the fields a page carries (LEGACY_FIELDS) are
+    written, so that an import again keeps what officers entered since. Creates the project
+    or changes the fields that differ; tells whether it is new.
+
+    `known_new`, the importer's speed path, skips the look-up of a code it knows is unused.
+    The items, steps, links and contacts are written by the importer through the set_*
+    actions, with the labels and source texts of the page."""
+    values = {
+        **{k: v for k, v in data.record_values().items() if k in LEGACY_FIELDS},
+        "agency": agency,
+        "agency_name_source": source.agency_name,
+        "origin": Origin.IMPORT,
+        "source_ref": source.source_ref,
+    }
+    errors = project_value_errors(agency, values)
+    try:
+        validate_fiscal_year(data.fiscal_year)
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
     project = None if known_new else Project.objects.filter(code=code).first()
     if project is None:
         project = write.save(Project(code=code, **values), by=by, reason=reason)

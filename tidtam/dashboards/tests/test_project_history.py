@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tidtam.audit import write
 from tidtam.audit.write import Actor
-from tidtam.indicators.actions import link_kpi, set_kpi_quarters, upsert_kpi
+from tidtam.indicators.actions import KpiInput, import_kpi, link_kpi, set_kpi_quarters
 from tidtam.indicators.models import EvaluationCriterion, KpiType
 from tidtam.lib.thai import format_date
 from tidtam.projects.actions import StepInput, set_steps
@@ -128,11 +128,12 @@ def test_a_deleted_report_and_kpi_results_appear_in_the_projects_history(
         {q.number: q for q in project.fiscal_year.quarters.all()},
     )
     for code, supported in (("0300-0760", project), ("0300-0999", other)):
-        kpi, _new = upsert_kpi(
+        kpi, _new = import_kpi(
             code=code,
             fiscal_year=fiscal_year,
             agency=personas.agency_a,
-            values={"text": f"ตัวชี้วัด {code}", "kpi_type": KpiType.STRATEGIC},
+            data=KpiInput(text=f"ตัวชี้วัด {code}", kpi_type=KpiType.STRATEGIC),
+            achieved=None,
             by=personas.officer_a,
             reason="",
         )

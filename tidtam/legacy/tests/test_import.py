@@ -11,16 +11,17 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.utils.translation import override
 
-from tidtam.indicators.models import Kpi, KpiResult, KpiScore, ProjectEvaluation
+from tidtam.indicators.models import Kpi, KpiDirection, KpiResult, KpiScore, ProjectEvaluation
 from tidtam.legacy.load import import_paths
 from tidtam.legacy.parse import LAYOUT_CODES
 from tidtam.legacy.tests.layouts import HEADINGS, render, split
-from tidtam.orgs.models import Agency, Origin, Person
+from tidtam.orgs.models import Agency, Origin, Person, Unit
 from tidtam.projects.models import DataWarning, PlanStep, Project
 from tidtam.reporting.models import ProgressReport, ReportStatus
 from tidtam.strategy.models import PlanNode
-from tidtam.test import seed_path
+from tidtam.test import make_agency, seed_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = Path(__file__).resolve().parents[3] / "samples" / "legacy"
@@ -413,3 +414,44 @@ def test_a_rearranged_page_cut_anywhere_before_its_closing_line_writes_nothing(
     for rejection, path in zip(summary.rejected, paths, strict=True):
         assert rejection.line is not None and rejection.field in {"code", "steps", "end"}
         assert f"{path}:{rejection.line}:" in str(rejection)
+
+
+# --- the same rules as the other doors, and what officers entered since ---------------------
+
+
+@pytest.mark.usefixtures("reference")
+def test_importing_a_page_again_keeps_what_officers_entered_in_tidtam_since() -> None:
+    """A page carries a project's name, units, rationale …, and a KPI's wording, unit and
+    target; the budget, the progress unit and a KPI's direction and method are Tidtam's."""
+    project = import_seed("03000000-2457")
+    kpi = Kpi.objects.filter(projects=project).first()
+    assert kpi is not None
+    Project.objects.filter(pk=project.pk).update(
+        name="ชื่อที่แก้ในติดตาม",
+        budget=Decimal("2500000"),
+        progress_unit="แห่ง",
+        progress_target=Decimal(50),
+    )
+    Kpi.objects.filter(pk=kpi.pk).update(direction=KpiDirection.LOWER, method="นับจากทะเบียน")
+
+    assert import_paths([seed_path("03000000-2457")]).rejected == []
+    project.refresh_from_db()
+    kpi.refresh_from_db()
+    assert project.name == "โครงการพัฒนาระบบงานและโครงสร้างสำนักงานเขต"  # the page's field
+    assert (project.budget, project.progress_unit, project.progress_target) == (
+        Decimal("2500000"),
+        "แห่ง",
+        Decimal(50),
+    )
+    assert (kpi.direction, kpi.method) == (KpiDirection.LOWER, "นับจากทะเบียน")
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_page_naming_another_agencys_unit_is_refused_as_the_project_form_refuses_it() -> None:
+    other = make_agency("99980000")
+    Unit.objects.create(agency=other, code="03060400", origin=Origin.MANUAL)
+    with override("en"):
+        summary = import_paths([seed_path("03000000-2457")])
+    assert len(summary.rejected) == 1
+    assert "This unit belongs to another agency." in summary.rejected[0].message
+    assert not Project.objects.exists()

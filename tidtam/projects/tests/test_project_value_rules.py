@@ -77,11 +77,12 @@ def test_a_kpi_target_cannot_be_negative_through_any_kpi_action(personas: Person
     assert refused.value.message_dict == {"target": ["The target cannot be negative."]}
     # The legacy importer's action joins its caller's transaction: the page is rolled back.
     with pytest.raises(ValidationError), transaction.atomic():
-        kpi_actions.upsert_kpi(
+        kpi_actions.import_kpi(
             code="9999-0001",
             fiscal_year=year,
             agency=personas.agency_a,
-            values={**values, "origin": Origin.IMPORT},
+            data=kpi_actions.KpiInput(**values),  # type: ignore[arg-type]
+            achieved=None,
             by=None,
             reason="legacy import",
         )
