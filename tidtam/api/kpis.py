@@ -170,17 +170,15 @@ def kpi_result_enter(
     user = writer(request)
     kpi = get_kpi_for_user(user, code, fiscal_year=fiscal_year, write=True)
     period = get_quarter(fiscal_year, quarter)
-    with transaction.atomic():
-        row = actions.enter_kpi_result(
-            kpi=kpi,
-            quarter=period,
-            result=body.result,
-            narrative=body.narrative,
-            by=user,
-            expected_version=body.version,
-        )
-        if body.submit:
-            actions.submit_kpi_result(row=row, by=user)
+    row = actions.enter_kpi_result(
+        kpi=kpi,
+        quarter=period,
+        result=body.result,
+        narrative=body.narrative,
+        by=user,
+        expected_version=body.version,
+        submit=body.submit,
+    )
     return _result_out(row)
 
 

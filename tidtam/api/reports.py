@@ -147,12 +147,13 @@ def project_reports(request: HttpRequest, code: Path[CODE]) -> list[ReportDetail
 def report_create(request: HttpRequest, code: Path[CODE], body: ReportIn) -> Status[ReportDetail]:
     user = writer(request)
     project = get_project_for_user(user, code, write=True)
-    with transaction.atomic():
-        report = actions.create_report(
-            project=project, values=_values(body), problems=_changes(body), by=user
-        )
-        if body.submit:
-            actions.submit_report(report=report, by=user)
+    report = actions.create_report(
+        project=project,
+        values=_values(body),
+        problems=_changes(body),
+        by=user,
+        submit=body.submit,
+    )
     return Status(201, _fresh(report))
 
 
@@ -182,16 +183,14 @@ def report_update(
 ) -> ReportDetail:
     user = writer(request)
     report = get_report_for_user(user, report_id, write=True)
-    with transaction.atomic():
-        saved = actions.update_report(
-            report=report,
-            expected_version=body.version,
-            values=_values(body),
-            problems=_changes(body),
-            by=user,
-        )
-        if body.submit:
-            actions.submit_report(report=saved, by=user)
+    saved = actions.update_report(
+        report=report,
+        expected_version=body.version,
+        values=_values(body),
+        problems=_changes(body),
+        by=user,
+        submit=body.submit,
+    )
     return _fresh(saved)
 
 

@@ -321,6 +321,17 @@ def _same_year(quarter: Quarter, fiscal_year_id: int) -> None:
         raise ValueError("the quarter is of another fiscal year")
 
 
+def kpi_result_errors(result: Decimal | None, narrative: str) -> dict[str, list[str]]:
+    """Every rule a quarterly result's values break, whatever sent them: the KPI page's form
+    (which shows them with its own), the API (field name → messages)."""
+    errors: dict[str, list[str]] = {}
+    if result is not None and result < 0:
+        errors["result"] = [_("A result cannot be negative.")]
+    if not narrative.strip():
+        errors["narrative"] = [_("Say what was done and how the result was measured.")]
+    return errors
+
+
 @checked_action
 def enter_kpi_result(
     *,
@@ -331,23 +342,34 @@ def enter_kpi_result(
     by: Actor,
     today: date | None = None,
     expected_version: int | None = None,
+    submit: bool = False,
 ) -> KpiResult:
     """An officer's result for a quarter that has begun, with the narrative that explains it:
-    a draft until it is submitted; a submitted or approved result is no longer changed.
-    `expected_version`: the result's version when the form was loaded (a changed result is
-    refused, as a changed monthly report is)."""
+    a draft until it is submitted (at once with `submit`, in the same transaction); a
+    submitted or approved result is no longer changed. `expected_version`: the result's
+    version when the form was loaded (a changed result is refused, as a changed monthly
+    report is)."""
     _same_year(quarter, kpi.fiscal_year_id)
+    if errors := kpi_result_errors(result, narrative):
+        raise ValidationError(errors)
     _refuse_unstarted(quarter, today)
     _refuse_closed(quarter)
+    narrative = narrative.strip()
     row = KpiResult.objects.filter(kpi=kpi, quarter=quarter).first()
     write.facts_changed(kpis=[kpi.pk])
     if row is None:
-        row = KpiResult(kpi=kpi, quarter=quarter, result=result, narrative=narrative)
-        return write.save(row, by=by, event=Event.RESULT_ENTERED)
-    row = review.lock(RESULT, row, expected_version)
-    review.require_editable(row, RESULT_LOCKED)
-    if write.assign(row, {"result": result, "narrative": narrative}):
-        review.changed(RESULT, row, by=by, event=Event.RESULT_ENTERED)
+        row = write.save(
+            KpiResult(kpi=kpi, quarter=quarter, result=result, narrative=narrative),
+            by=by,
+            event=Event.RESULT_ENTERED,
+        )
+    else:
+        row = review.lock(RESULT, row, expected_version)
+        review.require_editable(row, RESULT_LOCKED)
+        if write.assign(row, {"result": result, "narrative": narrative}):
+            review.changed(RESULT, row, by=by, event=Event.RESULT_ENTERED)
+    if submit:
+        return submit_kpi_result(row=row, by=by, today=today)
     return row
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tidtam.indicators.actions import KpiInput
+from tidtam.indicators.actions import KpiInput, kpi_result_errors
 from tidtam.indicators.models import EvaluationCriterion, Kpi, RatingLevel
 from tidtam.lib import limits
 from tidtam.lib.fiscal import fiscal_year_of
@@ -24,14 +24,13 @@ CHOOSE_LEVEL = _("Choose a level of the rating scale.")
 class KpiResultForm(forms.Form):
     result = DecimalField(
         label=_("Result this quarter"),
-        min_value=0,
         max_digits=15,
         decimal_places=4,
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        # `min` is the browser's hint; the rule is the action's (kpi_result_errors).
+        widget=forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
         error_messages={
             "required": _("Enter the quarter's result."),
             "invalid": _("Enter a number, e.g. 45.5."),
-            "min_value": _("A result cannot be negative."),
             "max_digits": _("The number is too large."),
             "max_whole_digits": _("The number is too large."),
             "max_decimal_places": _("Use at most 4 decimal places."),
@@ -41,9 +40,8 @@ class KpiResultForm(forms.Form):
         label=_("Report for the quarter"),
         max_length=limits.NARRATIVE,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={
-            "required": _("Say what was done and how the result was measured."),
-        },
+        # Its rule (a narrative is required) is the action's: see clean().
+        required=False,
     )
 
     def __init__(self, *args: Any, unit: str = "", mode_help: str = "", **kwargs: Any) -> None:
@@ -53,13 +51,15 @@ class KpiResultForm(forms.Form):
             field.label = _("Result this quarter (%(unit)s)") % {"unit": unit}
         field.help_text = mode_help
 
-    def clean_narrative(self) -> str:
-        text = self.cleaned_data["narrative"].strip()
-        if not text:
-            raise forms.ValidationError(
-                _("Say what was done and how the result was measured."), code="required"
-            )
-        return str(text)
+    def clean(self) -> dict[str, Any]:
+        """The action's rules, shown with the form's own in one pass."""
+        data = super().clean() or {}
+        errors = kpi_result_errors(data.get("result"), data.get("narrative") or "")
+        for name, messages in errors.items():
+            if name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
+        return data
 
 
 def level_choices(levels: Sequence[RatingLevel], lang: str) -> list[tuple[str, str]]:

@@ -378,8 +378,10 @@ def create_report(
     by: Actor,
     problems: ProblemChanges = ProblemChanges(),
     files: Sequence[File[Any]] = (),
+    submit: bool = False,
 ) -> ProgressReport:
-    """A new draft monthly report, with the problems it raises or resolves and its files."""
+    """A new draft monthly report, with the problems it raises or resolves and its files;
+    with `submit` ("save and submit"), submitted in the same transaction."""
     # One report a month: reports of a project are created one at a time.
     Project.objects.select_for_update().filter(pk=project.pk).first()
     values = measured(project, values)
@@ -397,6 +399,8 @@ def create_report(
     _apply_problems(report, problems, by=by)
     _add_attachments(report, files, by=by)
     write.facts_changed(projects=[project.pk])
+    if submit:
+        return submit_report(report=report, by=by)
     return report
 
 
@@ -410,9 +414,11 @@ def update_report(
     problems: ProblemChanges | None = ProblemChanges(),
     files: Sequence[File[Any]] = (),
     reason: str = "",
+    submit: bool = False,
 ) -> ProgressReport:
     """Change an editable report; with `problems` None, its problems are left as they are
-    (a page that does not show them, like the monthly entry page)."""
+    (a page that does not show them, like the monthly entry page); with `submit` ("save and
+    submit"), submitted in the same transaction."""
     Project.objects.select_for_update().filter(pk=report.project_id).first()
     current = _lock(report, expected_version)
     _require_editable(current)
@@ -425,6 +431,8 @@ def update_report(
     if problems is not None:
         _apply_problems(current, problems, by=by)
     _add_attachments(current, files, by=by)
+    if submit:
+        return submit_report(report=current, by=by)
     return current
 
 

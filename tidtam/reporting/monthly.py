@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.http import QueryDict
 
@@ -133,20 +132,21 @@ def save_row(
         )
         return None
     try:
-        with transaction.atomic():
-            if row.draft is None:
-                report = actions.create_report(project=row.project, values=form.values(), by=by)
-            else:
-                report = actions.update_report(
-                    report=row.draft,
-                    # A row without the version it was loaded with cannot prove it is current.
-                    expected_version=form.cleaned_data["version"] or 0,
-                    values=form.values(),
-                    problems=None,
-                    by=by,
-                )
-            if data.get("and_submit"):
-                report = actions.submit_report(report=report, by=by)
+        submit = bool(data.get("and_submit"))
+        if row.draft is None:
+            report = actions.create_report(
+                project=row.project, values=form.values(), by=by, submit=submit
+            )
+        else:
+            report = actions.update_report(
+                report=row.draft,
+                # A row without the version it was loaded with cannot prove it is current.
+                expected_version=form.cleaned_data["version"] or 0,
+                values=form.values(),
+                problems=None,
+                by=by,
+                submit=submit,
+            )
     except actions.StaleReport as stale:
         # Saving again means replacing what is there now with this input, knowingly.
         row.draft = stale.current

@@ -90,12 +90,6 @@ def _detail(report: ProgressReport) -> HttpResponse:
     return redirect("report-detail", pk=report.pk)
 
 
-def _and_submit(request: HttpRequest, report: ProgressReport) -> None:
-    """ "Save and submit" submits in the same transaction as the save."""
-    if request.POST.get("and_submit"):
-        actions.submit_report(report=report, by=request.user)
-
-
 def _saved(request: HttpRequest, report: ProgressReport) -> HttpResponse:
     _tell(request, report)
     return _detail(report)
@@ -137,15 +131,14 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
     formset = NewProblemFormSet(request.POST if post else None, prefix="problem")
     if post and all([form.is_valid(), formset.is_valid()]):
         try:
-            with transaction.atomic():
-                report = actions.create_report(
-                    project=project,
-                    values=form.values(),
-                    problems=problem_changes(form, formset),
-                    files=form.cleaned_data["attachments"],
-                    by=request.user,
-                )
-                _and_submit(request, report)
+            report = actions.create_report(
+                project=project,
+                values=form.values(),
+                problems=problem_changes(form, formset),
+                files=form.cleaned_data["attachments"],
+                by=request.user,
+                submit=bool(request.POST.get("and_submit")),
+            )
         except ValidationError as error:
             show_refusal(form, error)
         else:
@@ -211,17 +204,16 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     to_remove = _removal_to_confirm(request, form, raised) if valid else []
     if valid and not to_remove:
         try:
-            with transaction.atomic():
-                saved = actions.update_report(
-                    report=report,
-                    # A form without the version it was loaded with cannot prove it is current.
-                    expected_version=form.cleaned_data["version"] or 0,
-                    values=form.values(),
-                    problems=problem_changes(form, formset),
-                    files=form.cleaned_data["attachments"],
-                    by=request.user,
-                )
-                _and_submit(request, saved)
+            saved = actions.update_report(
+                report=report,
+                # A form without the version it was loaded with cannot prove it is current.
+                expected_version=form.cleaned_data["version"] or 0,
+                values=form.values(),
+                problems=problem_changes(form, formset),
+                files=form.cleaned_data["attachments"],
+                by=request.user,
+                submit=bool(request.POST.get("and_submit")),
+            )
         except actions.StaleReport as stale:
             current = stale.current
             # Saving again means replacing what is there now with this input, knowingly.

@@ -225,6 +225,15 @@ def test_a_kpi_result_is_entered_returned_and_scored_through_the_api(personas: P
     year = kpi.fiscal_year_id
     path = f"/kpis/{year}/{kpi.code}/quarters/1/result"
 
+    # The KPI page's rules, from the action: the same messages as its form.
+    status, refused = officer("PUT", path, {"result": -1, "narrative": "  "})
+    assert status == 422
+    assert refused["error"]["fields"] == {
+        "result": ["A result cannot be negative."],
+        "narrative": ["Say what was done and how the result was measured."],
+    }
+    assert not KpiResult.objects.exists()
+
     status, entered = officer("PUT", path, {"result": 40, "narrative": "ปลูกแล้ว", "submit": True})
     assert (status, entered["status"], entered["result"]) == (200, "submitted", 40.0)
     # Submitted: no longer the officer's to change.
