@@ -5,6 +5,12 @@
 # (TIDTAM_DEV) is never on here.
 # Usage: scripts/serve.sh .venv/bin 127.0.0.1:8000
 set -euo pipefail
+# SIGHUP reloads. A shell cannot trap a signal it was started with ignored (`nohup make serve`,
+# a CI runner under nohup): start again once with SIGHUP at its default, so that it can.
+if [ -z "${TIDTAM_SERVE_HUP:-}" ]; then
+    export TIDTAM_SERVE_HUP=1
+    exec env --default-signal=HUP "$0" "$@"
+fi
 cd "$(dirname "$0")/.."
 BIN=$1
 HOST=${2:-127.0.0.1:8000}
