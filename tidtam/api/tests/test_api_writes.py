@@ -8,7 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tidtam.accounts.actions import create_api_token
@@ -19,8 +21,8 @@ from tidtam.indicators.tests.factories import make_kpi
 from tidtam.lib.fiscal import fiscal_year_bounds, fiscal_year_of
 from tidtam.projects.management.commands.load_reference import DEFAULT_DIR
 from tidtam.projects.models import PlanStep, Project
-from tidtam.reporting.models import ProblemCategory, ProgressReport, ReportStatus
-from tidtam.test import Personas
+from tidtam.reporting.models import Problem, ProblemCategory, ProgressReport, ReportStatus
+from tidtam.test import Personas, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +268,34 @@ def test_a_kpi_result_is_entered_returned_and_scored_through_the_api(personas: P
     assert set(refused["error"]["fields"]) == {"scores.9.9"}
     status, scored = evaluator("PUT", f"/projects/{CODE}/quarters/1/score", {"score": 50})
     assert (status, scored["score"]) == (200, 50.0)
+
+
+def test_a_projects_report_list_reads_the_same_queries_for_one_report_as_for_many(
+    personas: Personas,
+) -> None:
+    project = make_project(code=CODE, agency=personas.agency_a, published=True)
+    category = ProblemCategory.objects.create(name_th="สภาพอากาศ", name_en="Weather")
+
+    def report(month: int) -> None:
+        made = ProgressReport.objects.create(
+            project=project,
+            report_date=date(2020, month, 28),
+            percent=Decimal(month),
+            narrative="คืบหน้า",
+            status=ReportStatus.APPROVED,
+            origin="manual",
+        )
+        Problem.objects.create(
+            project=project, category=category, description="ฝนตก", opened_in=made
+        )
+
+    report(1)
+    client = Api()
+    with CaptureQueriesContext(connection) as one:
+        assert len(client("GET", f"/projects/{CODE}/reports")[1]) == 1
+    for month in range(2, 10):
+        report(month)
+    with CaptureQueriesContext(connection) as nine:
+        body = client("GET", f"/projects/{CODE}/reports")[1]
+    assert [len(r["problems_raised"]) for r in body] == [1] * 9
+    assert len(nine.captured_queries) == len(one.captured_queries)
