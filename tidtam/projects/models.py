@@ -227,10 +227,11 @@ class Project(models.Model):
         ]
         indexes = [
             # A year's projects by agency, with every column the visibility rule and the
-            # sample count read: the dashboard's figures and the list's counts find one
-            # year's visible projects in this index alone, never in the wide rows.
+            # sample count read, and the key: the dashboard's figures and the list's counts
+            # find one year's visible projects in this index alone, never in the wide rows
+            # (SQLite keeps a row's key in each index; PostgreSQL only where it is named).
             models.Index(
-                fields=["fiscal_year", "agency", "published", "origin"],
+                fields=["fiscal_year", "agency", "published", "origin", "id"],
                 name="project_year_visibility",
             ),
             # The lists' order, newest year first, and the visibility rule's columns (the

@@ -117,10 +117,12 @@ class ProjectStanding(models.Model):
             models.Index(fields=["variance", "project"], name="standing_by_variance"),
             models.Index(fields=["days_late", "project"], name="standing_by_days_late"),
             models.Index(fields=["budget_allocated", "project"], name="standing_by_budget"),
-            # Every figure the dashboard adds up, by project: its sums over a year's projects
-            # read this index, not the wide rows with their series (see dashboards.portfolio).
+            # Every figure the dashboard adds up, by year and project: its sums over a year's
+            # projects read this index, one year's part of it, not the wide rows with their
+            # series nor every year's standings (see dashboards.portfolio).
             models.Index(
                 fields=[
+                    "fiscal_year",
                     "project",
                     "status",
                     "reported_percent",
@@ -130,6 +132,7 @@ class ProjectStanding(models.Model):
                     "budget_released",
                     "budget_spent",
                     "forecast_finish",
+                    "open_problems",
                 ],
                 name="standing_dashboard_figures",
             ),
