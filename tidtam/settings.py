@@ -111,7 +111,11 @@ TEMPLATES = [
                 "tidtam.accounts.context_processors.access",
                 "tidtam.dashboards.public_cache.csrf_placeholder",
             ],
-            "builtins": ["tidtam.lib.templatetags.thai", "tidtam.lib.templatetags.people"],
+            "builtins": [
+                "tidtam.lib.templatetags.thai",
+                "tidtam.lib.templatetags.people",
+                "tidtam.standing.templatetags.badges",
+            ],
         },
     }
 ]

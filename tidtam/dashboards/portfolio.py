@@ -134,6 +134,11 @@ class Dashboard:
     def quarters(self) -> range:
         return range(1, 5)
 
+    @property
+    def agency_totals(self) -> list[Row]:
+        """The row of every agency, as a table's footer lists it (none without projects)."""
+        return [self.agency_total] if self.agency_total else []
+
 
 def _label(th: str, en: str, lang: str) -> str:
     return en if lang == "en" and en else th
@@ -518,7 +523,6 @@ def _group_rows(rows: list[Row]) -> list[tuple[Any, ...]]:
 def dashboard_tables(board: Dashboard) -> dict[str, Table]:
     """Each table of the dashboard as an export: the same rows and figures as the page."""
     fy = board.fiscal_year
-    total = [board.agency_total] if board.agency_total else []
     return (
         {
             "status": Table(
@@ -533,7 +537,7 @@ def dashboard_tables(board: Dashboard) -> dict[str, Table]:
             "agencies": Table(
                 _("Agencies"),
                 (Column("agency", _("Agency")), *GROUP_COLUMNS),
-                _group_rows(board.agencies + total),
+                _group_rows(board.agencies + board.agency_totals),
             ),
             "groups": Table(
                 _("District groups"),

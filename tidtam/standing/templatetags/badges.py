@@ -1,0 +1,42 @@
+"""`{{ project|sample_badge }}` and `{{ project.standing|standing_badge }}`: the badges shown
+beside a project wherever it appears. Builtins: templates need no `{% load %}`.
+
+Filters rather than included templates: a list shows fifty of each, and each include cost
+about as much as the rest of its row.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from tidtam.standing.models import StandingStatus
+
+register = template.Library()
+
+
+@register.filter
+def sample_badge(project: object) -> str:
+    """Synthetic data made by generate_demo is badged wherever the project appears."""
+    if not getattr(project, "is_sample", False):
+        return ""
+    return format_html(
+        ' <span class="badge sample" title="{}">{}</span>',
+        _("Synthetic data made for demonstration and testing, not a real project"),
+        _("Sample data"),
+    )
+
+
+@register.filter
+def standing_badge(standing: object) -> str:
+    """The project's status as its standing has it; a dash before it has one."""
+    status = getattr(standing, "status", None)
+    if not status:
+        return SafeString("—")
+    return format_html(
+        '<span class="status status-{}"><span class="badge">{}</span></span>',
+        status,
+        StandingStatus(status).label,
+    )
