@@ -45,6 +45,18 @@ def test_the_list_shows_published_projects_to_the_public(client: Client) -> None
 
 
 @pytest.mark.usefixtures("projects")
+def test_column_headers_show_a_single_percent_sign_in_thai_and_english(client: Client) -> None:
+    # A label given to an include as _("…(%)") came out of the catalogue as "(%%)".
+    thai = listed(client, "?fy=all")
+    assert "ความก้าวหน้า (%)" in thai and "ตามแผน (%)" in thai
+    assert "%%" not in thai
+    client.cookies["django_language"] = "en"
+    english = listed(client, "?fy=all")
+    assert "Progress (%)" in english and "Planned (%)" in english
+    assert "%%" not in english
+
+
+@pytest.mark.usefixtures("projects")
 def test_the_list_opens_on_the_newest_year_and_can_show_every_year(client: Client) -> None:
     text = listed(client)
     assert "11000000-0002" in text and "11000000-0001" not in text
