@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from tidtam.accounts.models import Role
 from tidtam.dashboards.portfolio import Dashboard, Row
 from tidtam.orgs.models import AgencyKind, DistrictGroup, Origin
+from tidtam.projects import actions as project_actions
 from tidtam.projects.models import FiscalYear, PlanLink, Project
 from tidtam.reporting.models import Problem, ProblemCategory, ProblemStatus, ProgressReport
 from tidtam.standing.models import ProjectStanding
@@ -222,6 +223,24 @@ def test_the_public_dashboard_counts_published_projects_only(
     assert b.total.value == 5
     [water] = b.agencies
     assert figures(water)[:4] == (2, D("30.00"), 1, 1)
+
+
+def test_a_project_moved_to_another_year_moves_on_the_dashboards(
+    executive: Client, city: dict[str, Project]
+) -> None:
+    # A year's sums read that year's standings: a standing follows its project's year.
+    moved = city["P2"]
+    project_actions.update_project(
+        project=moved,
+        expected_version=moved.version,
+        data=project_actions.ProjectInput(name=moved.name, fiscal_year=2562),
+        by=make_member("water", Role.OFFICER, moved.agency),
+    )
+    assert ProjectStanding.objects.get(project=moved).fiscal_year == 2562
+    assert board(executive, "?fy=2563").total.value == 5
+    past = board(executive, "?fy=2562")
+    assert past.total.value == 2
+    assert [(row.label, row.projects.value) for row in past.agencies] == [("สำนักการระบายน้ำ", 2)]
 
 
 def test_the_dashboard_defaults_to_the_current_year_or_the_latest(
