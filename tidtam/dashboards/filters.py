@@ -176,7 +176,11 @@ class ProjectFilters(ListFilters):
         if self.district:
             rows = rows.filter(agency__code=self.district, agency__kind=AgencyKind.DISTRICT_OFFICE)
         if self.node:
-            rows = rows.filter(Exists(_links_below(self.node).filter(project=OuterRef("pk"))))
+            links = _links_below(self.node)
+            if self.fiscal_year:
+                # One year's links are read from their index by year and node.
+                links = links.filter(fiscal_year=self.fiscal_year)
+            rows = rows.filter(Exists(links.filter(project=OuterRef("pk"))))
         if self.statuses:
             rows = rows.filter(standing__status__in=self.statuses)
         if self.kpi_type:

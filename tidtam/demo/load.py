@@ -341,11 +341,12 @@ class _Year:
 
     def _links(self, first: int) -> int:
         rows = [
-            (first + n, self.nodes[code], order, name)
+            (first + n, self.nodes[code], self.fiscal_year.year, order, name)
             for n, p in enumerate(self.sample.projects)
             for order, (code, name) in enumerate(p.plan_nodes, 1)
         ]
-        return _insert(PlanLink, "project_id", "node_id", "order", "source_text").write(rows)
+        columns = ("project_id", "node_id", "fiscal_year", "order", "source_text")
+        return _insert(PlanLink, *columns).write(rows)
 
     def _contacts(self, first: int) -> int:
         rows = [

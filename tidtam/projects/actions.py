@@ -210,13 +210,16 @@ def set_plan_links(
     reason: str,
     new: bool = False,
 ) -> SyncResult:
-    """Link the project to these plan nodes, each with the text its source printed."""
+    """Link the project to these plan nodes, each with the text its source printed; each link
+    keeps the project's fiscal year (a project moved to another year takes its links along)."""
+    year = project.fiscal_year_id
     return write.sync_rows(
         PlanLink,
         existing=[] if new else project.plan_links.all(),
         key=lambda link: link.node_id,
         wanted={
-            node.pk: {"order": n, "source_text": text} for n, (node, text) in enumerate(links, 1)
+            node.pk: {"order": n, "source_text": text, "fiscal_year": year}
+            for n, (node, text) in enumerate(links, 1)
         },
         make=lambda node_id, v: PlanLink(project=project, node_id=node_id, **v),
         by=by,

@@ -331,6 +331,10 @@ class PlanLink(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plan_links")
     node = models.ForeignKey(PlanNode, on_delete=models.PROTECT, related_name="project_links")
+    # The project's fiscal year again, written with the link by `set_plan_links` (which every
+    # change of a project's links or year goes through): one year's links of a plan are read
+    # from the index below, not looked up project by project among every year's.
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     order = models.PositiveSmallIntegerField(default=0)
     source_text = models.CharField(max_length=500, blank=True)
     history = HistoricalRecords()
@@ -339,6 +343,9 @@ class PlanLink(models.Model):
         ordering = ["project", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "node"], name="planlink_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "node", "project"], name="planlink_by_year"),
         ]
 
     def __str__(self) -> str:

@@ -186,7 +186,9 @@ def plan_book_url(w: World) -> str:
     node = PlanNode.objects.create(
         plan=plan, level=level, code="5", sort_key="0005", name_th="ด้าน", origin=Origin.MANUAL
     )
-    PlanLink.objects.create(project=w.projects["A_pub"], node=node)
+    PlanLink.objects.create(
+        project=w.projects["A_pub"], node=node, fiscal_year=w.projects["A_pub"].fiscal_year_id
+    )
     return reverse("book-plan", args=[node.pk, 2563])
 
 

@@ -422,7 +422,7 @@ def test_a_books_query_count_does_not_grow_with_its_projects(
                 origin=Origin.MANUAL,
             )
             KpiSupport.objects.create(kpi=kpi, project=project)
-            PlanLink.objects.create(project=project, node=node)
+            PlanLink.objects.create(project=project, node=node, fiscal_year=project.fiscal_year_id)
         refresh_standings()
 
     def stale() -> int:
@@ -583,9 +583,21 @@ def test_a_plan_node_book_holds_the_projects_linked_below_the_node(
             name_th=f"ยุทธศาสตร์ที่ {code}",
             origin=Origin.MANUAL,
         )
-    PlanLink.objects.create(project=projects["pub"], node=nodes["5.3"])
-    PlanLink.objects.create(project=projects["other"], node=nodes["5"])
-    PlanLink.objects.create(project=projects["second"], node=nodes["6"])
+    PlanLink.objects.create(
+        project=projects["pub"],
+        node=nodes["5.3"],
+        fiscal_year=projects["pub"].fiscal_year_id,
+    )
+    PlanLink.objects.create(
+        project=projects["other"],
+        node=nodes["5"],
+        fiscal_year=projects["other"].fiscal_year_id,
+    )
+    PlanLink.objects.create(
+        project=projects["second"],
+        node=nodes["6"],
+        fiscal_year=projects["second"].fiscal_year_id,
+    )
     job = ask(client, f"/books/plan/{nodes['5'].pk}/{YEAR}/")
     worker()
     text = pdf_text(downloaded(client, job, tmp_path))

@@ -123,7 +123,7 @@ def city(db: None) -> dict[str, Project]:
     two = node(plan, 1, "2")
     node(plan, 1, "3")  # no project: not shown
     for key, target in (("P1", goal), ("P2", one_one), ("P4", goal), ("P5", two), ("P1", two)):
-        PlanLink.objects.create(project=p[key], node=target)
+        PlanLink.objects.create(project=p[key], node=target, fiscal_year=2563)
 
     drains = ProblemCategory.objects.create(name_th="งบประมาณ", order=1)
     weather = ProblemCategory.objects.create(name_th="สภาพอากาศ", order=2)
