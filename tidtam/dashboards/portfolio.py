@@ -395,8 +395,10 @@ def _plan_rollup(
 ) -> None:
     """Counts and average progress at every level of one plan tree: a project linked to a
     goal counts for the goal, its sub-dimension and its dimension, once each."""
+    fiscal_year = board.fiscal_year
+    assert fiscal_year is not None
     # The year's links, read from their index by year (a link keeps its project's year).
-    links = PlanLink.objects.filter(fiscal_year=year.fiscal_year, project__in=projects.values("pk"))
+    links = PlanLink.objects.filter(fiscal_year=fiscal_year, project__in=projects.values("pk"))
     board.plans = list(Plan.objects.filter(Exists(links.filter(node__plan=OuterRef("pk")))))
     plan = next((p for p in board.plans if p.code == plan_code), None) or (
         board.plans[0] if board.plans else None
@@ -421,7 +423,7 @@ def _plan_rollup(
     progress: dict[int, int] = {}
     direct: dict[int, set[int]] = defaultdict(set)
     linked = projects.filter(
-        plan_links__fiscal_year=year.fiscal_year, plan_links__node__plan=plan
+        plan_links__fiscal_year=fiscal_year, plan_links__node__plan=plan
     ).annotate(figures=figures)
     for project_id, node_id, value in linked.values_list("pk", "plan_links__node", hundredths):
         progress[project_id] = value
