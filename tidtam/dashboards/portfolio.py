@@ -417,7 +417,7 @@ def _plan_rollup(
     # as 0, as everywhere on the dashboard.
     # The standing is joined with its year, as in build_dashboard, outside the WHERE clause
     # so that a project without one stays.
-    figures = FilteredRelation("standing", condition=Q(standing__fiscal_year=year.fiscal_year))
+    figures = FilteredRelation("standing", condition=Q(standing__fiscal_year=fiscal_year))
     percent = Coalesce("figures__reported_percent", Value(Decimal(0)))
     hundredths = Cast(Round(percent * 100), IntegerField())
     progress: dict[int, int] = {}
