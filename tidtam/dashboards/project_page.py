@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import F, Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,12 +124,20 @@ class ProjectPage:
         return self.chart.svg()
 
 
+# A KPI's results and scores as the page shows them: the quarter's number and the criterion's
+# code come with each row, read as columns rather than as models of their own.
 def _official_results() -> QuerySet[KpiResult]:
-    return KpiResult.objects.official().select_related("quarter")
+    return (
+        KpiResult.objects.official()
+        .annotate(quarter_number=F("quarter__number"))
+        .only("kpi_id", "result")
+    )
 
 
 def _scores() -> QuerySet[KpiScore]:
-    return KpiScore.objects.select_related("quarter", "criterion")
+    return KpiScore.objects.annotate(
+        quarter_number=F("quarter__number"), criterion_code=F("criterion__code")
+    ).only("kpi_id", "score")
 
 
 def _reports(user: object) -> QuerySet[ProgressReport]:
@@ -200,9 +208,13 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
         )
     blocks = []
     for kpi in kpis:
-        scores = {(s.quarter.number, s.criterion.code): s.score for s in kpi.scores.all()}
+        # quarter_number and criterion_code: annotated by _scores() and _official_results()
+        scores = {
+            (s.quarter_number, s.criterion_code): s.score  # type: ignore[attr-defined]
+            for s in kpi.scores.all()
+        }
         criteria = sorted({code for _, code in scores}) or ["2.1", "2.2"]
-        results = {r.quarter.number: r.result for r in kpi.results.all()}
+        results = {r.quarter_number: r.result for r in kpi.results.all()}  # type: ignore[attr-defined]
         blocks.append(
             KpiBlock(
                 kpi=kpi,

@@ -12,7 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.fiscal import clamp_date
@@ -81,6 +84,13 @@ class Timeline:
     @property
     def today_position(self) -> str:
         return position(left=self.today) if self.today is not None else ""
+
+    @cached_property
+    def grid(self) -> SafeString:
+        """The month lines every step's track repeats: written once, not once per step."""
+        return format_html_join(
+            "", '<span class="grid {}"></span>', ((t.position,) for t in self.ticks)
+        )
 
 
 @dataclass(frozen=True)
