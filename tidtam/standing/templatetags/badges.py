@@ -1,5 +1,6 @@
-"""`{{ project|sample_badge }}` and `{{ project.standing|standing_badge }}`: the badges shown
-beside a project wherever it appears. Builtins: templates need no `{% load %}`.
+"""`{{ project|sample_badge }}`, `{{ project.standing|standing_badge }}` and
+`{{ report|review_badge }}`: the badges shown beside a project or a report wherever it
+appears. Builtins: templates need no `{% load %}`.
 
 Filters rather than included templates: a list shows fifty of each, and each include cost
 about as much as the rest of its row.
@@ -39,4 +40,15 @@ def standing_badge(standing: object) -> str:
         '<span class="status status-{}"><span class="badge">{}</span></span>',
         status,
         StandingStatus(status).label,
+    )
+
+
+@register.filter
+def review_badge(record: object) -> str:
+    """Where a monthly report or a KPI result stands in the review cycle (draft, submitted,
+    approved, returned)."""
+    return format_html(
+        '<span class="badge report-{}">{}</span>',
+        getattr(record, "status", ""),
+        record.get_status_display(),  # type: ignore[attr-defined]
     )
