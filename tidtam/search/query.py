@@ -237,20 +237,26 @@ class Ranked:
 
 def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int) -> Ranked:
     """A page of the visible projects matching the terms, in rank order."""
-    probe = _probe(visible, terms, None, [])
-    if len(probe) <= CAP:
-        order = Project.objects.filter(pk__in=probe).order_by(*ORDER)
-        if terms.pieces:
-            # Short pieces do not rank: without a long one every match is of one tier.
-            order = order.annotate(tier=_rank(terms)).order_by("tier", *ORDER)
-        ids = order.values_list("pk", flat=True)
-        return Ranked(list(ids[offset : offset + limit]), len(probe))
+    tiers = _tiers(terms)
+    # The tier of the projects named by every piece, looked up first when there is one: a
+    # word common in names (most queries that match many projects) answers "more than CAP?"
+    # from the short names alone, without reading every matching report narrative.
+    named = tiers[2] if len(tiers) == 4 else None
+    named_found = _probe(visible, terms, named, []) if named is not None else []
+    if len(named_found) <= CAP:
+        probe = _probe(visible, terms, None, [])
+        if len(probe) <= CAP:
+            order = Project.objects.filter(pk__in=probe).order_by(*ORDER)
+            if terms.pieces:
+                # Short pieces do not rank: without a long one every match is of one tier.
+                order = order.annotate(tier=_rank(terms)).order_by("tier", *ORDER)
+            ids = order.values_list("pk", flat=True)
+            return Ranked(list(ids[offset : offset + limit]), len(probe))
     stop = min(offset + limit, CAP)
     if offset >= stop:
         return Ranked([], None)
     window: list[int] = []
     earlier: list[int] = []
-    tiers = _tiers(terms)
     for tier in tiers:
         need = stop - len(window)
         if need <= 0:
@@ -260,7 +266,11 @@ def ranked(visible: QuerySet[Project], terms: Terms, *, offset: int, limit: int)
             # tier is common enough for its first rows in list order to come soon.
             window += _walk(visible, terms, tier, need)
             continue
-        found = _probe(visible, terms, tier, earlier)
+        if tier is named and not earlier:
+            # Found above; the earlier tiers, which it would leave out, found nothing.
+            found = named_found
+        else:
+            found = _probe(visible, terms, tier, earlier)
         if len(found) <= CAP:
             order = Project.objects.filter(pk__in=found).order_by(*ORDER)
             window += order.values_list("pk", flat=True)
