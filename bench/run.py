@@ -69,9 +69,14 @@ def stage(name: str, args: list[str]) -> int:
     # is 600 s outside development), not over a new one per request, which on PostgreSQL adds
     # a connection's start and a new server process's cold catalogue to every request.
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")
+    import gc
+
     import django
 
     django.setup()
+    # As a production worker does once it has loaded the application (post_worker_init in
+    # deploy/gunicorn.conf.py).
+    gc.freeze()
     if name == "foundation":
         import foundation
 

@@ -201,3 +201,16 @@ def test_make_serve_refuses_in_a_sentence_what_is_missing(tmp_path: Path) -> Non
     assert unmigrated.returncode == 2
     assert "make migrate" in unmigrated.stderr
     assert "Traceback" not in unmigrated.stderr
+
+
+def test_a_gunicorn_worker_freezes_what_it_loaded_out_of_the_collectors_full_passes() -> None:
+    import gc
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    before = gc.get_freeze_count()
+    try:
+        config["post_worker_init"](None)
+        assert gc.get_freeze_count() > before + 1000
+    finally:
+        gc.unfreeze()
