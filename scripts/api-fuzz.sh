@@ -13,6 +13,11 @@ work=$(mktemp -d)
 server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+# Another server on the port would be fuzzed instead of this one (and fail on its tokens).
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+  echo "api-fuzz: port $PORT is taken by another server: stop it, or set API_FUZZ_PORT" >&2
+  exit 1
+fi
 export TIDTAM_DEV=1 DATABASE_URL="sqlite:///$work/fuzz.sqlite3" MEDIA_ROOT="$work/media"
 # High limits: the fuzzer itself must not be rate limited (the limits have their own tests).
 export API_RATE_ANONYMOUS=100000 API_RATE_TOKEN=100000
@@ -25,6 +30,11 @@ token=$($PYTHON manage.py create_api_token officer --name fuzz --days 1)
 $PYTHON manage.py runserver "127.0.0.1:$PORT" --noreload --nothreading >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/v1/openapi.json" >/dev/null && break; sleep 0.2; done
+if ! kill -0 "$server" 2>/dev/null; then
+  echo "api-fuzz: the server did not start:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
 status=0
 for who in public officer; do
