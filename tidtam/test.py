@@ -18,7 +18,8 @@ from django.urls import reverse
 from tidtam.accounts.actions import deactivate_user
 from tidtam.accounts.models import Membership, Role
 from tidtam.orgs.models import Agency, AgencyKind, Origin
-from tidtam.projects.models import FiscalYear, PlanStep, Project
+from tidtam.projects.models import FiscalYear, PlanLink, PlanStep, Project
+from tidtam.strategy.models import PlanNode
 
 SEED_CODES = ("03000000-2457", "21000000-3137")
 
@@ -130,6 +131,11 @@ def make_project(**overrides: Any) -> Project:
     if "agency" not in values:
         values["agency"] = make_agency(values["code"][:8])
     return Project.objects.create(**values)
+
+
+def link_to_plan(project: Project, node: PlanNode) -> PlanLink:
+    """A plan link as `set_plan_links` writes one: with its project's fiscal year."""
+    return PlanLink.objects.create(project=project, node=node, fiscal_year=project.fiscal_year_id)
 
 
 def add_steps(project: Project, *windows: tuple[str, str, str]) -> list[PlanStep]:

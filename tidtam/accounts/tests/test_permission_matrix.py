@@ -27,10 +27,18 @@ from tidtam.accounts.actions import create_api_token
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport, KpiType
 from tidtam.jobs.models import Job, JobState
 from tidtam.orgs.models import AgencyKind, Origin
-from tidtam.projects.models import BudgetInstalment, PlanLink, Project
+from tidtam.projects.models import BudgetInstalment, Project
 from tidtam.reporting.models import ProgressReport, ReportAttachment, ReportStatus
 from tidtam.strategy.models import Plan, PlanLevel, PlanNode
-from tidtam.test import PERSONAS, Personas, add_steps, make_agency, make_personas, make_project
+from tidtam.test import (
+    PERSONAS,
+    Personas,
+    add_steps,
+    link_to_plan,
+    make_agency,
+    make_personas,
+    make_project,
+)
 
 EVERYONE = "200 200 200 200 200 200 200 200 200 200"
 NOBODY = "404 404 404 404 404 404 404 404 404 404"
@@ -186,9 +194,7 @@ def plan_book_url(w: World) -> str:
     node = PlanNode.objects.create(
         plan=plan, level=level, code="5", sort_key="0005", name_th="ด้าน", origin=Origin.MANUAL
     )
-    PlanLink.objects.create(
-        project=w.projects["A_pub"], node=node, fiscal_year=w.projects["A_pub"].fiscal_year_id
-    )
+    link_to_plan(w.projects["A_pub"], node)
     return reverse("book-plan", args=[node.pk, 2563])
 
 

@@ -47,13 +47,13 @@ from tidtam.indicators.models import (
 from tidtam.jobs.models import Job, JobState
 from tidtam.lib.thai import fold_thai
 from tidtam.orgs.models import Origin
-from tidtam.projects.models import FiscalYear, PlanLink, Project
+from tidtam.projects.models import FiscalYear, Project
 from tidtam.reporting.actions import approve_report
 from tidtam.reporting.models import ProgressReport, ReportStatus
 from tidtam.standing.models import ProjectStanding
 from tidtam.standing.refresh import refresh_standings
 from tidtam.strategy.models import Plan, PlanLevel, PlanNode
-from tidtam.test import Personas, add_steps, make_project
+from tidtam.test import Personas, add_steps, link_to_plan, make_project
 
 # Books are made by the job worker, run here in batch mode on the database queue.
 pytestmark = pytest.mark.usefixtures("queued_tasks")
@@ -422,7 +422,7 @@ def test_a_books_query_count_does_not_grow_with_its_projects(
                 origin=Origin.MANUAL,
             )
             KpiSupport.objects.create(kpi=kpi, project=project)
-            PlanLink.objects.create(project=project, node=node, fiscal_year=project.fiscal_year_id)
+            link_to_plan(project, node)
         refresh_standings()
 
     def stale() -> int:
@@ -583,21 +583,9 @@ def test_a_plan_node_book_holds_the_projects_linked_below_the_node(
             name_th=f"ยุทธศาสตร์ที่ {code}",
             origin=Origin.MANUAL,
         )
-    PlanLink.objects.create(
-        project=projects["pub"],
-        node=nodes["5.3"],
-        fiscal_year=projects["pub"].fiscal_year_id,
-    )
-    PlanLink.objects.create(
-        project=projects["other"],
-        node=nodes["5"],
-        fiscal_year=projects["other"].fiscal_year_id,
-    )
-    PlanLink.objects.create(
-        project=projects["second"],
-        node=nodes["6"],
-        fiscal_year=projects["second"].fiscal_year_id,
-    )
+    link_to_plan(projects["pub"], nodes["5.3"])
+    link_to_plan(projects["other"], nodes["5"])
+    link_to_plan(projects["second"], nodes["6"])
     job = ask(client, f"/books/plan/{nodes['5'].pk}/{YEAR}/")
     worker()
     text = pdf_text(downloaded(client, job, tmp_path))

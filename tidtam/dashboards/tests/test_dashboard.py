@@ -19,11 +19,11 @@ from tidtam.accounts.models import Role
 from tidtam.dashboards.portfolio import Dashboard, Row
 from tidtam.orgs.models import AgencyKind, DistrictGroup, Origin
 from tidtam.projects import actions as project_actions
-from tidtam.projects.models import FiscalYear, PlanLink, Project
+from tidtam.projects.models import FiscalYear, Project
 from tidtam.reporting.models import Problem, ProblemCategory, ProblemStatus, ProgressReport
 from tidtam.standing.models import ProjectStanding
 from tidtam.strategy.models import Plan, PlanLevel, PlanNode
-from tidtam.test import make_agency, make_member, make_project
+from tidtam.test import link_to_plan, make_agency, make_member, make_project
 
 TODAY = date(2020, 3, 15)  # fiscal year 2563, quarter 2
 D = Decimal
@@ -123,7 +123,7 @@ def city(db: None) -> dict[str, Project]:
     two = node(plan, 1, "2")
     node(plan, 1, "3")  # no project: not shown
     for key, target in (("P1", goal), ("P2", one_one), ("P4", goal), ("P5", two), ("P1", two)):
-        PlanLink.objects.create(project=p[key], node=target, fiscal_year=2563)
+        link_to_plan(p[key], target)
 
     drains = ProblemCategory.objects.create(name_th="งบประมาณ", order=1)
     weather = ProblemCategory.objects.create(name_th="สภาพอากาศ", order=2)
