@@ -5,7 +5,9 @@
 
 A thread writes progress reports through the real actions, one committed transaction after
 another, and records every table's row count and content hash after each commit: the states
-the site went through. `manage.py backup` runs meanwhile. The restore is then refused over the
+the site went through. An action commits twice: its own transaction, then the raise of the
+published version (audit.published) in a statement of its own; the state between the two is
+recorded too. `manage.py backup` runs meanwhile. The restore is then refused over the
 data and from a damaged copy, changing nothing; forced, it must bring back exactly one of the
 recorded states (every table, row for row), with the uploaded file, and on SQLite exactly
 what the backup's own database file holds.
@@ -39,6 +41,7 @@ from django.core.management import call_command  # noqa: E402
 from django.core.management.base import CommandError  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from tidtam.audit import published  # noqa: E402
 from tidtam.reporting import actions  # noqa: E402
 from tidtam.reporting.models import ProgressReport, ReportStatus  # noqa: E402
 from tidtam.test import AGENCY_A, make_personas, make_project  # noqa: E402
@@ -95,6 +98,19 @@ def main(backup: Path) -> None:
     states: list[Tables] = [table_hashes()]
     stop = threading.Event()
     failures: list[BaseException] = []
+
+    raise_version = published._raise
+
+    def record_then_raise() -> None:
+        """The version is raised after the action's commit, as a commit of its own: the state
+        in between is one the site goes through, and the backup may take it."""
+        try:
+            states.append(table_hashes())
+        except BaseException as error:  # on_commit(robust=True) would only log it
+            failures.append(error)
+        raise_version()
+
+    published._raise = record_then_raise
 
     def write() -> None:
         try:
