@@ -81,10 +81,11 @@ def _row(project: Project) -> ProjectRow:
 def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> ProjectList:
     with reading_from_replica():
         listing = list_projects(request)
-        paginator = listing.filters.paginator(listing.rows, query.page_size)
+        number = str(query.page)
+        paginator = listing.paginator(query.page_size, number)
         rows: list[Project] = []
         if query.page <= paginator.num_pages and paginator.count:
-            rows = list(listing.page(query.page_size, str(query.page)).object_list)
+            rows = list(listing.page(paginator, number).object_list)
         return ProjectList(
             count=paginator.count,
             page=query.page,

@@ -15,7 +15,8 @@ from typing import Any, Self, overload
 from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.http import HttpRequest, QueryDict
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
@@ -263,20 +264,47 @@ class ProjectFilters(ListFilters):
         its matches are then listed from one pass over them, counted and paged in Python."""
         return bool(self.query) and self.fiscal_year is not None
 
-    def paginator(self, rows: QuerySet[Any], size: int) -> Paginator[Any]:
+    def paginator(self, rows: QuerySet[Any], size: int, number: object = None) -> Paginator[Any]:
         """Pages of these rows' keys in their order, read the cheapest way for these filters:
         words over every fiscal year list the first `CAP` matches (the search page's cap: a
         common word's every project of twenty years is not counted on each page view, see
         `CappedPaginator`); words within one year read every key at once, counted and sliced
         here (testing the rows is the cost, and a count would test them twice); every year
-        sorted by a standing's figure walks the figure's index (see `ByFigure`)."""
+        sorted by a standing's figure walks the figure's index (see `ByFigure`); one year
+        narrowed further reads the page asked for (`number`) with the count, on PostgreSQL
+        (see `_narrowed`)."""
         keys = rows.values_list("pk", flat=True)
         if self.query and self.fiscal_year is None:
             return CappedPaginator(keys, size, CAP)
         if self.scans:
             return Paginator(list(keys), size)
         by_figure = self.by_figure(rows)
-        return Paginator(by_figure if by_figure is not None else keys, size)
+        if by_figure is not None:
+            return Paginator(by_figure, size)
+        if self._narrowed and connections[rows.db].vendor == "postgresql":
+            return Paginator(OnePass(rows, size, number), size)
+        return Paginator(keys, size)
+
+    @property
+    def _narrowed(self) -> bool:
+        """One fiscal year narrowed further: PostgreSQL tests every row of the year against
+        the filters and sorts the matches to list any page (its plans join them by hash),
+        so the page's keys are read with their count (see `OnePass`). SQLite walks the
+        year's rows in the list's order (the index project_list_order) and stops at the
+        page's end: counting them with the keys would make it read and sort every one."""
+        return self.fiscal_year is not None and bool(
+            self.agency
+            or self.group
+            or self.district
+            or self.node
+            or self.statuses
+            or self.kpi_type
+            or self.problem_category
+            or any(
+                getattr(self, name) is not None
+                for name in ("kpis", "problems", "missing", "sample", "late_finish")
+            )
+        )
 
     def params(self) -> list[tuple[str, str]]:
         """The query parameters that ask for these filters (defaults left out)."""
@@ -335,8 +363,10 @@ class ProjectListing:
     filters: ProjectFilters
     rows: QuerySet[Project]
 
-    def page(self, size: int, number: str | None) -> Page[Any]:
-        paginator = self.filters.paginator(self.rows, size)
+    def paginator(self, size: int, number: str | None) -> Paginator[Any]:
+        return self.filters.paginator(self.rows, size, number)
+
+    def page(self, paginator: Paginator[Any], number: str | None) -> Page[Any]:
         return page_of(self.rows, paginator, number, related=("agency", "standing"))
 
 
@@ -451,6 +481,50 @@ class ByFigure(Sequence[int]):
         valued = start + len(keys) if keys else self.valued.count()
         after = max(0, start - valued)
         return keys + list(self.rest[after : after + wanted - len(keys)])
+
+
+class OnePass(Sequence[int]):
+    """The keys of rows in their order, with the page asked for read together with their
+    count (COUNT(*) OVER ()): rows narrowed by filters that test other tables are all tested
+    and sorted to list any page, and counting them apart tested them all again. Any other
+    slice (a page number past the end) is read on its own."""
+
+    def __init__(self, rows: QuerySet[Any], per_page: int, number: object) -> None:
+        self.rows = rows
+        try:
+            page = int(str(number))
+        except ValueError:
+            page = 1
+        # A number past any list's end reads nothing, within the database's integers.
+        page = min(max(page, 1), 10**9)
+        self.start = (page - 1) * per_page
+        self.stop = self.start + per_page
+
+    @cached_property
+    def _page(self) -> tuple[int, list[int]]:
+        counted = self.rows.annotate(listed=Window(Count("pk"))).values_list("pk", "listed")
+        found = list(counted[self.start : self.stop])
+        if not found:
+            return self.rows.count(), []
+        return found[0][1], [key for key, _ in found]
+
+    def __len__(self) -> int:  # what the paginator counts by
+        return self._page[0]
+
+    @overload
+    def __getitem__(self, where: int) -> int: ...
+
+    @overload
+    def __getitem__(self, where: slice) -> list[int]: ...
+
+    def __getitem__(self, where: int | slice) -> int | list[int]:
+        if isinstance(where, int):
+            return self[where : where + 1][0]
+        start, stop = where.start or 0, where.stop
+        _count, keys = self._page
+        if keys and self.start <= start and stop <= self.start + len(keys):
+            return keys[start - self.start : stop - self.start]
+        return list(self.rows.values_list("pk", flat=True)[start:stop])
 
 
 class CappedPaginator(Paginator[Any]):

@@ -92,7 +92,8 @@ class ProjectListPage:
 @replica_reads
 def project_list(request: HttpRequest) -> HttpResponse:
     listing = list_projects(request)
-    page = listing.page(PAGE_SIZE, request.GET.get("page"))
+    number = request.GET.get("page")
+    page = listing.page(listing.paginator(PAGE_SIZE, number), number)
     paginator = page.paginator
     context = ProjectListPage(
         page=page,

@@ -369,6 +369,56 @@ def test_pages_sorted_by_a_figure_follow_the_one_order_across_the_projects_witho
     assert len(paged) == Project.objects.count()
 
 
+@pytest.mark.parametrize(
+    "query", ["fy=2563&node={one_one}", "fy=2563&sort=-progress", "fy=2563&problems=0&sort=name"]
+)
+def test_pages_read_with_their_count_list_every_row_once_in_order(
+    executive: Client, city: dict[str, Project], query: str
+) -> None:
+    from django.core.paginator import Paginator
+
+    from tidtam.dashboards.filters import OnePass, ProjectFilters
+    from tidtam.projects.access import projects_for_user
+
+    user = executive.get("/projects/").wsgi_request.user
+    one_one = PlanNode.objects.get(code="1.1").pk
+    filters = ProjectFilters.from_query(QueryDict(query.format(one_one=one_one)), None)
+    rows = filters.apply(projects_for_user(user).for_list())
+    ordered = [p.pk for p in rows]
+    assert len(ordered) >= 3
+    # Every page number, those past either end and those that are not numbers: the same
+    # page, count and keys as a paginator that counts the rows apart.
+    pages = -(-len(ordered) // 2)
+    for number in [*range(-1, 6), "x", None, "9" * 30]:
+        with CaptureQueriesContext(connection) as queries:
+            paged = Paginator(OnePass(rows, 2, number), 2).get_page(number)
+            listed = list(paged.object_list)
+        # A page that exists: its keys and their count in one query.
+        in_range = number is None or number == "x" or 1 <= int(number) <= pages
+        assert len(queries.captured_queries) == 1 or not in_range
+        counted = Paginator(rows.values_list("pk", flat=True), 2).get_page(number)
+        assert paged.number == counted.number
+        assert paged.paginator.count == counted.paginator.count == len(ordered)
+        assert listed == list(counted.object_list)
+        assert listed == ordered[(paged.number - 1) * 2 :][:2]
+
+
+def test_a_narrowed_years_page_reads_its_count_with_its_keys_on_postgresql(
+    executive: Client, city: dict[str, Project]
+) -> None:
+    one_one = PlanNode.objects.get(code="1.1").pk
+    executive.get(f"/projects/?fy=2563&node={one_one}")
+    with CaptureQueriesContext(connection) as queries:
+        listed = codes(executive, f"?fy=2563&node={one_one}")
+    assert listed == ["11000000-0001", "11000000-0002", "50100000-0001"]
+    counts = [q["sql"] for q in queries.captured_queries if '"__count"' in q["sql"]]
+    windows = [q["sql"] for q in queries.captured_queries if " OVER ()" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert (len(counts), len(windows)) == (0, 1)
+    else:  # the page's keys are read walking the list's index, stopping at its end
+        assert (len(counts), len(windows)) == (1, 0)
+
+
 def test_kpi_type_filter_finds_projects_supporting_such_a_kpi(
     executive: Client, city: dict[str, Project]
 ) -> None:
