@@ -517,6 +517,22 @@ def _lock(project: Project, expected_version: int) -> Project:
     return current
 
 
+def _check_kpis_stay(project: Project) -> None:
+    """A KPI is supported by projects of its own fiscal year (the KPI form keeps to it): a
+    project that supports KPIs keeps its year until it is taken off them."""
+    codes = list(project.kpi_supports.order_by("kpi__code").values_list("kpi__code", flat=True))
+    if codes:
+        raise ValidationError(
+            {
+                "fiscal_year": _(
+                    "The project supports KPIs of fiscal year %(year)s (%(codes)s): take it "
+                    "off them before moving it to another year."
+                )
+                % {"year": project.fiscal_year_id, "codes": ", ".join(codes)}
+            }
+        )
+
+
 @checked_action
 def update_project(
     *, project: Project, expected_version: int, data: ProjectInput, by: Actor, reason: str = ""
@@ -527,6 +543,7 @@ def update_project(
     if data.fiscal_year != current.fiscal_year_id:
         try:
             entered_fiscal_year(data.fiscal_year)
+            _check_kpis_stay(current)
         except ValidationError as error:
             errors = {**error.message_dict, **errors}
     if errors:

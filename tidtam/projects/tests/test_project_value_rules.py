@@ -100,3 +100,45 @@ def test_a_fiscal_year_outside_the_buddhist_era_is_refused(year: int) -> None:
 
 def test_a_buddhist_era_fiscal_year_is_accepted() -> None:
     actions.validate_fiscal_year(2568)
+
+
+@pytest.mark.django_db
+def test_a_project_supporting_kpis_keeps_its_fiscal_year_until_taken_off_them(
+    personas: Personas,
+) -> None:
+    """The KPI form links a KPI to projects of its own fiscal year only; moving a linked
+    project to another year through the project form or the API would break that."""
+    project = make_project(code="99990000-0101", agency=personas.agency_a)
+    values = {"text": "ร้อยละของคลองที่ขุดลอก", "unit": "ร้อยละ", "kpi_type": KpiType.ROUTINE}
+    kpi = kpi_actions.create_kpi(
+        agency=personas.agency_a,
+        fiscal_year=2563,
+        code=f"{personas.agency_a.code[:4]}-0001",
+        data=kpi_actions.KpiInput(**values, projects=[project]),  # type: ignore[arg-type]
+        by=personas.officer_a,
+    )
+    moved = project_input(fiscal_year=2564)
+    with override("en"), pytest.raises(ValidationError) as refused:
+        actions.update_project(
+            project=project, expected_version=project.version, data=moved, by=personas.officer_a
+        )
+    assert refused.value.message_dict == {
+        "fiscal_year": [
+            f"The project supports KPIs of fiscal year 2563 ({kpi.code}): take it off them "
+            "before moving it to another year."
+        ]
+    }
+    project.refresh_from_db()
+    assert (project.fiscal_year_id, project.version) == (2563, 1)
+
+    kpi_actions.update_kpi(
+        kpi=kpi,
+        expected_version=kpi.version,
+        data=kpi_actions.KpiInput(**values),  # type: ignore[arg-type]
+        by=personas.officer_a,
+    )
+    actions.update_project(
+        project=project, expected_version=project.version, data=moved, by=personas.officer_a
+    )
+    project.refresh_from_db()
+    assert project.fiscal_year_id == 2564
