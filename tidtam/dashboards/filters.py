@@ -441,7 +441,32 @@ def agencies_with(rows: QuerySet[Any]) -> list[Agency]:
     )
 
 
-class ByFigure(Sequence[int]):
+class _Keys(Sequence[int]):
+    """Keys as a paginator reads them: its count (`len`) and slices, each read its own way."""
+
+    def __len__(self) -> int:  # what the paginator counts by
+        return self._count
+
+    @property
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def _slice(self, start: int, stop: int) -> list[int]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, where: int) -> int: ...
+
+    @overload
+    def __getitem__(self, where: slice) -> list[int]: ...
+
+    def __getitem__(self, where: int | slice) -> int | list[int]:
+        if isinstance(where, int):
+            return self._slice(where, where + 1)[0]
+        return self._slice(where.start or 0, where.stop)
+
+
+class ByFigure(_Keys):
     """The keys of rows sorted by a standing's figure, as a paginator reads them: the rows
     with the figure in its order (the index of the figure and the project serves it, however
     many years are listed), then those without it (no standing yet, or no such figure) by key.
@@ -457,20 +482,6 @@ class ByFigure(Sequence[int]):
     def _count(self) -> int:
         return self.total.count()
 
-    def __len__(self) -> int:  # what the paginator counts by
-        return self._count
-
-    @overload
-    def __getitem__(self, where: int) -> int: ...
-
-    @overload
-    def __getitem__(self, where: slice) -> list[int]: ...
-
-    def __getitem__(self, where: int | slice) -> int | list[int]:
-        if isinstance(where, int):
-            return self._slice(where, where + 1)[0]
-        return self._slice(where.start or 0, where.stop)
-
     def _slice(self, start: int, stop: int) -> list[int]:
         keys = list(self.valued[start:stop])
         wanted = stop - start
@@ -483,7 +494,7 @@ class ByFigure(Sequence[int]):
         return keys + list(self.rest[after : after + wanted - len(keys)])
 
 
-class OnePass(Sequence[int]):
+class OnePass(_Keys):
     """The keys of rows in their order, with the page asked for read together with their
     count (COUNT(*) OVER ()): rows narrowed by filters that test other tables are all tested
     and sorted to list any page, and counting them apart tested them all again. Any other
@@ -508,19 +519,11 @@ class OnePass(Sequence[int]):
             return self.rows.count(), []
         return found[0][1], [key for key, _ in found]
 
-    def __len__(self) -> int:  # what the paginator counts by
+    @property
+    def _count(self) -> int:
         return self._page[0]
 
-    @overload
-    def __getitem__(self, where: int) -> int: ...
-
-    @overload
-    def __getitem__(self, where: slice) -> list[int]: ...
-
-    def __getitem__(self, where: int | slice) -> int | list[int]:
-        if isinstance(where, int):
-            return self[where : where + 1][0]
-        start, stop = where.start or 0, where.stop
+    def _slice(self, start: int, stop: int) -> list[int]:
         _count, keys = self._page
         if keys and self.start <= start and stop <= self.start + len(keys):
             return keys[start - self.start : stop - self.start]
