@@ -33,17 +33,6 @@ def check(
     return met
 
 
-def machine_speed() -> str:
-    """How fast this machine runs Python now: a fixed loop's time. The figures of a virtual
-    machine swing with its neighbours' load; this reading, printed at the start and the end
-    of a run, says how fast the machine was (about 320 ms on the development VM at rest)."""
-    start = time.perf_counter()
-    total = 0
-    for n in range(3_000_000):
-        total += n * n % 7
-    return f"machine speed: a fixed Python loop took {(time.perf_counter() - start) * 1000:.0f} ms"
-
-
 def note(line: str) -> None:
     print(line, flush=True)
 

@@ -48,7 +48,7 @@ import sys
 from pathlib import Path
 
 from dataset import VAR, PostgresServer, SqliteFiles, build, data_key
-from figures import MISSED, check, finish, machine_speed, note
+from figures import MISSED, check, finish, note
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "120000"))
@@ -168,7 +168,6 @@ def main() -> int:
     postgres = bool(os.environ.get("BENCH_POSTGRES"))
     store = PostgresServer(os.environ.get("DATABASE_URL", "")) if postgres else SqliteFiles()
     note(f"== Tidtam benchmarks on {'PostgreSQL' if postgres else 'SQLite'} ==")
-    note(machine_speed())
     if alone:
         try:
             run(alone, store.fresh(alone))
@@ -200,7 +199,6 @@ def main() -> int:
 
 
 def report() -> int:
-    note(machine_speed())
     for line in MISSED:
         print(f"TARGET MISSED: {line}")
     print("all targets met" if not MISSED else f"{len(MISSED)} target(s) missed")
