@@ -128,6 +128,8 @@ class KpiForm(forms.ModelForm[Kpi]):
     """The KPI itself: what it measures and how; the supporting projects of its agency."""
 
     fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
+    # The actions name it fiscal_year (see show_refusal).
+    action_fields = {"fiscal_year": "fiscal_year_be"}
     projects = ModelMultipleChoiceField(
         label=_("Projects supporting this indicator"),
         queryset=Project.objects.none(),

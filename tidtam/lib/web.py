@@ -90,10 +90,13 @@ def _has_nul(values: QueryDict) -> bool:
 
 def show_refusal(form: BaseForm, error: ValidationError) -> None:
     """Put an action's refusal next to the field it names, or at the top of the form when the
-    form has no such field (Django's add_error would raise instead)."""
+    form has no such field (Django's add_error would raise instead). A form whose field has
+    another name than the action's says so in `action_fields` (action's name → form's)."""
     if hasattr(error, "error_dict"):
+        renamed: dict[str, str] = getattr(form, "action_fields", {})
         for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
+            field = renamed.get(name, name)
+            form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error.messages)
 

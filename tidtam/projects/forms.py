@@ -29,6 +29,8 @@ class ProjectForm(forms.ModelForm[Project]):
         label=_("agency"), queryset=Agency.objects.none(), empty_label=None
     )
     fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
+    # The actions name it fiscal_year (see show_refusal).
+    action_fields = {"fiscal_year": "fiscal_year_be"}
     objectives = forms.CharField(
         label=_("Objectives"),
         max_length=limits.LIST,
