@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.actions import KpiInput, kpi_result_errors
@@ -127,7 +128,7 @@ class ProjectScoreForm(forms.Form):
 class KpiForm(forms.ModelForm[Kpi]):
     """The KPI itself: what it measures and how; the supporting projects of its agency."""
 
-    fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
+    fiscal_year_be = forms.TypedChoiceField(label=capfirst(_("fiscal year (BE)")), coerce=int)
     # The actions name it fiscal_year (see show_refusal).
     action_fields = {"fiscal_year": "fiscal_year_be"}
     projects = ModelMultipleChoiceField(

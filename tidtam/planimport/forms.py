@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib.fiscal import fiscal_year_of
@@ -21,9 +22,12 @@ def year_choices() -> list[tuple[int, str]]:
 
 class PlanUploadForm(forms.Form):
     agency = forms.ModelChoiceField(
-        label=_("agency"), queryset=Agency.objects.none(), empty_label=None, to_field_name="code"
+        label=capfirst(_("agency")),
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        to_field_name="code",
     )
-    fiscal_year = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
+    fiscal_year = forms.TypedChoiceField(label=capfirst(_("fiscal year (BE)")), coerce=int)
     file = forms.FileField(
         label=_("Plan file"),
         help_text=_("The filled-in template: an XLSX workbook, or a ZIP of its CSV files."),

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib import limits
@@ -26,9 +27,9 @@ def _lines(text: str) -> list[str]:
 
 class ProjectForm(forms.ModelForm[Project]):
     agency = forms.ModelChoiceField(
-        label=_("agency"), queryset=Agency.objects.none(), empty_label=None
+        label=capfirst(_("agency")), queryset=Agency.objects.none(), empty_label=None
     )
-    fiscal_year_be = forms.TypedChoiceField(label=_("fiscal year (BE)"), coerce=int)
+    fiscal_year_be = forms.TypedChoiceField(label=capfirst(_("fiscal year (BE)")), coerce=int)
     # The actions name it fiscal_year (see show_refusal).
     action_fields = {"fiscal_year": "fiscal_year_be"}
     objectives = forms.CharField(
