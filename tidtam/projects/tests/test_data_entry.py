@@ -341,21 +341,12 @@ def test_plan_links_may_point_to_nodes_of_any_plan(client: Client, personas: Per
 def test_moving_a_project_away_from_its_kpis_year_is_refused_at_the_year_field(
     client: Client, personas: Personas
 ) -> None:
-    from tidtam.indicators.models import Kpi, KpiSupport
-    from tidtam.orgs.models import Origin
+    from tidtam.indicators.tests.factories import make_kpi
 
     project = make_project(code="99990000-0001", agency=personas.agency_a, rationale="เหตุผล")
     ProjectItem.objects.create(project=project, kind="objective", order=1, label="1.", text="ก")
     ProjectItem.objects.create(project=project, kind="target", order=1, label="1.", text="ข")
-    kpi = Kpi.objects.create(
-        code="9999-0001",
-        text="ร้อยละของคลองที่ขุดลอก",
-        origin=Origin.MANUAL,
-        agency=personas.agency_a,
-        fiscal_year=project.fiscal_year,
-        kpi_type="routine",
-    )
-    KpiSupport.objects.create(kpi=kpi, project=project)
+    make_kpi("9999-0001", agency=personas.agency_a, projects=(project,))
     client.force_login(personas.officer_a)
     moved = {**edit_form(client, project.code), "fiscal_year_be": "2570"}
     response = client.post(f"/projects/{project.code}/edit/", moved)
