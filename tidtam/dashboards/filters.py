@@ -272,7 +272,7 @@ class ProjectFilters(ListFilters):
         here (testing the rows is the cost, and a count would test them twice); every year
         sorted by a standing's figure walks the figure's index (see `ByFigure`); one year
         narrowed further reads the page asked for (`number`) with the count, on PostgreSQL
-        (see `_narrowed`)."""
+        (see `_narrows_year`)."""
         keys = rows.values_list("pk", flat=True)
         if self.query and self.fiscal_year is None:
             return CappedPaginator(keys, size, CAP)
@@ -281,29 +281,19 @@ class ProjectFilters(ListFilters):
         by_figure = self.by_figure(rows)
         if by_figure is not None:
             return Paginator(by_figure, size)
-        if self._narrowed and connections[rows.db].vendor == "postgresql":
+        if self._narrows_year and connections[rows.db].vendor == "postgresql":
             return Paginator(OnePass(rows, size, number), size)
         return Paginator(keys, size)
 
     @property
-    def _narrowed(self) -> bool:
+    def _narrows_year(self) -> bool:
         """One fiscal year narrowed further: PostgreSQL tests every row of the year against
         the filters and sorts the matches to list any page (its plans join them by hash),
         so the page's keys are read with their count (see `OnePass`). SQLite walks the
         year's rows in the list's order (the index project_list_order) and stops at the
         page's end: counting them with the keys would make it read and sort every one."""
-        return self.fiscal_year is not None and bool(
-            self.agency
-            or self.group
-            or self.district
-            or self.node
-            or self.statuses
-            or self.kpi_type
-            or self.problem_category
-            or any(
-                getattr(self, name) is not None
-                for name in ("kpis", "problems", "missing", "sample", "late_finish")
-            )
+        return self.fiscal_year is not None and any(
+            name not in ("q", "fy", "sort") for name, _ in self.params()
         )
 
     def params(self) -> list[tuple[str, str]]:
