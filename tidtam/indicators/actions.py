@@ -187,6 +187,7 @@ def import_kpi(
 def link_kpi(
     *, kpi: Kpi, project: Project, order: int, by: Actor, reason: str, new: bool = False
 ) -> None:
+    _check_supports(kpi.agency_id, kpi.fiscal_year_id, [project])
     support = None if new else KpiSupport.objects.filter(kpi=kpi, project=project).first()
     write.facts_changed(projects=[project.pk], kpis=[kpi.pk])
     if support is None:
@@ -528,16 +529,19 @@ class StaleKpiEdit(ValidationError):
         )
 
 
-def _check_supports(agency: Agency, fiscal_year: FiscalYear, projects: Sequence[Project]) -> None:
+def _check_supports(agency_id: int, fiscal_year: int, projects: Sequence[Project]) -> None:
+    """A KPI is supported only by projects of its own agency and fiscal year: the form, the
+    API and the legacy importer's links all keep to it (and update_project keeps a supporting
+    project in its year)."""
     for project in projects:
-        if project.agency_id != agency.pk or project.fiscal_year_id != fiscal_year.pk:
+        if project.agency_id != agency_id or project.fiscal_year_id != fiscal_year:
             raise ValidationError(
                 {
                     "projects": _(
                         "Project %(code)s is not one of the agency's projects of fiscal year "
                         "%(year)s."
                     )
-                    % {"code": project.code, "year": fiscal_year.pk}
+                    % {"code": project.code, "year": fiscal_year}
                 }
             )
 
@@ -589,7 +593,7 @@ def create_kpi(
     values = data.record_values()
     if errors := kpi_value_errors(values):
         raise ValidationError(errors)
-    _check_supports(agency, year, data.projects)
+    _check_supports(agency.pk, year.pk, data.projects)
     kpi = write.save(
         Kpi(code=code, fiscal_year=year, agency=agency, origin=Origin.MANUAL, **values),
         by=by,
@@ -614,7 +618,7 @@ def update_kpi(
     values = data.record_values()
     if errors := kpi_value_errors(values):
         raise ValidationError(errors)
-    _check_supports(kpi.agency, kpi.fiscal_year, data.projects)
+    _check_supports(kpi.agency_id, kpi.fiscal_year_id, data.projects)
     write.assign(current, values)
     current.version += 1
     write.save(current, by=by, comment=reason)

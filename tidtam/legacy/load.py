@@ -57,6 +57,11 @@ class ImportSummary:
     rearranged: list[FileNote] = field(default_factory=list)
     warnings: int = 0
 
+    @property
+    def rejected_files(self) -> int:
+        """A rejected file has a note for every field it was refused for."""
+        return len({note.path for note in self.rejected})
+
 
 class LoadContext:
     """Rows every page needs (agencies, units, plan nodes, quarters), looked up once per run."""
@@ -311,6 +316,13 @@ def import_paths(
     return summary
 
 
+def _refusals(error: ValidationError) -> list[tuple[str, str]]:
+    """An action's refusal as (field, message) lines of the import report."""
+    if not hasattr(error, "error_dict"):
+        return [("record", " ".join(error.messages))]
+    return [(field, " ".join(messages)) for field, messages in error.message_dict.items()]
+
+
 def _import_file(
     path: Path,
     ctx: LoadContext,
@@ -331,8 +343,15 @@ def _import_file(
     except LegacyParseError as error:
         summary.rejected.append(FileNote(str(path), error.line, error.field, error.message))
         return
-    except (ValidationError, DatabaseError, ValueError, KeyError) as error:
+    except ValidationError as error:
         ctx.reset()  # rows cached during the rolled-back savepoint no longer exist
+        summary.rejected.extend(
+            FileNote(str(path), None, field, f"บันทึกไม่ได้ / could not be saved: {message}")
+            for field, message in _refusals(error)
+        )
+        return
+    except (DatabaseError, ValueError, KeyError) as error:
+        ctx.reset()
         summary.rejected.append(
             FileNote(str(path), None, "database", f"บันทึกไม่ได้ / could not be saved: {error}")
         )

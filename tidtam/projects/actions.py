@@ -92,10 +92,11 @@ def import_project(
 ) -> tuple[Project, bool]:
     """The legacy importer's write of a project's own record: the same typed input and value
     rules as create_project and update_project (`project_value_errors`, a fiscal year in the
-    Buddhist Era), lenient where the old site's page is the authority: its code is taken as
-    it is, no version is asked, and only the fields a page carries (LEGACY_FIELDS) are
-    written, so that an import again keeps what officers entered since. Creates the project
-    or changes the fields that differ; tells whether it is new.
+    Buddhist Era, a project that supports KPIs keeps its year), lenient where the old site's
+    page is the authority: its code is taken as it is, no version is asked, and only the
+    fields a page carries (LEGACY_FIELDS) are written, so that an import again keeps what
+    officers entered since. Creates the project or changes the fields that differ; tells
+    whether it is new.
 
     `known_new`, the importer's speed path, skips the look-up of a code it knows is unused.
     The items, steps, links and contacts are written by the importer through the set_*
@@ -119,6 +120,8 @@ def import_project(
         project = write.save(Project(code=code, **values), by=by, reason=reason)
         write.facts_changed(projects=[project.pk])
         return project, True
+    if data.fiscal_year != project.fiscal_year_id:
+        _check_kpis_stay(project)
     if write.assign(project, values):
         write.save(project, by=by, reason=reason)
         write.facts_changed(projects=[project.pk])

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils.translation import override
 
 from tidtam.indicators.models import Kpi, KpiDirection, KpiResult, KpiScore, ProjectEvaluation
+from tidtam.indicators.tests.factories import make_kpi
 from tidtam.legacy.load import import_paths
 from tidtam.legacy.parse import LAYOUT_CODES
 from tidtam.legacy.tests.layouts import HEADINGS, render, split
@@ -452,6 +453,43 @@ def test_a_page_naming_another_agencys_unit_is_refused_as_the_project_form_refus
     Unit.objects.create(agency=other, code="03060400", origin=Origin.MANUAL)
     with override("en"):
         summary = import_paths([seed_path("03000000-2457")])
-    assert len(summary.rejected) == 1
+    assert [r.field for r in summary.rejected] == ["owning_unit", "reporting_unit"]
     assert "This unit belongs to another agency." in summary.rejected[0].message
     assert not Project.objects.exists()
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match=r"^1 file"):
+        call_command("import_legacy", str(seed_path("03000000-2457")), stdout=out, stderr=err)
+    assert "rejected 1," in out.getvalue()
+    assert "[owning_unit]" in err.getvalue() and "[reporting_unit]" in err.getvalue()
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_page_moving_a_project_that_supports_kpis_to_another_year_is_refused(
+    tmp_path: Path,
+) -> None:
+    source = seed_path("03000000-2457").read_text(encoding="utf-8")
+    project = import_seed("03000000-2457")
+    before = row_counts()
+    moved = tmp_path / "moved.txt"
+    moved.write_text(
+        source.replace(project.agency_name_source, project.agency_name_source + " : (2564)", 1),
+        encoding="utf-8",
+    )
+    with override("en"):
+        summary = import_paths([moved])
+    assert [r.field for r in summary.rejected] == ["fiscal_year"]
+    assert "supports KPIs of fiscal year 2563 (0300-0760)" in summary.rejected[0].message
+    assert Project.objects.get(code="03000000-2457").fiscal_year_id == 2563
+    assert row_counts() == before
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_page_naming_a_kpi_code_of_another_agency_is_refused_as_the_kpi_form_refuses_it() -> None:
+    other = make_agency("03009000")
+    make_kpi("0300-0760", agency=other, fiscal_year=2563, text="ตัวชี้วัดของหน่วยงานอื่น")
+    with override("en"):
+        summary = import_paths([seed_path("03000000-2457")])
+    assert [r.field for r in summary.rejected] == ["projects"]
+    assert "is not one of the agency's projects of fiscal year 2563" in summary.rejected[0].message
+    assert not Project.objects.exists()
+    assert Kpi.objects.get(code="0300-0760").text == "ตัวชี้วัดของหน่วยงานอื่น"

@@ -27,8 +27,8 @@ class Command(BaseCommand):
             self.stderr.write(f"ปฏิเสธ / rejected: {rejection}")
         self.stdout.write(
             f"files read {summary.files}, projects created {len(summary.created)}, "
-            f"updated {len(summary.updated)}, rejected {len(summary.rejected)}, "
+            f"updated {len(summary.updated)}, rejected {summary.rejected_files}, "
             f"warnings {summary.warnings}"
         )
         if summary.rejected:
-            raise CommandError(f"{len(summary.rejected)} file(s) rejected", returncode=1)
+            raise CommandError(f"{summary.rejected_files} file(s) rejected", returncode=1)
