@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from tidtam.dashboards.filters import ProjectFilters
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport
 from tidtam.lib.fiscal import quarter_of
+from tidtam.lib.rows import driver_rows
 from tidtam.lib.tabular import Column, Table
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.models import FiscalYear, PlanLink, Project, Quarter
@@ -417,6 +418,8 @@ def _plan_rollup(
     # as 0, as everywhere on the dashboard.
     # The standing is joined with its year, as in build_dashboard, outside the WHERE clause
     # so that a project without one stays.
+    # The links are many (10,000 a year at city scale) and their columns integers: they are
+    # read as the driver returns them.
     figures = FilteredRelation("standing", condition=Q(standing__fiscal_year=fiscal_year))
     percent = Coalesce("figures__reported_percent", Value(Decimal(0)))
     hundredths = Cast(Round(percent * 100), IntegerField())
@@ -425,7 +428,9 @@ def _plan_rollup(
     linked = projects.filter(
         plan_links__fiscal_year=fiscal_year, plan_links__node__plan=plan
     ).annotate(figures=figures)
-    for project_id, node_id, value in linked.values_list("pk", "plan_links__node", hundredths):
+    for project_id, node_id, value in driver_rows(
+        linked.values_list("pk", "plan_links__node", hundredths)
+    ):
         progress[project_id] = value
         direct[node_id].add(project_id)
     children: dict[int, list[int]] = defaultdict(list)
