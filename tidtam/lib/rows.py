@@ -23,4 +23,5 @@ def driver_rows(rows: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
         return []
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        fetched: list[tuple[Any, ...]] = cursor.fetchall()
+    return fetched
