@@ -260,12 +260,18 @@ def test_no_input_gives_a_server_error(world: World, case: Case) -> None:
             # pages they lead to.
             if urlsplit(form.action).path == path
         ]
-        for word in ("99999999999999999999", "²", ""):
+        first = response.status_code not in answers
+        answers.add(response.status_code)
+        # A page's parameters and a form's fields are sent by every persona. A file's (a PDF,
+        # a spreadsheet) parameters are read alike whoever asks, the reader changing only
+        # which rows it holds: sent by the first persona of each answer, as the paths below
+        # (a PDF takes half a second).
+        file = case.method == "GET" and not response.get("Content-Type", "").startswith("text/html")
+        for word in ("99999999999999999999", "²", "") if first or not file else ():
             query = dict.fromkeys(QUERY_PARAMETERS, word)
             posted = {**case.data, **dict.fromkeys(BUTTON_FIELDS, word)}
             _send(client, case.method, f"{path}?{_encode(query)}", data=posted)
-        if response.status_code not in answers:
-            answers.add(response.status_code)
+        if first:
             _send(client, "GET", f"{path}?fy=%FF%FE&page=%C0%AF&q=%00&quarter=%")
             for other in _urls_with_numbers(path, "99999999999999999999"):
                 _send(client, case.method, other)

@@ -388,6 +388,9 @@ def test_a_books_query_count_does_not_grow_with_its_projects(
     monkeypatch.setattr(book_pdf, "page_count", lambda path: 1)
     monkeypatch.setattr(book_pdf, "join_pdfs", lambda parts, out: None)
     monkeypatch.setattr(book_pdf, "PART_PROJECTS", 2)
+    # Parts in this process: the queries are all made here either way, and spawned workers
+    # would start Django and lay out real PDFs (the stubs above do not reach them).
+    monkeypatch.setattr(book_pdf, "WORKERS", 1)
     build_agency(personas)
     spec = BookSpec(kind=AGENCY_BOOK, fiscal_year=YEAR, agency="99990000")
     plan = Plan.objects.create(code="bma20", name_th="แผนพัฒนากรุงเทพมหานคร 20 ปี")
