@@ -81,11 +81,10 @@ def _row(project: Project) -> ProjectRow:
 def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> ProjectList:
     with reading_from_replica():
         listing = list_projects(request)
-        number = str(query.page)
-        paginator = listing.paginator(query.page_size, number)
-        rows: list[Project] = []
-        if query.page <= paginator.num_pages and paginator.count:
-            rows = list(listing.page(paginator, number).object_list)
+        page = listing.page(query.page_size, str(query.page))
+        paginator = page.paginator
+        # A page past the end is empty here, not the last one as on the web list.
+        rows: list[Project] = list(page.object_list) if page.number == query.page else []
         return ProjectList(
             count=paginator.count,
             page=query.page,

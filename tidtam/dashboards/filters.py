@@ -353,10 +353,10 @@ class ProjectListing:
     filters: ProjectFilters
     rows: QuerySet[Project]
 
-    def paginator(self, size: int, number: str | None) -> Paginator[Any]:
-        return self.filters.paginator(self.rows, size, number)
-
-    def page(self, paginator: Paginator[Any], number: str | None) -> Page[Any]:
+    def page(self, size: int, number: str | None) -> Page[Any]:
+        """The page `number` of `size` projects, as Django's `get_page` picks it (the last
+        for a number past the end); its paginator has the count."""
+        paginator = self.filters.paginator(self.rows, size, number)
         return page_of(self.rows, paginator, number, related=("agency", "standing"))
 
 

@@ -93,7 +93,7 @@ class ProjectListPage:
 def project_list(request: HttpRequest) -> HttpResponse:
     listing = list_projects(request)
     number = request.GET.get("page")
-    page = listing.page(listing.paginator(PAGE_SIZE, number), number)
+    page = listing.page(PAGE_SIZE, number)
     paginator = page.paginator
     context = ProjectListPage(
         page=page,
