@@ -9,7 +9,7 @@ numbers can link to exactly the projects behind them (`ProjectFilters.url`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property, lru_cache
 from typing import Any, Self, overload
 from urllib.parse import urlencode
@@ -22,6 +22,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.models import KpiSupport, KpiType
+from tidtam.lib.language import named
 from tidtam.lib.web import int_or_none, year_or_none
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.access import projects_for_user
@@ -318,8 +319,13 @@ class ProjectFilters(ListFilters):
             if value is not None:
                 out.append((name, YES if value else NO))
         if self.sort != DEFAULT_SORT or self.descending:
-            out.append(("sort", ("-" if self.descending else "") + self.sort))
+            out.append(("sort", self.sort_value))
         return out
+
+    @property
+    def sort_value(self) -> str:
+        """The order as the sort parameter says it: "code", or "-code" reversed."""
+        return ("-" if self.descending else "") + self.sort
 
     def url(self, name: str = "project-list") -> str:
         return f"{_path(name, get_script_prefix())}?{urlencode(self.params())}"
@@ -389,28 +395,45 @@ def _links_below(node_id: int) -> QuerySet[PlanLink]:
 
 @dataclass
 class ProjectListChoices:
-    """What the project list's filter form offers."""
+    """What the project list's filter form offers: each select's (value, label) pairs, the
+    labels in the reader's language."""
 
-    fiscal_years: list[FiscalYear]
-    agencies: list[Agency]
-    groups: list[DistrictGroup]
-    districts: list[Agency]
+    fiscal_years: list[tuple[str, str]]
+    agencies: list[tuple[str, str]]
+    groups: list[tuple[str, str]]
+    districts: list[tuple[str, str]]
     statuses: list[tuple[str, str]]
     kpi_types: list[tuple[str, str]]
-    problem_categories: list[ProblemCategory]
-    sorts: list[Sort] = field(default_factory=lambda: list(SORTS.values()))
+    problem_categories: list[tuple[str, str]]
+    # Each order twice: ascending ("code"), then descending ("-code").
+    sorts: list[tuple[str, str]]
 
 
-def project_list_choices(visible: QuerySet[Project], years: list[FiscalYear]) -> ProjectListChoices:
+def project_list_choices(
+    visible: QuerySet[Project], years: list[FiscalYear], lang: str
+) -> ProjectListChoices:
     agencies = agencies_with(visible)
     return ProjectListChoices(
-        fiscal_years=years,
-        agencies=agencies,
-        groups=list(DistrictGroup.objects.all()),
-        districts=[a for a in agencies if a.kind == AgencyKind.DISTRICT_OFFICE],
+        fiscal_years=[(str(fy.year), str(fy.year)) for fy in years],
+        agencies=[(a.code, named(a.name_th, a.name_en, lang)) for a in agencies],
+        groups=[
+            (str(g.pk), named(g.name_th, g.name_en, lang)) for g in DistrictGroup.objects.all()
+        ],
+        districts=[
+            (a.code, named(a.name_th, a.name_en, lang))
+            for a in agencies
+            if a.kind == AgencyKind.DISTRICT_OFFICE
+        ],
         statuses=[(s.value, str(s.label)) for s in StandingStatus],
         kpi_types=[(t.value, str(t.label)) for t in KpiType],
-        problem_categories=list(ProblemCategory.objects.all()),
+        problem_categories=[
+            (str(c.pk), named(c.name_th, c.name_en, lang)) for c in ProblemCategory.objects.all()
+        ],
+        sorts=[
+            pair
+            for sort in SORTS.values()
+            for pair in ((sort.key, f"{sort.label} ↑"), (f"-{sort.key}", f"{sort.label} ↓"))
+        ],
     )
 
 

@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from tidtam.dashboards.filters import ProjectFilters
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport
 from tidtam.lib.fiscal import quarter_of
+from tidtam.lib.language import named
 from tidtam.lib.rows import driver_rows
 from tidtam.lib.tabular import Column, Table
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
@@ -139,10 +140,6 @@ class Dashboard:
     def agency_totals(self) -> list[Row]:
         """The row of every agency, as a table's footer lists it (none without projects)."""
         return [self.agency_total] if self.agency_total else []
-
-
-def _label(th: str, en: str, lang: str) -> str:
-    return en if lang == "en" and en else th
 
 
 def _average(value: Decimal | float | None) -> Decimal | None:
@@ -329,7 +326,7 @@ def build_dashboard(
         )
         row = _row(
             agency.code,
-            _label(agency.name_th, agency.name_en, lang),
+            named(agency.name_th, agency.name_en, lang),
             tally,
             filters,
             kpis.get(agency.pk, (0, 0)),
@@ -341,7 +338,7 @@ def build_dashboard(
         board.groups.append(
             _row(
                 str(group.pk),
-                _label(group.name_th, group.name_en, lang),
+                named(group.name_th, group.name_en, lang),
                 tally,
                 year.narrowed(group=group.pk),
             )
@@ -455,8 +452,8 @@ def _plan_rollup(
             NodeRow(
                 node_id=node.pk,
                 code=node.code,
-                name=_label(node.name_th, node.name_en, lang),
-                level=_label(node.level.name_th, node.level.name_en, lang),
+                name=named(node.name_th, node.name_en, lang),
+                level=named(node.level.name_th, node.level.name_en, lang),
                 depth=depth[node.pk],
                 projects=Figure(len(counted), url),
                 progress=Figure(_average(average), url),
@@ -479,7 +476,7 @@ def _problems(board: Dashboard, keys: QuerySet[Any], year: ProjectFilters, lang:
     rows.sort(key=lambda r: (-r[1], categories[r[0]].order))
     board.problems = [
         ProblemRow(
-            category=_label(categories[pk].name_th, categories[pk].name_en, lang),
+            category=named(categories[pk].name_th, categories[pk].name_en, lang),
             problems=n,
             projects=Figure(projects, year.narrowed(problem_category=pk).url()),
         )

@@ -20,7 +20,7 @@ from tidtam.accounts.access import access_for
 from tidtam.audit import authorship
 from tidtam.indicators.achievement import Direction, Mode
 from tidtam.lib import limits
-from tidtam.lib.language import current_language
+from tidtam.lib.language import current_language, named
 from tidtam.lib.limits import bounded_text, length_check
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
@@ -351,7 +351,7 @@ class RatingLevel(models.Model):
         return f"{self.value.normalize():f} {self.label_th}"
 
     def label(self, lang: str) -> str:
-        return self.label_en if lang == "en" and self.label_en else self.label_th
+        return named(self.label_th, self.label_en, lang)
 
 
 class QuarterClosure(models.Model):

@@ -29,6 +29,12 @@ class ThaiFirstLocaleMiddleware:
         return response
 
 
+def named(th: str, en: str, lang: str) -> str:
+    """A name in the reader's language: the English one when read in English and there is
+    one, the Thai one otherwise (a Thai name is always there)."""
+    return en if lang == "en" and en else th
+
+
 def current_language() -> str:
     """The reader's language as the Thai helpers take it: "en" or "th"."""
     return "en" if (translation.get_language() or "th").startswith("en") else "th"

@@ -8,6 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tidtam.accounts.models import Role
+from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.search.index import refresh_projects
 from tidtam.test import make_agency, make_member, make_project
@@ -67,6 +68,27 @@ def test_the_list_opens_on_the_newest_year_and_can_show_every_year(client: Clien
     # Newest year first (fiscal years order themselves newest first: "-fiscal_year" would
     # reverse that into oldest first).
     assert text.index("11000000-0002") < text.index("11000000-0001")
+
+
+@pytest.mark.usefixtures("projects")
+def test_the_filter_form_keeps_every_choice_made_and_names_agencies_in_the_readers_language(
+    client: Client,
+) -> None:
+    Agency.objects.filter(code="11000000").update(name_en="Drainage and Sewerage Department")
+    query = "?fy=all&agency=11000000&status=behind&status=critical&sort=-budget"
+    text = listed(client, query)
+    assert '<option value="11000000" selected>สำนักการระบายน้ำ</option>' in text
+    assert '<option value="behind" selected>' in text
+    assert '<option value="critical" selected>' in text
+    assert '<option value="on_track">' in text
+    assert '<option value="-budget" selected>' in text and '<option value="budget">' in text
+    # The year, the agency, two statuses, the order, and "Either" of the four yes-or-no filters.
+    assert text.count(" selected>") == 9
+    client.cookies["django_language"] = "en"
+    text = listed(client, query)
+    assert '<option value="11000000" selected>Drainage and Sewerage Department</option>' in text
+    text = listed(client, "?fy=all&agency=11000000")
+    assert '<td data-label="Agency">Drainage and Sewerage Department</td>' in text
 
 
 @pytest.mark.usefixtures("projects")

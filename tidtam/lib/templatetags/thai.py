@@ -11,7 +11,7 @@ from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.utils import timezone
 
-from tidtam.lib import thai
+from tidtam.lib import language, thai
 from tidtam.lib.language import current_language
 
 register = template.Library()
@@ -19,6 +19,14 @@ register = template.Library()
 
 def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
+
+
+@register.filter
+def named(record: object) -> str:
+    """A record's name (`name_th`, and `name_en` when it has one) in the reader's language."""
+    return language.named(
+        getattr(record, "name_th", ""), getattr(record, "name_en", ""), current_language()
+    )
 
 
 @register.filter
