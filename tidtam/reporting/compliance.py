@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 
 from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.language import current_language, named
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import Project
 from tidtam.reporting.models import ReportingSettings, month_start, with_month_report
@@ -123,10 +124,12 @@ def city_compliance(agency_ids: list[int] | None, period: ReportingMonth) -> Cit
     rows = (
         agency_projects(agency_ids, period)
         .select_related("agency")
-        .only("agency__code", "agency__name_th")
+        .only("agency__code", "agency__name_th", "agency__name_en")
     )
+    lang = current_language()
     for project in rows:
-        figures = counts.setdefault((project.agency.code, project.agency.name_th), [0, 0, 0])
+        name = named(project.agency.name_th, project.agency.name_en, lang)
+        figures = counts.setdefault((project.agency.code, name), [0, 0, 0])
         figures[0] += 1
         if getattr(project, "completed", False):
             figures[2] += 1
