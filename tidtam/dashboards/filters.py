@@ -148,7 +148,14 @@ class ProjectFilters(ListFilters):
         sort = query.get("sort", "")
         descending = sort.startswith("-")
         sort = sort.removeprefix("-")
-        statuses = tuple(s for s in query.getlist("status") if s in StandingStatus.values)
+        # Several statuses come as repeated parameters (the dashboard's links) or as one,
+        # comma-separated (the list's form offers the chosen several as one option).
+        statuses = tuple(
+            s
+            for given in query.getlist("status")
+            for s in given.split(",")
+            if s in StandingStatus.values
+        )
         kpi_type = query.get("kpi_type", "")
         return cls(
             query=common.query,
@@ -323,6 +330,11 @@ class ProjectFilters(ListFilters):
         return out
 
     @property
+    def status_value(self) -> str:
+        """The statuses chosen as the form's one option names them: "behind,critical"."""
+        return ",".join(self.statuses)
+
+    @property
     def sort_value(self) -> str:
         """The order as the sort parameter says it: "code", or "-code" reversed."""
         return ("-" if self.descending else "") + self.sort
@@ -410,9 +422,17 @@ class ProjectListChoices:
 
 
 def project_list_choices(
-    visible: QuerySet[Project], years: list[FiscalYear], lang: str
+    visible: QuerySet[Project], years: list[FiscalYear], filters: ProjectFilters, lang: str
 ) -> ProjectListChoices:
     agencies = agencies_with(visible)
+    statuses = {s.value: str(s.label) for s in StandingStatus}
+    # Several statuses chosen (the dashboard's "behind and critical") are offered as one
+    # option, so that filtering again keeps them.
+    several = (
+        [(filters.status_value, " / ".join(statuses[s] for s in filters.statuses))]
+        if len(filters.statuses) > 1
+        else []
+    )
     return ProjectListChoices(
         fiscal_years=[(str(fy.year), str(fy.year)) for fy in years],
         agencies=[(a.code, named(a.name_th, a.name_en, lang)) for a in agencies],
@@ -424,7 +444,7 @@ def project_list_choices(
             for a in agencies
             if a.kind == AgencyKind.DISTRICT_OFFICE
         ],
-        statuses=[(s.value, str(s.label)) for s in StandingStatus],
+        statuses=[*statuses.items(), *several],
         kpi_types=[(t.value, str(t.label)) for t in KpiType],
         problem_categories=[
             (str(c.pk), named(c.name_th, c.name_en, lang)) for c in ProblemCategory.objects.all()

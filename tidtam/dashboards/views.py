@@ -98,7 +98,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     context = ProjectListPage(
         page=page,
         filters=listing.filters,
-        choices=project_list_choices(listing.visible, listing.years, current_language()),
+        choices=project_list_choices(
+            listing.visible, listing.years, listing.filters, current_language()
+        ),
         total=page.paginator.count,
         sort_urls={key: listing.filters.sort_url(key) for key in SORTS},
         more=isinstance(paginator, CappedPaginator) and paginator.more,

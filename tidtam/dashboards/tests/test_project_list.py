@@ -4,10 +4,13 @@ import html
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tidtam.accounts.models import Role
+from tidtam.dashboards.filters import ProjectFilters
+from tidtam.indicators.tests.factories import make_kpi
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import FiscalYear, Project
 from tidtam.search.index import refresh_projects
@@ -31,9 +34,13 @@ def projects(db: None) -> None:
 
 
 def listed(client: Client, query: str = "") -> str:
-    response = client.get(f"/projects/{query}")
+    return listed_at(client, f"/projects/{query}")
+
+
+def listed_at(client: Client, path: str) -> str:
+    response = client.get(path)
     assert response.status_code == 200
-    return html.unescape(response.content.decode())
+    return html.unescape(response.getvalue().decode("utf-8-sig"))
 
 
 @pytest.mark.usefixtures("projects")
@@ -78,12 +85,12 @@ def test_the_filter_form_keeps_every_choice_made_and_names_agencies_in_the_reade
     query = "?fy=all&agency=11000000&status=behind&status=critical&sort=-budget"
     text = listed(client, query)
     assert '<option value="11000000" selected>สำนักการระบายน้ำ</option>' in text
-    assert '<option value="behind" selected>' in text
-    assert '<option value="critical" selected>' in text
-    assert '<option value="on_track">' in text
+    # The two statuses are one option, so that filtering again keeps both.
+    assert '<option value="behind,critical" selected>' in text
+    assert '<option value="behind">' in text and '<option value="on_track">' in text
     assert '<option value="-budget" selected>' in text and '<option value="budget">' in text
-    # The year, the agency, two statuses, the order, and "Either" of the four yes-or-no filters.
-    assert text.count(" selected>") == 9
+    # The year, the agency, the statuses, the order, and "Either" of the four yes-or-no filters.
+    assert text.count(" selected>") == 8
     client.cookies["django_language"] = "en"
     text = listed(client, query)
     assert '<option value="11000000" selected>Drainage and Sewerage Department</option>' in text
@@ -161,3 +168,38 @@ def test_the_list_query_count_does_not_grow_with_rows(client: Client) -> None:
     for n in range(2, 30):
         make_project(code=f"33330000-{n:04d}")
     assert count() == few
+
+
+@pytest.mark.usefixtures("projects")
+def test_an_agency_with_an_english_name_is_named_in_the_readers_language_everywhere(
+    client: Client,
+) -> None:
+    water = Agency.objects.get(code="11000000")
+    water.name_en = "Drainage and Sewerage Department"
+    water.save()
+    make_kpi(
+        "1100-0001",
+        agency=water,
+        fiscal_year=2564,
+        projects=(Project.objects.get(code="11000000-0002"),),
+    )
+    pages = ("/projects/11000000-0002/", "/kpis/?fy=2564", "/projects/export.csv?fy=2564")
+    for path in pages:
+        assert "สำนักการระบายน้ำ" in listed_at(client, path), path
+    client.cookies["django_language"] = "en"
+    for path in pages:
+        text = listed_at(client, path)
+        assert "Drainage and Sewerage Department" in text, path
+        assert "สำนักการระบายน้ำ" not in text, path
+
+
+def test_several_statuses_read_alike_from_repeated_parameters_and_the_forms_one_option() -> None:
+    def statuses(query: str) -> tuple[str, ...]:
+        return ProjectFilters.from_query(QueryDict(query), None).statuses
+
+    assert statuses("status=critical&status=behind") == ("behind", "critical")
+    assert statuses("status=behind,critical") == ("behind", "critical")
+    assert statuses("status=behind,nonsense,") == ("behind",)
+    assert ProjectFilters.from_query(QueryDict("status=critical,behind"), None).status_value == (
+        "behind,critical"
+    )
