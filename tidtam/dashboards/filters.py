@@ -179,7 +179,7 @@ class ProjectFilters(ListFilters):
     def apply(self, rows: QuerySet[Any]) -> QuerySet[Any]:
         rows = super().apply(rows)
         if self.query:
-            rows = filter_projects(rows, self.query, scan=self.scans)
+            rows = filter_projects(rows, self.query, fiscal_year=self.fiscal_year)
         if self.group:
             rows = rows.filter(agency__district_group_id=self.group)
         if self.district:

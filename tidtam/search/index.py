@@ -68,6 +68,7 @@ def entry_for(project_id: int, texts: ProjectTexts) -> SearchEntry:
         # Pieces of a query never hold a space, so none can match across two texts.
         body=" ".join(others),
         short_words=" ".join(marked_word(w) for w in sorted(short)),
+        fiscal_year=texts.fiscal_year,
     )
 
 

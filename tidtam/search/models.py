@@ -32,6 +32,10 @@ class SearchEntry(models.Model):
     # must be one of them. Marked this way, "\x1fไฟ\x1f" is itself a trigram-searchable
     # substring, found only where the whole word is.
     short_words = models.TextField()
+    # The project's fiscal year, kept with its text so that a list's words within one year
+    # are tested on that year's entries, read from this index (on PostgreSQL; SQLite asks
+    # its text index instead). Empty only between the migration that added it and its fill.
+    fiscal_year = models.SmallIntegerField(null=True, db_index=True)
 
     class Meta:
         verbose_name = "search entry"

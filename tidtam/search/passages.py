@@ -42,6 +42,7 @@ class ProjectTexts:
     code: str
     name: str
     others: tuple[Passage, ...]  # in the order a results page prefers them
+    fiscal_year: int | None = None
 
     def passages(self) -> list[Passage]:
         return [
@@ -64,10 +65,12 @@ def collect(project_ids: Collection[int]) -> dict[int, ProjectTexts]:
     projects = (
         Project.objects.filter(pk__in=project_ids)
         .order_by()
-        .values_list("pk", "code", "name", "agency__name_th", "agency__name_en", "rationale")
+        .values_list(
+            "pk", "code", "name", "agency__name_th", "agency__name_en", "rationale", "fiscal_year"
+        )
     )
     rows = list(projects)
-    for pk, _, _, agency_th, agency_en, rationale in rows:
+    for pk, _, _, agency_th, agency_en, rationale, _ in rows:
         extra[pk].extend(
             Passage(Source.AGENCY, name) for name in (agency_th, agency_en) if name.strip()
         )
@@ -106,6 +109,6 @@ def collect(project_ids: Collection[int]) -> dict[int, ProjectTexts]:
     for pk, code, text, definition in kpis:
         extra[pk].extend(Passage(Source.KPI, t) for t in (code, text, definition) if t.strip())
     return {
-        pk: ProjectTexts(code=code, name=name, others=tuple(extra[pk]))
-        for pk, code, name, *_ in rows
+        pk: ProjectTexts(code=code, name=name, others=tuple(extra[pk]), fiscal_year=year)
+        for pk, code, name, *_, year in rows
     }

@@ -79,20 +79,25 @@ def _sqlite(projects: QuerySet[Project]) -> bool:
     return connections[projects.db].vendor == "sqlite"
 
 
-def _row_test(terms: Terms, *, sqlite: bool) -> Q:
-    """Every term, tested on each project's own entry in a subquery per project row: the
-    projects' other filters and their order come first, whatever the planner makes of the
-    text tests (joined, PostgreSQL may choose to test every entry of every year first)."""
+def _entry_test(terms: Terms, *, sqlite: bool) -> Q:
+    """Every term, as a test of an entry's own row (never through a text index)."""
 
     def has(column: str, text: str) -> Q:
         return store.row_contains(column, text, sqlite=sqlite)
 
-    tests = _all(
+    return _all(
         [
             *(_any([has(c, p) for c in ("code_key", "name_key", "body")]) for p in terms.pieces),
             *(has("short_words", marked_word(w)) for w in terms.words),
         ]
     )
+
+
+def _row_test(terms: Terms, *, sqlite: bool) -> Q:
+    """Every term, tested on each project's own entry in a subquery per project row: the
+    projects' other filters and their order come first, whatever the planner makes of the
+    text tests (joined, PostgreSQL may choose to test every entry of every year first)."""
+    tests = _entry_test(terms, sqlite=sqlite)
     entry = SearchEntry.objects.filter(project=OuterRef("pk")).values(
         ok=ExpressionWrapper(tests, output_field=BooleanField())
     )
@@ -119,23 +124,29 @@ def _fts_all(terms: Terms) -> str:
 
 
 def filter_projects(
-    projects: QuerySet[Project], text: str, *, scan: bool = False
+    projects: QuerySet[Project], text: str, *, fiscal_year: int | None = None
 ) -> QuerySet[Project]:
     """The projects among these whose text has every term of `text` (the rule above); all of
     them when `text` has no term. No ranking: the caller keeps its own order.
 
-    `scan`: the projects are few (one fiscal year's, a few thousand), so each of them is
-    tested rather than a common word's projects of every year listed and these kept among
-    them: on SQLite against the set of the text index's matches (see `store.fts_member`), on
-    PostgreSQL on its own row (see `store.row_contains`)."""
+    `fiscal_year`: the projects are of that year, a few thousand, so each of them is tested
+    rather than a common word's projects of every year listed and these kept among them: on
+    SQLite against the set of the text index's matches (see `store.fts_member`); on
+    PostgreSQL the year's entries, read from their index by year, each on its own row (see
+    `store.row_contains`), and the projects kept that are among them (tested from each
+    project's side instead, every one of them looked up its entry on its own: half again as
+    long for a word in a third of the year's projects)."""
     terms = parse(text)
     if not terms:
         return projects
     sqlite = _sqlite(projects)
-    if scan and sqlite:
+    if fiscal_year is not None and sqlite:
         return projects.filter(store.fts_member(_fts_all(terms)))
-    if scan:
-        return projects.filter(_matches(terms, sqlite=False, row_test=True))
+    if fiscal_year is not None:
+        entries = SearchEntry.objects.filter(
+            _entry_test(terms, sqlite=False), fiscal_year=fiscal_year
+        )
+        return projects.filter(pk__in=entries.values("project_id"))
     if sqlite:
         return projects.filter(pk__in=store.fts_ids(_fts_all(terms)))
     return projects.filter(_matches(terms, sqlite=False))

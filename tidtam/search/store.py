@@ -58,8 +58,9 @@ _SQLITE += [
     f"BEGIN {_LEARN} END",
     f"CREATE TRIGGER IF NOT EXISTS search_entry_deleted AFTER DELETE ON {ENTRY} "
     f"BEGIN {_FORGET} END",
-    f"CREATE TRIGGER IF NOT EXISTS search_entry_updated AFTER UPDATE ON {ENTRY} "
-    f"BEGIN {_FORGET} {_LEARN} END",
+    # Only a change of the texts touches the text indexes (not of the fiscal year).
+    f"CREATE TRIGGER IF NOT EXISTS search_entry_updated "
+    f"AFTER UPDATE OF {', '.join(_COLUMNS)} ON {ENTRY} BEGIN {_FORGET} {_LEARN} END",
 ]
 
 # The short words as a tsvector, for PostgreSQL's word index: each is a letter and digit
