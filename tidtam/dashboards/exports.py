@@ -38,7 +38,7 @@ from tidtam.indicators.access import kpis_for_user
 from tidtam.indicators.models import Kpi
 from tidtam.jobs.actions import Progress, job_kind, result_file, start_job
 from tidtam.jobs.models import Job
-from tidtam.lib.language import current_language, named
+from tidtam.lib.language import current_language, name_of
 from tidtam.lib.replica import replica_reads
 from tidtam.lib.tabular import Column, Table, csv_chunks, write_xlsx
 from tidtam.projects.access import projects_for_user
@@ -138,7 +138,7 @@ def project_table(projects: QuerySet[Project], lang: str) -> Table:
             yield (
                 project.code,
                 project.name,
-                named(project.agency.name_th, project.agency.name_en, lang),
+                name_of(project.agency, lang),
                 project.fiscal_year_id,
                 status_label(s.status) if s else None,
                 s.planned_today if s else None,
@@ -185,7 +185,7 @@ def kpi_table(kpis: QuerySet[Kpi], lang: str) -> Table:
             yield (
                 kpi.code,
                 kpi.text,
-                named(kpi.agency.name_th, kpi.agency.name_en, lang),
+                name_of(kpi.agency, lang),
                 kpi.fiscal_year_id,
                 kpi.get_kpi_type_display(),
                 kpi.unit,
@@ -222,7 +222,7 @@ def flag_table(flags: QuerySet[StandingFlag], lang: str) -> Table:
             yield (
                 project.code,
                 project.name,
-                named(project.agency.name_th, project.agency.name_en, lang),
+                name_of(project.agency, lang),
                 project.fiscal_year_id,
                 str(KIND_LABELS[row.kind]),
                 describe(row.flag, lang),

@@ -22,7 +22,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.models import KpiSupport, KpiType
-from tidtam.lib.language import named
+from tidtam.lib.language import name_of
 from tidtam.lib.web import int_or_none, year_or_none
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
 from tidtam.projects.access import projects_for_user
@@ -435,20 +435,14 @@ def project_list_choices(
     )
     return ProjectListChoices(
         fiscal_years=[(str(fy.year), str(fy.year)) for fy in years],
-        agencies=[(a.code, named(a.name_th, a.name_en, lang)) for a in agencies],
-        groups=[
-            (str(g.pk), named(g.name_th, g.name_en, lang)) for g in DistrictGroup.objects.all()
-        ],
+        agencies=[(a.code, name_of(a, lang)) for a in agencies],
+        groups=[(str(g.pk), name_of(g, lang)) for g in DistrictGroup.objects.all()],
         districts=[
-            (a.code, named(a.name_th, a.name_en, lang))
-            for a in agencies
-            if a.kind == AgencyKind.DISTRICT_OFFICE
+            (a.code, name_of(a, lang)) for a in agencies if a.kind == AgencyKind.DISTRICT_OFFICE
         ],
         statuses=[*statuses.items(), *several],
         kpi_types=[(t.value, str(t.label)) for t in KpiType],
-        problem_categories=[
-            (str(c.pk), named(c.name_th, c.name_en, lang)) for c in ProblemCategory.objects.all()
-        ],
+        problem_categories=[(str(c.pk), name_of(c, lang)) for c in ProblemCategory.objects.all()],
         sorts=[
             pair
             for sort in SORTS.values()

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from tidtam.dashboards.filters import ProjectFilters
 from tidtam.indicators.models import Kpi, KpiResult, KpiSupport
 from tidtam.lib.fiscal import quarter_of
-from tidtam.lib.language import named
+from tidtam.lib.language import name_of
 from tidtam.lib.rows import driver_rows
 from tidtam.lib.tabular import Column, Table
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
@@ -326,7 +326,7 @@ def build_dashboard(
         )
         row = _row(
             agency.code,
-            named(agency.name_th, agency.name_en, lang),
+            name_of(agency, lang),
             tally,
             filters,
             kpis.get(agency.pk, (0, 0)),
@@ -338,7 +338,7 @@ def build_dashboard(
         board.groups.append(
             _row(
                 str(group.pk),
-                named(group.name_th, group.name_en, lang),
+                name_of(group, lang),
                 tally,
                 year.narrowed(group=group.pk),
             )
@@ -452,8 +452,8 @@ def _plan_rollup(
             NodeRow(
                 node_id=node.pk,
                 code=node.code,
-                name=named(node.name_th, node.name_en, lang),
-                level=named(node.level.name_th, node.level.name_en, lang),
+                name=name_of(node, lang),
+                level=name_of(node.level, lang),
                 depth=depth[node.pk],
                 projects=Figure(len(counted), url),
                 progress=Figure(_average(average), url),
@@ -476,7 +476,7 @@ def _problems(board: Dashboard, keys: QuerySet[Any], year: ProjectFilters, lang:
     rows.sort(key=lambda r: (-r[1], categories[r[0]].order))
     board.problems = [
         ProblemRow(
-            category=named(categories[pk].name_th, categories[pk].name_en, lang),
+            category=name_of(categories[pk], lang),
             problems=n,
             projects=Figure(projects, year.narrowed(problem_category=pk).url()),
         )

@@ -16,7 +16,7 @@ from tidtam.indicators.models import EvaluationCriterion, Kpi, RatingLevel
 from tidtam.lib import limits
 from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.lib.forms import DecimalField, IntegerField, ModelMultipleChoiceField
-from tidtam.lib.language import named
+from tidtam.lib.language import name_of
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import Project
 
@@ -103,7 +103,7 @@ class KpiScoreForm(forms.Form):
         self.criteria = list(criteria)
         choices = level_choices(levels, lang)
         for criterion in self.criteria:
-            name = named(criterion.name_th, criterion.name_en, lang)
+            name = name_of(criterion, lang)
             self.fields[self.field_name(criterion)] = _ScaleField(
                 label=str(_("Criterion %(code)s") % {"code": criterion.code})
                 + (f": {name}" if name else ""),

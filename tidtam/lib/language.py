@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,18 @@ def named(th: str, en: str, lang: str) -> str:
     """A name in the reader's language: the English one when read in English and there is
     one, the Thai one otherwise (a Thai name is always there)."""
     return en if lang == "en" and en else th
+
+
+class Named(Protocol):
+    """A record with a Thai name and, perhaps, an English one."""
+
+    name_th: str
+    name_en: str
+
+
+def name_of(record: Named, lang: str) -> str:
+    """The record's name in the reader's language (see `named`)."""
+    return named(record.name_th, record.name_en, lang)
 
 
 def current_language() -> str:

@@ -30,7 +30,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from tidtam.dashboards.filters import ProjectFilters
-from tidtam.lib.language import current_language, named
+from tidtam.lib.language import current_language, name_of
 from tidtam.opendata.tables import PUBLIC
 from tidtam.orgs.models import Agency, AgencyKind
 from tidtam.projects.access import get_project_for_user, projects_for_user
@@ -136,7 +136,7 @@ class ApprovedReportsFeed(Feed[ProgressReport, Subject]):
 
 
 def _agency_name(agency: Agency) -> str:
-    return named(agency.name_th, agency.name_en, current_language())
+    return name_of(agency, current_language())
 
 
 class ProjectFeed(ApprovedReportsFeed):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import QuerySet
 
 from tidtam.lib.fiscal import fiscal_year_of
-from tidtam.lib.language import current_language, named
+from tidtam.lib.language import current_language, name_of
 from tidtam.orgs.models import Agency
 from tidtam.projects.models import Project
 from tidtam.reporting.models import ReportingSettings, month_start, with_month_report
@@ -128,7 +128,7 @@ def city_compliance(agency_ids: list[int] | None, period: ReportingMonth) -> Cit
     )
     lang = current_language()
     for project in rows:
-        name = named(project.agency.name_th, project.agency.name_en, lang)
+        name = name_of(project.agency, lang)
         figures = counts.setdefault((project.agency.code, name), [0, 0, 0])
         figures[0] += 1
         if getattr(project, "completed", False):

@@ -11,8 +11,8 @@ from django import template
 from django.template.base import FilterExpression, Parser, Token
 from django.utils import timezone
 
-from tidtam.lib import language, thai
-from tidtam.lib.language import current_language
+from tidtam.lib import thai
+from tidtam.lib.language import Named, current_language, name_of
 
 register = template.Library()
 
@@ -22,11 +22,10 @@ def _local(moment: datetime) -> datetime:
 
 
 @register.filter
-def named(record: object) -> str:
-    """A record's name (`name_th`, and `name_en` when it has one) in the reader's language."""
-    return language.named(
-        getattr(record, "name_th", ""), getattr(record, "name_en", ""), current_language()
-    )
+def named(record: Named | None) -> str:
+    """A record's name (`name_th`, and `name_en` when it has one) in the reader's language;
+    nothing for no record, as `{{ record.name_th }}` would print."""
+    return "" if record is None else name_of(record, current_language())
 
 
 @register.filter
