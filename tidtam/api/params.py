@@ -44,7 +44,10 @@ class ProjectQuery(ListQuery):
     district: str = Field("", pattern=TEXT, description="District office's agency code.")
     node: int | None = Field(None, description="Plan node id: projects linked to it or below.")
     status: list[str] = Field(
-        [], description="Standing status, repeat for several: " + ", ".join(StandingStatus.values)
+        [],
+        description="Standing status: "
+        + ", ".join(StandingStatus.values)
+        + '. Several: repeat it, or separate them with commas ("behind,critical").',
     )
     kpi_type: str = Field("", pattern=TEXT, description="strategic or routine.")
     kpis: str | None = Field(None, pattern=FLAG, description="1: with KPI results; 0: without.")

@@ -81,10 +81,10 @@ def _row(project: Project) -> ProjectRow:
 def project_list(request: HttpRequest, query: Query[ProjectQuery]) -> ProjectList:
     with reading_from_replica():
         listing = list_projects(request)
-        page = listing.page(query.page_size, str(query.page))
-        paginator = page.paginator
         # A page past the end is empty here, not the last one as on the web list.
-        rows: list[Project] = list(page.object_list) if page.number == query.page else []
+        page = listing.page(query.page_size, str(query.page), empty_past_end=True)
+        paginator = page.paginator
+        rows: list[Project] = list(page.object_list)
         return ProjectList(
             count=paginator.count,
             page=query.page,

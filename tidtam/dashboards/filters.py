@@ -371,10 +371,13 @@ class ProjectListing:
     filters: ProjectFilters
     rows: QuerySet[Project]
 
-    def page(self, size: int, number: str | None) -> Page[Any]:
+    def page(self, size: int, number: str | None, *, empty_past_end: bool = False) -> Page[Any]:
         """The page `number` of `size` projects, as Django's `get_page` picks it (the last
-        for a number past the end); its paginator has the count."""
+        for a number past the end, or an empty page when `empty_past_end`); its paginator has
+        the count."""
         paginator = self.filters.paginator(self.rows, size, number)
+        if empty_past_end and number and number.isdigit() and int(number) > paginator.num_pages:
+            return Page([], int(number), paginator)
         return page_of(self.rows, paginator, number, related=("agency", "standing"))
 
 
