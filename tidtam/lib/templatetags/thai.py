@@ -41,6 +41,15 @@ def be_date(value: date | None, style: str = "medium") -> str:
     return thai.format_date(value, style=style, lang=current_language())
 
 
+@register.filter(expects_localtime=True)
+def iso_date(value: date | None) -> str:
+    """A day as machines read it, for `<time datetime>`: "2020-02-19" (a moment gives its local
+    day). What `|date:'Y-m-d'` gives, a hundred times faster: the project page has seventy."""
+    if value is None or value == "":
+        return ""
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
+
+
 @register.filter
 def be_datetime(value: datetime | None, style: str = "medium") -> str:
     """A moment in local time: "19 ก.พ. 2563 14:05" (Thai, Buddhist Era), "19 Feb 2020 14:05"."""

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -218,3 +220,19 @@ def test_text_damage_leaves_sound_text_alone(clean):
 )
 def test_a_quantity_shows_decimals_only_when_it_has_a_fraction(amount: str, shown: str) -> None:
     assert format_quantity(Decimal(amount)) == shown
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2020, 2, 19),
+        # 01:00 in Bangkok on the 19th is 18:00 UTC on the 18th: the local day is meant.
+        datetime(2020, 2, 18, 18, 0, tzinfo=UTC),
+    ],
+)
+def test_iso_date_gives_the_local_day_as_the_date_filter_does(value: date) -> None:
+    template = Template("{{ value|iso_date }}|{{ value|date:'Y-m-d' }}|{{ nothing|iso_date }}")
+    with timezone.override("Asia/Bangkok"):
+        assert (
+            template.render(Context({"value": value, "nothing": None})) == "2020-02-19|2020-02-19|"
+        )
