@@ -15,6 +15,7 @@ SETTINGS_ENV = {
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "DB_CONN_MAX_AGE",
+    "DB_PREPARED_STATEMENTS",
     "STATIC_ROOT",
     "REDIS_URL",
     "DATABASE_REPLICA_URL",
@@ -130,3 +131,15 @@ def test_production_keeps_database_connections_open_with_health_checks() -> None
     assert tuned["CONN_MAX_AGE"] == 30
     # The development server's threads would each keep one open.
     assert settings_under(TIDTAM_DEV="1")["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_postgresql_prepares_the_queries_a_connection_runs_again_unless_told_not_to() -> None:
+    url = "postgres://tidtam@127.0.0.1:5432/tidtam"
+    options = settings_under(DATABASE_URL=url, **PRODUCTION)["DATABASES"]["default"]["OPTIONS"]
+    assert options["server_side_binding"] is True and options["prepare_threshold"] == 2
+    assert options["options"] == "-c jit=off"
+    off = settings_under(DATABASE_URL=url, DB_PREPARED_STATEMENTS="0", **PRODUCTION)
+    assert "server_side_binding" not in off["DATABASES"]["default"]["OPTIONS"]
+    assert "prepare_threshold" not in off["DATABASES"]["default"]["OPTIONS"]
+    sqlite = settings_under(DATABASE_URL="sqlite:////tmp/x.sqlite3", **PRODUCTION)
+    assert "server_side_binding" not in sqlite["DATABASES"]["default"]["OPTIONS"]
