@@ -61,7 +61,7 @@ from tidtam.dashboards.books import (
     summary_projects,
 )
 from tidtam.dashboards.printing import PrintOptions, build_project_print
-from tidtam.dashboards.project_page import projects_with_page_data
+from tidtam.dashboards.project_page import give_kpi_figures, projects_with_page_data
 from tidtam.jobs.actions import JobFailed, Progress, job_kind, result_file, start_job_once
 from tidtam.jobs.models import Job
 from tidtam.lib.language import current_language
@@ -134,6 +134,7 @@ def _sections(user: object, keys: list[int]) -> list[Project]:
     of one part."""
     found = projects_with_page_data(Project.objects.all(), user).in_bulk(keys)
     projects = [found[key] for key in keys if key in found]
+    give_kpi_figures(projects)
     give_todays_standings(projects)
     return projects
 

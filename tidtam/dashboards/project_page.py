@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
-from django.db.models import F, Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -124,20 +125,30 @@ class ProjectPage:
         return self.chart.svg()
 
 
-# A KPI's results and scores as the page shows them: the quarter's number and the criterion's
-# code come with each row, read as columns rather than as models of their own.
-def _official_results() -> QuerySet[KpiResult]:
-    return (
-        KpiResult.objects.official()
-        .annotate(quarter_number=F("quarter__number"))
-        .only("kpi_id", "result")
-    )
+@dataclass(frozen=True)
+class KpiFigures:
+    """A KPI's approved result of each quarter and its recorded scores, by quarter and
+    criterion code."""
+
+    results: dict[int, Decimal | None] = field(default_factory=dict)
+    scores: dict[tuple[int, str], Decimal | None] = field(default_factory=dict)
 
 
-def _scores() -> QuerySet[KpiScore]:
-    return KpiScore.objects.annotate(
-        quarter_number=F("quarter__number"), criterion_code=F("criterion__code")
-    ).only("kpi_id", "score")
+def kpi_figures(kpi_ids: Collection[int]) -> dict[int, KpiFigures]:
+    """The quarterly figures of these KPIs, in two queries whatever their number, read as
+    values: the official results and scores, as the standing counts them."""
+    figures = {pk: KpiFigures() for pk in kpi_ids}
+    if not figures:
+        return figures
+    results = KpiResult.objects.official().filter(kpi_id__in=figures)
+    for kpi_id, number, result in results.values_list("kpi_id", "quarter__number", "result"):
+        figures[kpi_id].results[number] = result
+    scores = KpiScore.objects.official().filter(kpi_id__in=figures)
+    for kpi_id, number, code, score in scores.values_list(
+        "kpi_id", "quarter__number", "criterion__code", "score"
+    ):
+        figures[kpi_id].scores[number, code] = score
+    return figures
 
 
 def _reports(user: object) -> QuerySet[ProgressReport]:
@@ -179,12 +190,7 @@ def projects_with_page_data(projects: QuerySet[Project], user: object) -> QueryS
         ),
         Prefetch(
             "kpi_supports",
-            queryset=KpiSupport.objects.select_related("kpi")
-            .order_by("order", "kpi__code")
-            .prefetch_related(
-                Prefetch("kpi__results", queryset=_official_results()),
-                Prefetch("kpi__scores", queryset=_scores()),
-            ),
+            queryset=KpiSupport.objects.select_related("kpi").order_by("order", "kpi__code"),
             to_attr="page_kpi_supports",
         ),
         Prefetch(
@@ -193,28 +199,30 @@ def projects_with_page_data(projects: QuerySet[Project], user: object) -> QueryS
     )
 
 
+def give_kpi_figures(projects: Sequence[Project]) -> None:
+    """Read the quarterly figures of every KPI the projects (read by
+    `projects_with_page_data`) support, in two queries for them all."""
+    supports = [s for p in projects for s in p.__dict__.get("page_kpi_supports", [])]
+    figures = kpi_figures({s.kpi_id for s in supports})
+    for project in projects:
+        project.page_kpi_figures = figures  # type: ignore[attr-defined]
+
+
 def _kpi_blocks(project: Project) -> list[KpiBlock]:
-    supports: list[KpiSupport] | None = getattr(project, "page_kpi_supports", None)
+    supports: list[KpiSupport] | None = project.__dict__.get("page_kpi_supports")
     if supports is not None:
         kpis = [s.kpi for s in supports]
     else:
         kpis = list(
-            Kpi.objects.filter(supports__project=project)
-            .order_by("supports__order", "code")
-            .prefetch_related(
-                Prefetch("results", queryset=_official_results()),
-                Prefetch("scores", queryset=_scores()),
-            )
+            Kpi.objects.filter(supports__project=project).order_by("supports__order", "code")
         )
+    figures: dict[int, KpiFigures] | None = project.__dict__.get("page_kpi_figures")
+    if figures is None:
+        figures = kpi_figures([kpi.pk for kpi in kpis])
     blocks = []
     for kpi in kpis:
-        # quarter_number and criterion_code: annotated by _scores() and _official_results()
-        scores = {
-            (s.quarter_number, s.criterion_code): s.score  # type: ignore[attr-defined]
-            for s in kpi.scores.all()
-        }
+        results, scores = figures[kpi.pk].results, figures[kpi.pk].scores
         criteria = sorted({code for _, code in scores}) or ["2.1", "2.2"]
-        results = {r.quarter_number: r.result for r in kpi.results.all()}  # type: ignore[attr-defined]
         blocks.append(
             KpiBlock(
                 kpi=kpi,
