@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from tidtam.accounts.access import access_for
 from tidtam.dashboards.timeline import StepRow, Timeline, build_timeline
-from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport
+from tidtam.indicators.figures import QuarterFigures, official_figures
+from tidtam.indicators.models import Kpi, KpiSupport
 from tidtam.lib.fiscal import fiscal_year_bounds
 from tidtam.lib.language import current_language
 from tidtam.lib.people import person_name
@@ -125,32 +126,6 @@ class ProjectPage:
         return self.chart.svg()
 
 
-@dataclass(frozen=True)
-class KpiFigures:
-    """A KPI's approved result of each quarter and its recorded scores, by quarter and
-    criterion code."""
-
-    results: dict[int, Decimal | None] = field(default_factory=dict)
-    scores: dict[tuple[int, str], Decimal | None] = field(default_factory=dict)
-
-
-def kpi_figures(kpi_ids: Collection[int]) -> dict[int, KpiFigures]:
-    """The quarterly figures of these KPIs, in two queries whatever their number, read as
-    values: the official results and scores, as the standing counts them."""
-    figures = {pk: KpiFigures() for pk in kpi_ids}
-    if not figures:
-        return figures
-    results = KpiResult.objects.official().filter(kpi_id__in=figures)
-    for kpi_id, number, result in results.values_list("kpi_id", "quarter__number", "result"):
-        figures[kpi_id].results[number] = result
-    scores = KpiScore.objects.official().filter(kpi_id__in=figures)
-    for kpi_id, number, code, score in scores.values_list(
-        "kpi_id", "quarter__number", "criterion__code", "score"
-    ):
-        figures[kpi_id].scores[number, code] = score
-    return figures
-
-
 def _reports(user: object) -> QuerySet[ProgressReport]:
     """The reports the page lists: insiders also see drafts and submitted reports; every
     figure, the status and the flags come from the stored standing, derived from official
@@ -203,7 +178,7 @@ def give_kpi_figures(projects: Sequence[Project]) -> None:
     """Read the quarterly figures of every KPI the projects (read by
     `projects_with_page_data`) support, in two queries for them all."""
     supports = [s for p in projects for s in p.__dict__.get("page_kpi_supports", [])]
-    figures = kpi_figures({s.kpi_id for s in supports})
+    figures = official_figures({s.kpi_id for s in supports})
     for project in projects:
         project.page_kpi_figures = figures  # type: ignore[attr-defined]
 
@@ -216,9 +191,9 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
         kpis = list(
             Kpi.objects.filter(supports__project=project).order_by("supports__order", "code")
         )
-    figures: dict[int, KpiFigures] | None = project.__dict__.get("page_kpi_figures")
+    figures: dict[int, QuarterFigures] | None = project.__dict__.get("page_kpi_figures")
     if figures is None:
-        figures = kpi_figures([kpi.pk for kpi in kpis])
+        figures = official_figures([kpi.pk for kpi in kpis])
     blocks = []
     for kpi in kpis:
         results, scores = figures[kpi.pk].results, figures[kpi.pk].scores

@@ -17,7 +17,8 @@ from itertools import islice
 from django.db.models import Sum
 
 from tidtam.indicators.achievement import achieved_value
-from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport, ProjectEvaluation
+from tidtam.indicators.figures import official_figures
+from tidtam.indicators.models import Kpi, KpiSupport, ProjectEvaluation
 from tidtam.projects.models import BudgetInstalment, PlanBaseline, PlanStep, Project
 from tidtam.projects.schedule import StepWindow
 from tidtam.reporting.models import Problem, ProgressReport, with_month_report
@@ -89,23 +90,20 @@ def load_kpis(kpi_ids: Iterable[int]) -> dict[int, KpiRecord]:
     """KPIs with their approved results and recorded scores, in three queries a chunk."""
     kpis: dict[int, KpiRecord] = {}
     for chunk in _chunks(sorted(set(kpi_ids))):
+        figures = official_figures(chunk)
         for pk, code, target, recorded, mode, direction in Kpi.objects.filter(
             pk__in=chunk
         ).values_list("pk", "code", "target", "achieved", "mode", "direction"):
-            kpis[pk] = KpiRecord(pk, code, target, recorded, mode, direction)
-        for kpi_id, number, result in (
-            KpiResult.objects.official()
-            .filter(kpi_id__in=chunk)
-            .values_list("kpi_id", "quarter__number", "result")
-        ):
-            kpis[kpi_id].results[number] = result
-        for kpi_id, number, score in (
-            KpiScore.objects.official()
-            .filter(kpi_id__in=chunk)
-            .order_by("kpi_id", "quarter__number", "criterion__order", "criterion__code")
-            .values_list("kpi_id", "quarter__number", "score")
-        ):
-            kpis[kpi_id].scores.setdefault(number, []).append(score)
+            kpis[pk] = KpiRecord(
+                pk,
+                code,
+                target,
+                recorded,
+                mode,
+                direction,
+                results=figures[pk].results,
+                scores=figures[pk].scores_by_quarter(),
+            )
     return kpis
 
 
