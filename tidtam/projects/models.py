@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -62,6 +62,11 @@ class FiscalYear(models.Model):
         return fiscal_year
 
 
+def _year_has_projects() -> Exists:
+    """The quarter's fiscal year has projects: a quarter in use."""
+    return Exists(Project.objects.filter(fiscal_year=OuterRef("fiscal_year")))
+
+
 class QuarterQuerySet(models.QuerySet["Quarter"]):
     def closed_on(self, day: date) -> Quarter | None:
         """The closed quarter the date falls in, if its quarter is closed. Read afresh on every
@@ -70,7 +75,7 @@ class QuarterQuerySet(models.QuerySet["Quarter"]):
 
     def in_use(self) -> QuarterQuerySet:
         """The quarters of the fiscal years that have projects."""
-        return self.filter(fiscal_year__projects__isnull=False).distinct()
+        return self.filter(_year_has_projects())
 
     def to_close(self, today: date) -> QuarterQuerySet:
         """Quarters in use that are over (`Quarter.has_ended`) and still open: the
@@ -79,15 +84,21 @@ class QuarterQuerySet(models.QuerySet["Quarter"]):
 
     def to_score(self, today: date) -> Quarter | None:
         """The quarter evaluators score on `today`: the quarter just ended while it is still
-        open (its results come in after it ends), else the quarter in progress. On 15 January
-        2020 that is quarter 1 of 2563 until it is closed, then quarter 2."""
+        open and in use (its results come in after it ends), else the quarter in progress. On
+        15 January 2020 that is quarter 1 of 2563 until it is closed, then quarter 2; on a
+        fresh install whose projects all belong to the fiscal year in progress, the quarter in
+        progress, not the empty last quarter of the year before."""
         year, number = quarter_of(today)
         previous = (year, number - 1) if number > 1 else (year - 1, 4)
         rows = {
             (q.fiscal_year_id, q.number): q
             for q in self.filter(
                 Q(fiscal_year_id=year, number=number)
-                | Q(fiscal_year_id=previous[0], number=previous[1])
+                | Q(
+                    _year_has_projects(),
+                    fiscal_year_id=previous[0],
+                    number=previous[1],
+                )
             )
         }
         just_ended = rows.get(previous)

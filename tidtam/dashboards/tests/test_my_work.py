@@ -21,7 +21,7 @@ from tidtam.accounts.models import Membership, Role
 from tidtam.indicators import actions as kpi_actions
 from tidtam.indicators.models import Kpi, KpiResult, ResultStatus
 from tidtam.indicators.tests.factories import add_scores, make_kpi
-from tidtam.projects.models import Project, Quarter
+from tidtam.projects.models import FiscalYear, Project, Quarter
 from tidtam.reporting import actions as report_actions
 from tidtam.reporting.models import ProgressReport
 from tidtam.reporting.tests.conftest import form_data
@@ -284,6 +284,31 @@ def test_an_evaluator_sees_what_to_score_this_quarter_and_the_quarters_to_close(
     view = client.get("/me/").context["view"]
     assert view.scoring.quarter.number == 2 and view.to_close == []
     assert (view.scoring.kpis_total, view.scoring.projects_total) == (2, 2)
+
+
+def test_on_a_fresh_install_the_evaluator_scores_the_quarter_in_progress_not_an_empty_one(
+    personas: Personas,
+) -> None:
+    # Every project belongs to fiscal year 2564; 2563 exists (its quarters were made) but
+    # has none, so its last quarter, just over and still open, holds nothing to score.
+    project = make_project(code="99990000-0001", fiscal_year=FiscalYear.ensure(2564))
+    make_kpi("9999-0001", agency=personas.agency_a, fiscal_year=2564, projects=(project,))
+    FiscalYear.ensure(2563)
+    first_day = date(2020, 10, 5)  # quarter 1 of 2564; quarter 4 of 2563 ended on 30 September
+
+    with mock.patch("django.utils.timezone.localdate", return_value=first_day):
+        view = as_user(personas.evaluator).get("/me/").context["view"]
+
+    assert (view.scoring.quarter.fiscal_year_id, view.scoring.quarter.number) == (2564, 1)
+    assert (view.scoring.kpis_total, view.scoring.projects_total) == (1, 1)
+    assert view.to_close == []
+    # Once 2563 has a project, its last quarter is the one to score and to close.
+    make_project(code="99990000-0002", agency=personas.agency_a)
+    q4 = Quarter.objects.get(fiscal_year_id=2563, number=4)
+    assert Quarter.objects.to_score(first_day) == q4
+    assert list(Quarter.objects.to_close(first_day)) == [
+        *Quarter.objects.filter(fiscal_year_id=2563).order_by("number")
+    ]
 
 
 def test_an_executive_finds_the_dashboard_compliance_and_problems(personas: Personas) -> None:
