@@ -44,6 +44,7 @@ from tidtam.indicators.models import (
     ProjectEvaluation,
     ResultStatus,
 )
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.orgs.models import Agency, Person, Unit
 from tidtam.projects.access import projects_for_user
 from tidtam.projects.models import (
@@ -83,7 +84,9 @@ class BookRefused(Exception):
         self.values = values
 
     def __str__(self) -> str:
-        return _(self.message) % self.values if self.values else _(self.message)
+        # Read in the reader's language, the fiscal year too ("2570" in Thai, "2027" in English).
+        values = {k: fiscal_year_label(v) if k == "year" else v for k, v in self.values.items()}
+        return _(self.message) % values if values else _(self.message)
 
 
 NO_PROJECTS = gettext_noop(
@@ -141,7 +144,10 @@ class BookSubject:
     @property
     def title(self) -> str:
         """The book's title, as its cover, its job and its file name's reader see it."""
-        values = {"name": self.name, "year": self.spec.fiscal_year}
+        values: dict[str, object] = {
+            "name": self.name,
+            "year": fiscal_year_label(self.spec.fiscal_year),
+        }
         if self.spec.kind == KPI_REPORT:
             if self.quarter is not None:
                 values["quarter"] = self.quarter.number
@@ -157,7 +163,10 @@ class BookSubject:
     @property
     def running_title(self) -> str:
         """The title at the head of every page: short enough for one line of a portrait page."""
-        values = {"name": self.name, "year": self.spec.fiscal_year}
+        values: dict[str, object] = {
+            "name": self.name,
+            "year": fiscal_year_label(self.spec.fiscal_year),
+        }
         if self.quarter is not None:
             values["quarter"] = self.quarter.number
             return _("%(name)s · fiscal year %(year)s, quarter %(quarter)s") % values

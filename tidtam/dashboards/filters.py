@@ -22,6 +22,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.indicators.models import KpiSupport, KpiType
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.lib.language import name_of
 from tidtam.lib.web import int_or_none, year_or_none
 from tidtam.orgs.models import Agency, AgencyKind, DistrictGroup, Origin
@@ -437,7 +438,7 @@ def project_list_choices(
         else []
     )
     return ProjectListChoices(
-        fiscal_years=[(str(fy.year), str(fy.year)) for fy in years],
+        fiscal_years=[(str(fy.year), fiscal_year_label(fy.year, lang)) for fy in years],
         agencies=[(a.code, name_of(a, lang)) for a in agencies],
         groups=[(str(g.pk), name_of(g, lang)) for g in DistrictGroup.objects.all()],
         districts=[

@@ -34,6 +34,7 @@ from tidtam.indicators.models import (
     RatingLevel,
     ResultStatus,
 )
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.orgs.models import Agency, Origin
@@ -277,7 +278,7 @@ def _refuse_closed(quarter: Quarter) -> None:
                 "Quarter %(quarter)s of fiscal year %(year)s is closed: its results and scores "
                 "are locked."
             )
-            % {"quarter": quarter.number, "year": quarter.fiscal_year_id},
+            % {"quarter": quarter.number, "year": fiscal_year_label(quarter.fiscal_year_id)},
             code="closed",
         )
 
@@ -288,7 +289,7 @@ def not_started_reason(quarter: Quarter) -> str:
         "entered and submitted from that day."
     ) % {
         "quarter": quarter.number,
-        "year": quarter.fiscal_year_id,
+        "year": fiscal_year_label(quarter.fiscal_year_id),
         "date": format_date(quarter.start, lang=current_language()),
     }
 
@@ -541,7 +542,7 @@ def _check_supports(agency_id: int, fiscal_year: int, projects: Sequence[Project
                         "Project %(code)s is not one of the agency's projects of fiscal year "
                         "%(year)s."
                     )
-                    % {"code": project.code, "year": fiscal_year}
+                    % {"code": project.code, "year": fiscal_year_label(fiscal_year)}
                 }
             )
 
@@ -587,7 +588,7 @@ def create_kpi(
         raise ValidationError(
             {
                 "code": _("Fiscal year %(year)s already has a KPI %(code)s.")
-                % {"year": year.pk, "code": code}
+                % {"year": fiscal_year_label(year.pk), "code": code}
             }
         )
     values = data.record_values()

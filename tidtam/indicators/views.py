@@ -36,6 +36,7 @@ from tidtam.indicators.models import (
     QuarterClosure,
     RatingLevel,
 )
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.lib.language import current_language
 from tidtam.lib.people import person_name
 from tidtam.lib.web import int_or_none, show_refusal, year_or_none
@@ -52,6 +53,11 @@ def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "indicators/kpi_detail.html", {"view": build_kpi_page(kpi, request.user)}
     )
+
+
+def _entry_title(heading: str, number: int, year: int) -> str:
+    """An entry form's title: what is entered, for which quarter ("… · Quarter 1/2570")."""
+    return f"{heading} · {_('Quarter')} {number}/{fiscal_year_label(year)}"
 
 
 def _kpi_url(kpi: Kpi) -> str:
@@ -111,7 +117,7 @@ def kpi_result_entry(request: HttpRequest, code: str, year: int, number: int) ->
         else:
             messages.success(request, _("The result for quarter %(n)s is saved.") % {"n": number})
             return redirect(_kpi_url(kpi))
-    title = _("Quarterly result") + f" · {_('Quarter')} {number}/{year}"
+    title = _entry_title(_("Quarterly result"), number, year)
     page = EntryPage(title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), [], kpi)
     page.version = current.version if current else None
     if not quarter.has_started(timezone.localdate()):
@@ -148,7 +154,7 @@ def kpi_score_entry(request: HttpRequest, code: str, year: int, number: int) -> 
                 request, _("The evaluation for quarter %(n)s is saved.") % {"n": number}
             )
             return redirect(_kpi_url(kpi))
-    title = _("Evaluate the indicator") + f" · {_('Quarter')} {number}/{year}"
+    title = _entry_title(_("Evaluate the indicator"), number, year)
     page = EntryPage(
         title, f"{kpi.code} {kpi.text}", quarter, form, _kpi_url(kpi), levels, kpi, scores=True
     )
@@ -183,7 +189,7 @@ def project_score_entry(request: HttpRequest, code: str, number: int) -> HttpRes
                 request, _("The evaluation for quarter %(n)s is saved.") % {"n": number}
             )
             return redirect(back)
-    title = _("Evaluate the project") + f" · {_('Quarter')} {number}/{project.fiscal_year_id}"
+    title = _entry_title(_("Evaluate the project"), number, project.fiscal_year_id)
     page = EntryPage(
         title, f"{project.code} {project.name}", quarter, form, back, levels, scores=True
     )
@@ -229,7 +235,7 @@ def quarter_close(request: HttpRequest, year: int, number: int) -> HttpResponse:
         messages.success(
             request,
             _("Quarter %(n)s of fiscal year %(year)s is closed: its entries are locked.")
-            % {"n": number, "year": year},
+            % {"n": number, "year": fiscal_year_label(year)},
         )
     return redirect("quarter-list")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tidtam.lib.language import current_language
 from tidtam.lib.thai import be_year, ce_year
 
 FIRST_MONTH = 10
@@ -25,6 +26,13 @@ LATEST = date(2200, 12, 31)
 def fiscal_year_of(d: date) -> int:
     """The BE fiscal year containing the date."""
     return be_year(d.year + 1 if d.month >= FIRST_MONTH else d.year)
+
+
+def fiscal_year_label(year: int, lang: str | None = None) -> str:
+    """A fiscal year as its reader names it: by its BE year in Thai ("2570"), by the Common
+    Era year it ends in in English ("2027"), as the Budget Bureau's English documents do and
+    as English pages give every date. Links, forms and the API keep the BE number."""
+    return str(ce_year(year) if (lang or current_language()) == "en" else year)
 
 
 def clamp_date(day: date, days: int = 0) -> date:

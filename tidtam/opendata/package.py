@@ -32,6 +32,7 @@ from tidtam.dashboards.books import _changes, _digest, _rows
 from tidtam.indicators.models import Kpi, KpiResult, KpiScore, KpiSupport, ProjectEvaluation
 from tidtam.jobs.actions import JobFailed, Progress, job_kind, result_file
 from tidtam.jobs.models import Job
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.opendata.tables import TABLES, Scope, public_scope
 from tidtam.orgs.models import Agency, DistrictGroup, Person, Unit
 from tidtam.projects.models import PlanStep, Project, ProjectContact, ProjectItem
@@ -226,7 +227,9 @@ def fingerprint(scope: Scope) -> str:
 
 
 def job_title(year: int) -> str:
-    return gettext("Open data of fiscal year %(year)s (Data Package, ZIP)") % {"year": year}
+    return gettext("Open data of fiscal year %(year)s (Data Package, ZIP)") % {
+        "year": fiscal_year_label(year)
+    }
 
 
 @job_kind(JOB_KIND)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tidtam.jobs.actions import start_job_once
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.lib.web import year_or_none
 from tidtam.orgs.models import Agency
 from tidtam.planimport import uploads, workbook
@@ -99,7 +100,7 @@ def plan_import_confirm(request: HttpRequest) -> HttpResponse:
         job = start_job_once(
             kind=JOB_KIND,
             title=_("Annual plan import: %(agency)s, fiscal year %(year)s")
-            % {"agency": agency.name_th, "year": meta["fiscal_year"]},
+            % {"agency": agency.name_th, "year": fiscal_year_label(meta["fiscal_year"])},
             parameters={**meta, "upload": key, "by": request.user.pk},
             # One job per upload (its key is new each time): the same plan uploaded again is
             # imported again, over whatever changed since.

@@ -18,7 +18,7 @@ from tidtam.accounts.actions import require_phone_publisher
 from tidtam.audit import write
 from tidtam.audit.models import Event
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
-from tidtam.lib.fiscal import LATEST, fiscal_year_bounds
+from tidtam.lib.fiscal import LATEST, fiscal_year_bounds, fiscal_year_label
 from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import BE_YEARS_FROM, be_year, format_date
@@ -531,7 +531,7 @@ def _check_kpis_stay(project: Project) -> None:
                     "The project supports KPIs of fiscal year %(year)s (%(codes)s): take it "
                     "off them before moving it to another year."
                 )
-                % {"year": project.fiscal_year_id, "codes": ", ".join(codes)}
+                % {"year": fiscal_year_label(project.fiscal_year_id), "codes": ", ".join(codes)}
             }
         )
 
@@ -633,7 +633,7 @@ def add_instalment(
                     "from %(first)s to %(last)s."
                 )
                 % {
-                    "year": project.fiscal_year_id,
+                    "year": fiscal_year_label(project.fiscal_year_id),
                     "first": format_date(first, style="long", lang=lang),
                     "last": format_date(last, style="long", lang=lang),
                 }

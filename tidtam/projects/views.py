@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tidtam.accounts.access import may_publish_phones
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date
 from tidtam.lib.web import Confirmation, confirm_page, int_or_none, show_refusal
@@ -242,7 +243,10 @@ def plan_edit(request: HttpRequest, code: str) -> HttpResponse:
                     messages.warning(
                         request,
                         _("Steps %(steps)s run outside fiscal year %(year)s: check their dates.")
-                        % {"steps": ", ".join(map(str, outside)), "year": project.fiscal_year_id},
+                        % {
+                            "steps": ", ".join(map(str, outside)),
+                            "year": fiscal_year_label(project.fiscal_year_id),
+                        },
                     )
                 messages.success(request, _("The operating plan was saved."))
                 return redirect("project-detail", project.code)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from tidtam.audit import write
 from tidtam.audit.models import Event
 from tidtam.audit.write import Actor, SyncResult, action, checked_action
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.lib.forms import date_errors
 from tidtam.lib.language import current_language
 from tidtam.lib.thai import format_date, format_quantity
@@ -192,7 +193,7 @@ def closed_quarter_reason(report_date: date) -> str:
     return _(
         "Quarter %(quarter)s of fiscal year %(year)s is closed: its monthly reports are locked "
         "and can no longer be created, changed or submitted."
-    ) % {"quarter": quarter.number, "year": quarter.fiscal_year_id}
+    ) % {"quarter": quarter.number, "year": fiscal_year_label(quarter.fiscal_year_id)}
 
 
 def _require_open_quarter(report_date: date) -> None:

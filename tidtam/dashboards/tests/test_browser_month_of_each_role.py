@@ -32,6 +32,7 @@ from tidtam.conftest import DESKTOP, PHONE, PHONE_MAX_WIDTH, check_page, preload
 from tidtam.indicators import actions as kpi_actions
 from tidtam.indicators.models import EvaluationCriterion, KpiResult, KpiScore, RatingLevel
 from tidtam.indicators.tests.factories import make_kpi
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.projects.management.commands.load_reference import DEFAULT_DIR
 from tidtam.projects.models import Project, Quarter
 from tidtam.reporting.models import ProgressReport, ReportStatus
@@ -315,7 +316,7 @@ def evaluator(j: Journey, world: World) -> None:
     j.submit("form[action='/quarters/2563/q1/close/'] button")
     assert Quarter.objects.get(fiscal_year_id=2563, number=1).closed_at is not None
     closed = j.t("Quarter %(n)s of fiscal year %(year)s is closed: its entries are locked.")
-    assert closed % {"n": 1, "year": 2563} in j.main_text()
+    assert closed % {"n": 1, "year": fiscal_year_label(2563, j.lang)} in j.main_text()
     assert page.locator("form[action='/quarters/2563/q1/close/']").count() == 0
     j.check("quarter-closed")
 

@@ -117,7 +117,7 @@ def test_the_csv_has_the_lists_rows_in_its_order_with_thai_headers(
     client: Client, projects: dict[str, Project]
 ) -> None:
     rows = csv_rows(client, f"/projects/export.csv?{QUERY}")
-    assert rows[0][:5] == ["รหัส", "ชื่อ", "หน่วยงาน", "ปีงบประมาณ", "สถานะ"]
+    assert rows[0][:5] == ["รหัส", "ชื่อ", "หน่วยงาน", "ปีงบประมาณ (พ.ศ.)", "สถานะ"]
     listed = codes_listed(client, QUERY)
     assert [row[0] for row in rows[1:]] == listed
     assert listed == ["11000000-0002", "11000000-0001", "11000000-0003", "11000000-0005"]
@@ -136,7 +136,7 @@ def test_headers_are_english_when_the_reader_chose_english(
 ) -> None:
     client.cookies["django_language"] = "en"
     header = csv_rows(client, "/projects/export.csv")[0]
-    assert header[:5] == ["Code", "Name", "Agency", "Fiscal year", "Status"]
+    assert header[:5] == ["Code", "Name", "Agency", "Fiscal year (BE)", "Status"]
     assert "Last report date (ISO)" in header
     assert xlsx_rows(client, "/projects/export.xlsx")[0][:2] == ("Code", "Name")
 

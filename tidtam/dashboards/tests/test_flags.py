@@ -406,5 +406,5 @@ def test_the_flags_read_in_english_when_english_is_chosen(client: Client) -> Non
     flagged_project("11110000-0001", "11110000")
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     text = flags_page(client, "?kind=reports_missing")
-    assert "1 of 1 projects of fiscal year 2563 have at least one contradiction." in text
+    assert "1 of 1 projects of fiscal year 2020 have at least one contradiction." in text
     assert "No progress report in Dec 2019 while the plan was running." in text

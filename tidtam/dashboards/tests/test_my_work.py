@@ -311,6 +311,27 @@ def test_on_a_fresh_install_the_evaluator_scores_the_quarter_in_progress_not_an_
     ]
 
 
+def test_english_pages_name_the_fiscal_year_by_the_year_it_ends_in_and_thai_by_its_be_year(
+    personas: Personas,
+) -> None:
+    project = planned(personas, "99990000-0001")
+    make_kpi("9999-0001", agency=personas.agency_a, projects=(project,))
+    client = as_user(personas.evaluator)
+
+    english = text_of(client, "/me/", "en")
+    assert "Quarter 1 of fiscal year 2020 (1 Oct 2019 – 31 Dec 2019)." in english
+    assert "fiscal year 2563" not in english
+    assert "Fiscal year 2020" in text_of(client, f"/projects/{project.code}/", "en")
+    assert "Fiscal year 2020" in text_of(client, "/kpis/9999-0001/", "en")
+    listed = text_of(client, "/projects/?fy=2563", "en")
+    assert '<option value="2563" selected>2020</option>' in listed
+    assert 'data-label="Fiscal year">2020</td>' in listed
+
+    thai = text_of(client, "/me/")
+    assert "ไตรมาส 1 ปีงบประมาณ 2563" in thai
+    assert "ปีงบประมาณ 2563" in text_of(client, f"/projects/{project.code}/")
+
+
 def test_an_executive_finds_the_dashboard_compliance_and_problems(personas: Personas) -> None:
     text = text_of(as_user(personas.executive), "/me/")
     city = text.split('id="city-h"')[1].split("</section>")[0]

@@ -478,7 +478,7 @@ def test_a_page_moving_a_project_that_supports_kpis_to_another_year_is_refused(
     with override("en"):
         summary = import_paths([moved])
     assert [r.field for r in summary.rejected] == ["fiscal_year"]
-    assert "supports KPIs of fiscal year 2563 (0300-0760)" in summary.rejected[0].message
+    assert "supports KPIs of fiscal year 2020 (0300-0760)" in summary.rejected[0].message
     assert Project.objects.get(code="03000000-2457").fiscal_year_id == 2563
     assert row_counts() == before
 
@@ -490,6 +490,6 @@ def test_a_page_naming_a_kpi_code_of_another_agency_is_refused_as_the_kpi_form_r
     with override("en"):
         summary = import_paths([seed_path("03000000-2457")])
     assert [r.field for r in summary.rejected] == ["projects"]
-    assert "is not one of the agency's projects of fiscal year 2563" in summary.rejected[0].message
+    assert "is not one of the agency's projects of fiscal year 2020" in summary.rejected[0].message
     assert not Project.objects.exists()
     assert Kpi.objects.get(code="0300-0760").text == "ตัวชี้วัดของหน่วยงานอื่น"

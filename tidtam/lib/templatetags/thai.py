@@ -12,6 +12,7 @@ from django.template.base import FilterExpression, Parser, Token
 from django.utils import timezone
 
 from tidtam.lib import thai
+from tidtam.lib.fiscal import fiscal_year_label
 from tidtam.lib.language import Named, current_language, name_of
 
 register = template.Library()
@@ -50,6 +51,15 @@ def iso_date(value: date | None) -> str:
     if value is None or value == "":
         return ""
     return _day(value).isoformat()
+
+
+@register.filter
+def fiscal_year(value: int | str | None) -> str:
+    """A fiscal year in the reader's language: "2570" in Thai, "2027" in English; nothing for
+    none (the list of every year)."""
+    if value is None or value == "":
+        return ""
+    return fiscal_year_label(int(value))
 
 
 @register.filter

@@ -4,12 +4,14 @@ import itertools
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tidtam.lib.fiscal import (
     fiscal_months,
     fiscal_year_bounds,
+    fiscal_year_label,
     fiscal_year_of,
     quarter_bounds,
     quarter_of,
@@ -126,3 +128,19 @@ def test_quarters_tile_the_fiscal_year(fiscal_year):
     assert bounds[-1][1] == last_day
     for (_, end), (next_start, _) in itertools.pairwise(bounds):
         assert next_start - end == timedelta(days=1)
+
+
+@pytest.mark.parametrize(("lang", "label"), [("th", "2570"), ("en", "2027")])
+def test_a_fiscal_year_is_named_by_its_be_year_in_thai_and_the_ce_year_it_ends_in_english(
+    lang: str, label: str
+) -> None:
+    assert fiscal_year_label(2570, lang) == label
+    # The English name is the calendar year of the fiscal year's last day.
+    assert fiscal_year_label(2570, "en") == str(fiscal_year_bounds(2570)[1].year)
+
+
+def test_a_fiscal_year_is_named_in_the_active_language_when_none_is_given() -> None:
+    with translation.override("en"):
+        assert fiscal_year_label(2563) == "2020"
+    with translation.override("th"):
+        assert fiscal_year_label(2563) == "2563"

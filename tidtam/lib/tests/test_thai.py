@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -236,3 +236,12 @@ def test_iso_date_gives_the_local_day_as_the_date_filter_does(value: date) -> No
         assert (
             template.render(Context({"value": value, "nothing": None})) == "2020-02-19|2020-02-19|"
         )
+
+
+@pytest.mark.parametrize(("lang", "text"), [("th", "2563|2563|"), ("en", "2020|2020|")])
+def test_the_fiscal_year_filter_names_the_year_in_the_readers_language(
+    lang: str, text: str
+) -> None:
+    template = Template("{{ year|fiscal_year }}|{{ typed|fiscal_year }}|{{ every|fiscal_year }}")
+    with translation.override(lang):
+        assert template.render(Context({"year": 2563, "typed": "2563", "every": None})) == text

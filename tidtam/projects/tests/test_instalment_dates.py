@@ -56,7 +56,7 @@ def test_the_action_refuses_it_for_every_caller_in_the_readers_language(
             by=personas.officer_a,
         )
     assert refused.value.message_dict["released_on"] == [
-        "An instalment is released within the project's fiscal year 2563, "
+        "An instalment is released within the project's fiscal year 2020, "
         "from 1 October 2019 to 30 September 2020."
     ]
     assert not BudgetInstalment.objects.exists()

@@ -124,7 +124,7 @@ def test_a_project_supporting_kpis_keeps_its_fiscal_year_until_taken_off_them(
         )
     assert refused.value.message_dict == {
         "fiscal_year": [
-            f"The project supports KPIs of fiscal year 2563 ({kpi.code}): take it off them "
+            f"The project supports KPIs of fiscal year 2020 ({kpi.code}): take it off them "
             "before moving it to another year."
         ]
     }
