@@ -48,7 +48,7 @@ import sys
 from pathlib import Path
 
 from dataset import VAR, PostgresServer, SqliteFiles, build, data_key
-from figures import MISSED, check, finish, note
+from figures import MISSED, check, finish, machine, note
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECTS = int(os.environ.get("BENCH_PROJECTS", "120000"))
@@ -168,6 +168,7 @@ def main() -> int:
     postgres = bool(os.environ.get("BENCH_POSTGRES"))
     store = PostgresServer(os.environ.get("DATABASE_URL", "")) if postgres else SqliteFiles()
     note(f"== Tidtam benchmarks on {'PostgreSQL' if postgres else 'SQLite'} ==")
+    note(machine())
     if alone:
         try:
             run(alone, store.fresh(alone))
@@ -199,6 +200,7 @@ def main() -> int:
 
 
 def report() -> int:
+    note(machine())
     for line in MISSED:
         print(f"TARGET MISSED: {line}")
     print("all targets met" if not MISSED else f"{len(MISSED)} target(s) missed")
