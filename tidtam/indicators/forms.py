@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tidtam.indicators.actions import KpiInput, kpi_result_errors
 from tidtam.indicators.models import EvaluationCriterion, Kpi, RatingLevel
 from tidtam.lib import limits
-from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.fiscal import fiscal_year_choices, fiscal_year_of
 from tidtam.lib.forms import DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.lib.language import name_of
 from tidtam.orgs.models import Agency
@@ -190,7 +190,7 @@ class KpiForm(forms.ModelForm[Kpi]):
             del self.fields["reason"]
             self.fields["fiscal_year_be"].initial = this_year
         year_field: Any = self.fields["fiscal_year_be"]
-        year_field.choices = [(y, str(y)) for y in sorted(years)]
+        year_field.choices = fiscal_year_choices(sorted(years))
         self.fields["target"].required = True
         self.fields["unit"].required = True
         self.fields["code"].widget.attrs["placeholder"] = "0000-0000"

@@ -6,6 +6,7 @@ quarter of a fiscal year falls in the calendar year before the one the fiscal ye
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from tidtam.lib.language import current_language
@@ -33,6 +34,15 @@ def fiscal_year_label(year: int, lang: str | None = None) -> str:
     Era year it ends in in English ("2027"), as the Budget Bureau's English documents do and
     as English pages give every date. Links, forms and the API keep the BE number."""
     return str(ce_year(year) if (lang or current_language()) == "en" else year)
+
+
+def fiscal_year_choices(years: Iterable[int]) -> list[tuple[int, str]]:
+    """A form's fiscal years, chosen by their BE number, which codes and addresses carry and
+    people type; read in English, each also names the year it ends in: "2570 (2027)"."""
+    english = current_language() == "en"
+    return [
+        (year, f"{year} ({fiscal_year_label(year)})" if english else str(year)) for year in years
+    ]
 
 
 def clamp_date(day: date, days: int = 0) -> date:

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.fiscal import fiscal_year_choices, fiscal_year_of
 from tidtam.orgs.models import Agency
 from tidtam.planimport.layout import MAX_FILE_BYTES
 
 
 def year_choices() -> list[tuple[int, str]]:
     this_year = fiscal_year_of(timezone.localdate())
-    return [(y, str(y)) for y in range(this_year - 2, this_year + 3)]
+    return fiscal_year_choices(range(this_year - 2, this_year + 3))
 
 
 class PlanUploadForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tidtam.lib import limits
-from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.lib.fiscal import fiscal_year_choices, fiscal_year_of
 from tidtam.lib.forms import DateField, DecimalField, IntegerField, ModelMultipleChoiceField
 from tidtam.orgs.models import Agency, Unit
 from tidtam.projects.actions import ContactInput, ProjectInput, StepInput
@@ -97,7 +97,7 @@ class ProjectForm(forms.ModelForm[Project]):
             del self.fields["reason"]
             self.fields["fiscal_year_be"].initial = this_year
         year_field: Any = self.fields["fiscal_year_be"]
-        year_field.choices = [(y, str(y)) for y in sorted(years)]
+        year_field.choices = fiscal_year_choices(sorted(years))
         self.fields["code"].widget.attrs["placeholder"] = "00000000-0000"
         for name in ("name", "rationale"):
             self.fields[name].required = True

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tidtam.lib.fiscal import (
     fiscal_months,
     fiscal_year_bounds,
+    fiscal_year_choices,
     fiscal_year_label,
     fiscal_year_of,
     quarter_bounds,
@@ -144,3 +145,10 @@ def test_a_fiscal_year_is_named_in_the_active_language_when_none_is_given() -> N
         assert fiscal_year_label(2563) == "2020"
     with translation.override("th"):
         assert fiscal_year_label(2563) == "2563"
+
+
+def test_a_forms_fiscal_years_keep_their_be_number_and_name_the_ce_year_in_english() -> None:
+    with translation.override("th"):
+        assert fiscal_year_choices([2569, 2570]) == [(2569, "2569"), (2570, "2570")]
+    with translation.override("en"):
+        assert fiscal_year_choices([2569, 2570]) == [(2569, "2569 (2026)"), (2570, "2570 (2027)")]

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from tidtam.lib.fiscal import fiscal_year_of
 from tidtam.projects import actions
 from tidtam.projects.models import BudgetInstalment, PlanBaseline, PlanStep, Project, ProjectItem
 from tidtam.reporting.models import ProgressReport, ReportStatus
@@ -357,3 +359,17 @@ def test_moving_a_project_away_from_its_kpis_year_is_refused_at_the_year_field(
     ]
     project.refresh_from_db()
     assert (project.fiscal_year_id, project.version) == (2563, 1)
+
+
+def test_the_year_field_offers_be_years_and_names_the_ce_year_in_english(
+    client: Client, personas: Personas
+) -> None:
+    this_year = fiscal_year_of(timezone.localdate())
+    client.force_login(personas.officer_a)
+    client.cookies["django_language"] = "en"
+    english = client.get("/projects/new/").content.decode()
+    named = f"{this_year} ({this_year - 543})"
+    assert f'<option value="{this_year}" selected>{named}</option>' in english
+    client.cookies["django_language"] = "th"
+    thai = client.get("/projects/new/").content.decode()
+    assert f'<option value="{this_year}" selected>{this_year}</option>' in thai
