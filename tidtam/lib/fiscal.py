@@ -39,10 +39,9 @@ def fiscal_year_label(year: int, lang: str | None = None) -> str:
 def fiscal_year_choices(years: Iterable[int]) -> list[tuple[int, str]]:
     """A form's fiscal years, chosen by their BE number, which codes and addresses carry and
     people type; read in English, each also names the year it ends in: "2570 (2027)"."""
-    english = current_language() == "en"
-    return [
-        (year, f"{year} ({fiscal_year_label(year)})" if english else str(year)) for year in years
-    ]
+    if current_language() != "en":
+        return [(year, str(year)) for year in years]
+    return [(year, f"{year} ({fiscal_year_label(year, 'en')})") for year in years]
 
 
 def clamp_date(day: date, days: int = 0) -> date:
