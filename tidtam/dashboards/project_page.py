@@ -197,7 +197,7 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
     blocks = []
     for kpi in kpis:
         results, scores = figures[kpi.pk].results, figures[kpi.pk].scores
-        criteria = sorted({code for _, code in scores}) or ["2.1", "2.2"]
+        criteria = figures[kpi.pk].criteria() or ["2.1", "2.2"]
         blocks.append(
             KpiBlock(
                 kpi=kpi,

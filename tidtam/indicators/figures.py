@@ -17,6 +17,12 @@ class QuarterFigures:
 
     results: dict[int, Decimal | None] = field(default_factory=dict)
     scores: dict[tuple[int, str], Decimal] = field(default_factory=dict)
+    # The order of each criterion scored (EvaluationCriterion.order), by its code.
+    criterion_order: dict[str, int] = field(default_factory=dict)
+
+    def criteria(self) -> list[str]:
+        """The codes of the criteria scored in any quarter, in the criteria's order."""
+        return sorted(self.criterion_order, key=lambda code: (self.criterion_order[code], code))
 
     def scores_by_quarter(self) -> dict[int, list[Decimal]]:
         """Each quarter's scores in the criteria's order, as the standing weighs them."""
@@ -39,11 +45,12 @@ def official_figures(kpi_ids: Collection[int]) -> dict[int, QuarterFigures]:
         .values_list("kpi_id", "quarter__number", "result")
     ):
         figures[kpi_id].results[number] = result
-    for kpi_id, number, code, score in (
+    for kpi_id, number, code, order, score in (
         KpiScore.objects.official()
         .filter(kpi_id__in=figures)
         .order_by("kpi_id", "quarter__number", "criterion__order", "criterion__code")
-        .values_list("kpi_id", "quarter__number", "criterion__code", "score")
+        .values_list("kpi_id", "quarter__number", "criterion__code", "criterion__order", "score")
     ):
         figures[kpi_id].scores[number, code] = score
+        figures[kpi_id].criterion_order[code] = order
     return figures

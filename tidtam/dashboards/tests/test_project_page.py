@@ -139,6 +139,13 @@ def test_the_kpi_block_shows_the_quarterly_table_with_both_criteria(client: Clie
 
 
 @pytest.mark.usefixtures("seeds")
+def test_the_kpi_block_lists_the_criteria_in_their_order_not_by_code(client: Client) -> None:
+    EvaluationCriterion.objects.filter(code="2.2").update(order=0)
+    text = page_text(client, "21000000-3137")
+    assert "2.2 / 2.1" in text and "2.1 / 2.2" not in text
+
+
+@pytest.mark.usefixtures("seeds")
 def test_anonymous_visitors_do_not_see_personal_phone_numbers(client: Client) -> None:
     text = page_text(client, "03000000-2457")
     assert "น.ส.นฤมล ไวว่อง" in text

@@ -35,6 +35,7 @@ def test_only_approved_results_count_and_scores_follow_the_criteria_order(
         ((1, "2.1"), Decimal("3.5")),
         ((2, "2.1"), Decimal("2.0")),
     ]
+    assert figures.criteria() == ["2.2", "2.1"]
     assert figures.scores_by_quarter() == {1: [Decimal("4.0"), Decimal("3.5")], 2: [Decimal(2)]}
     record = load_kpis([kpi.pk])[kpi.pk]
     assert (record.results, record.scores) == (figures.results, figures.scores_by_quarter())
