@@ -45,6 +45,7 @@ def test_a_created_and_changed_record_has_history_with_who_why_and_what_changed(
 @pytest.mark.django_db
 def test_bulk_created_rows_get_keys_and_one_history_row_each() -> None:
     project = make_project()
+    officer = make_user()
     steps = write.create_many(
         PlanStep,
         [
@@ -58,7 +59,7 @@ def test_bulk_created_rows_get_keys_and_one_history_row_each() -> None:
             )
             for n in range(1, 5)
         ],
-        by=None,
+        by=officer,
         reason="import",
     )
     assert [s.pk for s in steps] == list(
@@ -67,7 +68,8 @@ def test_bulk_created_rows_get_keys_and_one_history_row_each() -> None:
     history = PlanStep.history.filter(project_id=project.pk)
     assert history.count() == 4
     assert {h.history_change_reason for h in history} == {"import"}
-    assert {h.id for h in history} == {s.pk for s in steps}
+    assert {(h.history_type, h.history_user) for h in history} == {("+", officer)}
+    assert {(h.id, h.order, h.start) for h in history} == {(s.pk, s.order, s.start) for s in steps}
 
 
 @pytest.mark.django_db(transaction=True)
