@@ -9,11 +9,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tidtam.accounts.models import Membership, Role
-from tidtam.lib.fiscal import fiscal_year_bounds, fiscal_year_of
+from tidtam.indicators.models import KpiResult
+from tidtam.indicators.tests.factories import make_kpi
+from tidtam.lib.fiscal import quarter_of
 from tidtam.orgs.models import Origin
 from tidtam.projects.models import FiscalYear
 from tidtam.reporting.models import ProgressReport
-from tidtam.test import add_steps, make_agency, make_project, signs_in
+from tidtam.test import make_agency, make_project, signs_in
 
 pytestmark = pytest.mark.django_db
 
@@ -41,30 +43,27 @@ def test_demo_accounts_are_refused_outside_development() -> None:
     assert not Membership.objects.exists()
 
 
-def test_the_demo_approver_finds_a_report_of_the_demo_officer_waiting_for_review() -> None:
+def test_the_demo_approver_finds_a_kpi_result_of_the_demo_officer_waiting_for_review() -> None:
     agency = make_agency("03000000", name_th="สำนักงานคณะกรรมการข้าราชการกรุงเทพมหานคร")
     make_agency("21000000", name_th="สำนักยุทธศาสตร์และประเมินผล (สยป.)")
-    today = timezone.localdate()
-    year = fiscal_year_of(today)
-    start, end = fiscal_year_bounds(year)
-    manual = make_project(code="03000000-0001", agency=agency, fiscal_year=FiscalYear.ensure(year))
-    sample = make_project(
-        code="03000000-0002",
-        agency=agency,
-        fiscal_year=FiscalYear.ensure(year),
-        origin=Origin.SAMPLE,
+    year, number = quarter_of(timezone.localdate())
+    project = make_project(code="03000000-0002", agency=agency, fiscal_year=FiscalYear.ensure(year))
+    # A KPI an officer entered is left alone; the sample one gets the result.
+    make_kpi("0300-0001", agency=agency, fiscal_year=year, projects=(project,))
+    sample = make_kpi(
+        "0300-9000", agency=agency, fiscal_year=year, origin=Origin.SAMPLE, target=Decimal(120)
     )
-    for project in (manual, sample):
-        add_steps(project, ("100", start.isoformat(), end.isoformat()))
 
     call_command("load_demo_accounts", stdout=StringIO())
     call_command("load_demo_accounts", stdout=StringIO())
 
-    # One report, of the sample project (never of an officer's own record), submitted by the
-    # demo officer with the planned percent of today, and the approver has it to review.
-    report = ProgressReport.objects.get()
-    assert (report.project, report.status, report.report_date) == (sample, "submitted", today)
-    assert report.submitted_by.username == "officer"
-    assert report.percent == sample.planned_progress(today).quantize(Decimal(1))
+    # One result, of this quarter, for the quarters' share of the target, submitted by the
+    # demo officer, and the approver has it to review; the officer's monthly reports are
+    # left for the officer to write.
+    result = KpiResult.objects.get()
+    assert (result.kpi, result.quarter.number, result.status) == (sample, number, "submitted")
+    assert result.result == Decimal(120 * number // 4)
+    assert result.submitted_by.username == "officer"
     approver = Membership.objects.get(user__username="approver").user
-    assert list(ProgressReport.objects.awaiting_review_by(approver)) == [report]
+    assert list(KpiResult.objects.awaiting_review_by(approver)) == [result]
+    assert not ProgressReport.objects.exists()

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from tidtam.accounts.actions import grant_role
 from tidtam.accounts.models import Role
-from tidtam.lib.fiscal import fiscal_year_of
+from tidtam.indicators.actions import enter_kpi_result
+from tidtam.indicators.models import Kpi, KpiResult, ResultStatus
+from tidtam.lib.fiscal import quarter_of
 from tidtam.orgs.models import Agency, Origin
-from tidtam.projects.models import Project
-from tidtam.reporting.actions import ReportValues, create_report
-from tidtam.reporting.models import ProgressReport, ReportStatus, month_start
+from tidtam.projects.models import Quarter
+from tidtam.reporting.models import ProgressReport, ReportStatus
 
 PASSWORD = "tidtam-demo"
 # (username, role, agency code or None, full name: "{agency}" is the agency's name as loaded)
@@ -61,44 +62,51 @@ class Command(BaseCommand):
             self.stdout.write(f"{username} / {PASSWORD}: {role.label}{where}")
         officer = users.objects.filter(username="officer").first()
         if officer is not None:
-            self.stdout.write(submit_report_to_review(officer))
+            self.stdout.write(submit_result_to_review(officer))
 
 
-# The demo officer's report, as the officer would write it: "sample data" comes first.
-DEMO_NARRATIVE = "ข้อมูลตัวอย่าง: รายงานความก้าวหน้าประจำเดือนที่เจ้าหน้าที่ตัวอย่างส่งไว้ให้ผู้อนุมัติตรวจ"
+# The demo officer's words: "sample data" comes first, as on every generated text.
+DEMO_NARRATIVE = "ข้อมูลตัวอย่าง: ผลการดำเนินงานของไตรมาสนี้ที่เจ้าหน้าที่ตัวอย่างส่งไว้ให้ผู้อนุมัติตรวจ"
 
 
-def submit_report_to_review(officer: Any) -> str:
-    """This month's report of one sample project of the demo officer's agency, submitted by
-    the officer through the action, so that the demo approver's first look at My work has a
-    report to review (the generated data leave none of that agency submitted). Nothing is
-    written when the agency already has a report waiting, or no sample project without this
-    month's report."""
+def submit_result_to_review(officer: Any) -> str:
+    """The current quarter's result of one sample KPI of the demo officer's agency, entered
+    and submitted by the officer through the action, so that the demo approver's first look at
+    My work has something to review (the generated data leave nothing of that agency
+    submitted), while the officer still has this month's reports to write. Nothing is written
+    when something of the agency is already waiting, or no sample KPI lacks this quarter's
+    result."""
     today = timezone.localdate()
     agencies = officer.memberships.filter(role=Role.OFFICER).values("agency")
-    waiting = ProgressReport.objects.filter(
-        project__agency__in=agencies, status=ReportStatus.SUBMITTED
+    waiting = (
+        KpiResult.objects.filter(kpi__agency__in=agencies, status=ResultStatus.SUBMITTED).exists()
+        or ProgressReport.objects.filter(
+            project__agency__in=agencies, status=ReportStatus.SUBMITTED
+        ).exists()
     )
-    if waiting.exists():
-        return "a report is already waiting for the demo approver"
-    project = (
-        Project.objects.filter(
-            agency__in=agencies,
-            origin=Origin.SAMPLE,
-            fiscal_year_id=fiscal_year_of(today),
-            progress_unit="",
-        )
-        .exclude(reports__report_date__gte=month_start(today))
+    if waiting:
+        return "something of the demo officer's agency is already waiting for review"
+    year, number = quarter_of(today)
+    quarter = Quarter.objects.filter(fiscal_year_id=year, number=number).first()
+    kpi = (
+        Kpi.objects.filter(agency__in=agencies, fiscal_year_id=year, origin=Origin.SAMPLE)
+        .exclude(results__quarter=quarter)
         .order_by("code")
         .first()
     )
-    if project is None:
-        return "no sample project of the demo officer's agency is due a report this month"
-    last = project.reports.official().newest_first().values_list("percent", flat=True).first()
-    percent = max(last or Decimal(0), project.planned_progress(today).quantize(Decimal(1)))
-    values = ReportValues(report_date=today, percent=percent, narrative=DEMO_NARRATIVE)
+    if quarter is None or kpi is None:
+        return "no sample KPI of the demo officer's agency lacks this quarter's result"
+    # The share of the year's target that the quarters so far stand for.
+    result = (kpi.target or Decimal(0)) * number / 4
     try:
-        create_report(project=project, values=values, by=officer, submit=True)
+        enter_kpi_result(
+            kpi=kpi,
+            quarter=quarter,
+            result=result.quantize(Decimal(1)),
+            narrative=DEMO_NARRATIVE,
+            by=officer,
+            submit=True,
+        )
     except ValidationError as error:
-        return f"no report submitted for {project.code}: {' '.join(error.messages)}"
-    return f"officer submitted this month's report of {project.code} for the approver to review"
+        return f"no result submitted for KPI {kpi.code}: {' '.join(error.messages)}"
+    return f"officer submitted quarter {number}'s result of KPI {kpi.code} for the approver"
