@@ -170,6 +170,7 @@ KPI_COLUMNS = (
     Column("percent_of_target", _("Achieved, percent of target"), "percent"),
     Column("met", _("Target met"), "bool"),
     Column("quarters", _("Quarters reported"), "int"),
+    Column("sample", _("Sample data"), "bool"),
 )
 
 
@@ -194,6 +195,7 @@ def kpi_table(kpis: QuerySet[Kpi], lang: str) -> Table:
                 s.percent_of_target if s else None,
                 s.met if s else None,
                 s.quarters_reported if s else None,
+                kpi.is_sample,
             )
 
     return Table(_("Indicators"), KPI_COLUMNS, rows())

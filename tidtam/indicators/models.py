@@ -152,6 +152,11 @@ class Kpi(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.text}"
 
+    @property
+    def is_sample(self) -> bool:
+        """Synthetic data made by generate_demo, badged wherever the KPI appears."""
+        return self.origin == Origin.SAMPLE
+
 
 class KpiSupport(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="supports")

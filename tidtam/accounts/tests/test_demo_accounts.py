@@ -63,7 +63,7 @@ def test_the_demo_approver_finds_a_kpi_result_of_the_demo_officer_waiting_for_re
     result = KpiResult.objects.get()
     assert (result.kpi, result.quarter.number, result.status) == (sample, number, "submitted")
     assert result.result == Decimal(120 * number // 4)
-    assert result.submitted_by.username == "officer"
+    assert result.submitted_by is not None and result.submitted_by.username == "officer"
     approver = Membership.objects.get(user__username="approver").user
     assert list(KpiResult.objects.awaiting_review_by(approver)) == [result]
     assert not ProgressReport.objects.exists()

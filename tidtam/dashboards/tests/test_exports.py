@@ -259,9 +259,9 @@ def test_the_kpi_and_flag_exports_query_count_does_not_grow_with_rows(
 def test_kpis_export_with_the_lists_filters(client: Client, projects: dict[str, Project]) -> None:
     year = FiscalYear.ensure(2563)
     agency = projects["canal"].agency
-    for code, text, project in (
-        ("K-1", "ความยาวคลองที่ขุดลอก", projects["canal"]),
-        ("K-2", "@ตัวชี้วัดลับ", projects["hidden"]),
+    for code, text, project, origin in (
+        ("K-1", "ความยาวคลองที่ขุดลอก", projects["canal"], Origin.MANUAL),
+        ("K-2", "@ตัวชี้วัดลับ", projects["hidden"], Origin.SAMPLE),
     ):
         kpi = Kpi.objects.create(
             code=code,
@@ -270,7 +270,7 @@ def test_kpis_export_with_the_lists_filters(client: Client, projects: dict[str, 
             text=text,
             target=D(10),
             kpi_type=KpiType.STRATEGIC,
-            origin=Origin.MANUAL,
+            origin=origin,
         )
         KpiSupport.objects.create(kpi=kpi, project=project)
     rows = csv_rows(client, "/kpis/export.csv?fy=2563")
@@ -279,6 +279,8 @@ def test_kpis_export_with_the_lists_filters(client: Client, projects: dict[str, 
     client.force_login(make_member("reader", Role.EXECUTIVE))
     rows = csv_rows(client, "/kpis/export.csv?fy=2563")
     assert [row[1] for row in rows[1:]] == ["ความยาวคลองที่ขุดลอก", "'@ตัวชี้วัดลับ"]
+    # The last column says which KPIs are generated sample data.
+    assert [row[-1] for row in rows] == ["ข้อมูลตัวอย่าง", "ไม่ใช่", "ใช่"]
     assert xlsx_rows(client, "/kpis/export.xlsx?fy=2563&q=K-2")[1][1] == "'@ตัวชี้วัดลับ"
 
 

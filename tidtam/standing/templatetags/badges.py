@@ -1,4 +1,4 @@
-"""`{{ project|sample_badge }}`, `{{ project.standing|standing_badge }}` and
+"""`{{ project|sample_badge }}` (or a KPI's), `{{ project.standing|standing_badge }}` and
 `{{ report|review_badge }}`: the badges shown beside a project or a report wherever it
 appears. Builtins: templates need no `{% load %}`.
 
@@ -9,6 +9,7 @@ about as much as the rest of its row.
 from __future__ import annotations
 
 from django import template
+from django.db.models import Model
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -19,15 +20,15 @@ register = template.Library()
 
 
 @register.filter
-def sample_badge(project: object) -> str:
-    """Synthetic data made by generate_demo is badged wherever the project appears."""
-    if not getattr(project, "is_sample", False):
+def sample_badge(record: object) -> str:
+    """Synthetic data made by generate_demo is badged wherever the project or KPI appears."""
+    if not getattr(record, "is_sample", False):
         return ""
-    return format_html(
-        ' <span class="badge sample" title="{}">{}</span>',
-        _("Synthetic data made for demonstration and testing, not a real project"),
-        _("Sample data"),
-    )
+    if isinstance(record, Model) and record._meta.model_name == "kpi":
+        title = _("Synthetic data made for demonstration and testing, not a real indicator")
+    else:
+        title = _("Synthetic data made for demonstration and testing, not a real project")
+    return format_html(' <span class="badge sample" title="{}">{}</span>', title, _("Sample data"))
 
 
 @register.filter

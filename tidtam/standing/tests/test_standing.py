@@ -260,7 +260,12 @@ def grow(agency_code: str, n: int, *, sample: bool = False) -> None:
             origin=Origin.SAMPLE if sample else Origin.MANUAL,
         )
         add_steps(project, ("100", "2019-10-01", "2020-09-30"))
-        make_kpi(f"{agency_code[:4]}-{i:04d}", agency=agency, projects=(project,))
+        make_kpi(
+            f"{agency_code[:4]}-{i:04d}",
+            agency=agency,
+            projects=(project,),
+            origin=Origin.SAMPLE if sample else Origin.MANUAL,
+        )
     refresh_standings()
 
 
@@ -304,12 +309,17 @@ def test_sample_projects_carry_a_badge_wherever_they_appear(
         "/projects/",
         "/projects/11110000-0001/",
         "/flags/?kind=reports_missing",
+        "/kpis/",
         "/kpis/1111-0001/?fy=2563",
     )
     for url in urls:
         text = text_of(client, url)
         assert badge in text, url
     assert badge not in text_of(client, "/projects/22220000-0001/")
+    assert badge not in text_of(client, "/kpis/2222-0001/?fy=2563")
+    # A sample KPI is badged as such in its own heading, not only beside its projects.
+    heading = text_of(client, "/kpis/1111-0001/?fy=2563").split("<h1>")[1].split("</h1>")[0]
+    assert badge in heading and "ไม่ใช่ตัวชี้วัดจริง" in heading
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Sample data" in text_of(client, "/projects/")
 
