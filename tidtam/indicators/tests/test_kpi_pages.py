@@ -130,6 +130,8 @@ def test_the_kpi_page_shows_every_fact_of_the_indicator(client: Client, personas
     assert "ร้อยละ 40.00 ของค่าเป้าหมาย" in text
     assert "ยังไม่ถึงค่าเป้าหมาย" in text
     assert "หน้าเดิมบันทึก" not in text
+    # The details give the target as the page does elsewhere: the number, then its unit.
+    assert "1,000.00 ต้น</dd>" in text and "1,000.0000" not in text
 
 
 def test_the_page_shows_the_recorded_achievement_when_it_differs_from_the_derived_one(
