@@ -53,6 +53,7 @@ def test_the_demo_approver_finds_a_kpi_result_of_the_demo_officer_waiting_for_re
     sample = make_kpi(
         "0300-9000", agency=agency, fiscal_year=year, origin=Origin.SAMPLE, target=Decimal(120)
     )
+    make_kpi("0300-9001", agency=agency, fiscal_year=year, origin=Origin.SAMPLE)
 
     call_command("load_demo_accounts", stdout=StringIO())
     call_command("load_demo_accounts", stdout=StringIO())
@@ -67,3 +68,9 @@ def test_the_demo_approver_finds_a_kpi_result_of_the_demo_officer_waiting_for_re
     approver = Membership.objects.get(user__username="approver").user
     assert list(KpiResult.objects.awaiting_review_by(approver)) == [result]
     assert not ProgressReport.objects.exists()
+
+    # Approved, it is not followed by another demo result when the command runs again.
+    result.status = "approved"
+    result.save()
+    call_command("load_demo_accounts", stdout=StringIO())
+    assert KpiResult.objects.count() == 1

@@ -74,8 +74,8 @@ def submit_result_to_review(officer: Any) -> str:
     and submitted by the officer through the action, so that the demo approver's first look at
     My work has something to review (the generated data leave nothing of that agency
     submitted), while the officer still has this month's reports to write. Nothing is written
-    when something of the agency is already waiting, or no sample KPI lacks this quarter's
-    result."""
+    when something of the agency is already waiting for review, or any of its KPIs has a
+    result of this quarter."""
     today = timezone.localdate()
     agencies = officer.memberships.filter(role=Role.OFFICER).values("agency")
     waiting = (
@@ -88,14 +88,14 @@ def submit_result_to_review(officer: Any) -> str:
         return "something of the demo officer's agency is already waiting for review"
     year, number = quarter_of(today)
     quarter = Quarter.objects.filter(fiscal_year_id=year, number=number).first()
-    kpi = (
-        Kpi.objects.filter(agency__in=agencies, fiscal_year_id=year, origin=Origin.SAMPLE)
-        .exclude(results__quarter=quarter)
-        .order_by("code")
-        .first()
-    )
-    if quarter is None or kpi is None:
-        return "no sample KPI of the demo officer's agency lacks this quarter's result"
+    kpis = Kpi.objects.filter(agency__in=agencies, fiscal_year_id=year)
+    if quarter is None or KpiResult.objects.filter(kpi__in=kpis, quarter=quarter).exists():
+        # Once a result of the quarter was entered (and perhaps approved), a second run of
+        # `make run` adds none: the demo is set up once, as people would find it.
+        return "the demo officer's agency has a KPI result of this quarter already"
+    kpi = kpis.filter(origin=Origin.SAMPLE).order_by("code").first()
+    if kpi is None:
+        return "the demo officer's agency has no sample KPI of this fiscal year"
     # The share of the year's target that the quarters so far stand for.
     result = (kpi.target or Decimal(0)) * number / 4
     try:
