@@ -42,6 +42,7 @@ def _row(kpi: Kpi) -> KpiRow:
         code=kpi.code,
         fiscal_year=kpi.fiscal_year_id,
         agency=agency_ref(kpi.agency),
+        sample=kpi.is_sample,
         text=kpi.text,
         unit=kpi.unit,
         kpi_type=kpi.kpi_type,

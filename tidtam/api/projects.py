@@ -149,6 +149,7 @@ def project_detail(request: HttpRequest, code: Path[CODE]) -> ProjectDetail:
             ProjectKpiOut(
                 code=block.kpi.code,
                 fiscal_year=block.kpi.fiscal_year_id,
+                sample=block.kpi.is_sample,
                 text=block.kpi.text,
                 unit=block.kpi.unit,
                 target=number(block.kpi.target),

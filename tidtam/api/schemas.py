@@ -118,6 +118,7 @@ class QuarterResultOut(Schema):
 class ProjectKpiOut(Schema):
     code: str
     fiscal_year: int
+    sample: bool
     text: str
     unit: str
     target: float | None
@@ -202,6 +203,7 @@ class KpiRow(Schema):
     code: str
     fiscal_year: int
     agency: AgencyRef
+    sample: bool
     text: str
     unit: str
     kpi_type: str

@@ -366,6 +366,7 @@ def _kpi_rows(scope: Scope) -> Iterator[Sequence[Any]]:
             standing.percent_of_target if standing else None,
             standing.met if standing else None,
             standing.quarters_reported if standing else None,
+            kpi.is_sample,
         )
 
 
@@ -677,6 +678,14 @@ TABLES: tuple[Table, ...] = (
             Column("percent_of_target", "number", "ร้อยละของเป้าหมาย", "Percent of target"),
             Column("met", "boolean", "บรรลุเป้าหมาย", "Target met"),
             Column("quarters_reported", "integer", "ไตรมาสที่รายงาน", "Quarters reported"),
+            Column(
+                "sample",
+                "boolean",
+                "ข้อมูลตัวอย่าง",
+                "Sample data",
+                required=True,
+                note="ข้อมูลสังเคราะห์สำหรับสาธิต / Synthetic data made for demonstration",
+            ),
         ),
         ("code",),
         _kpi_rows,

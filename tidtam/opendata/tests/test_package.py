@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tidtam.indicators.models import Kpi
 from tidtam.jobs.models import Job, JobState
 from tidtam.opendata.package import write_zip
 from tidtam.opendata.tables import TABLES, public_scope
@@ -49,6 +50,7 @@ from tidtam.opendata.tests.world import (
     World,
     build_world,
 )
+from tidtam.orgs.models import Origin
 from tidtam.test import Personas, add_steps, make_project
 
 
@@ -144,6 +146,7 @@ def test_the_descriptor_is_ready_for_a_ckan_portal(world: World, tmp_path: Path)
 def test_the_package_holds_the_published_projects_and_their_approved_records_only(
     world: World, tmp_path: Path
 ) -> None:
+    Kpi.objects.filter(code="K-1").update(origin=Origin.SAMPLE)
     folder = export(tmp_path)
     assert [p["code"] for p in table(folder, "projects")] == [DISTRICT_PROJECT, PUBLISHED]
     assert table(folder, "projects")[1]["budget"] == "500000.50"
@@ -165,6 +168,9 @@ def test_the_package_holds_the_published_projects_and_their_approved_records_onl
     # The KPI the published project supports, its approved quarter only; not the KPI that
     # supports the unpublished project alone.
     assert [(k["code"], k["text"]) for k in table(folder, "kpis")] == [("K-1", KPI_TEXT)]
+    # Projects and KPIs alike say whether they are generated sample data.
+    assert [p["sample"] for p in table(folder, "projects")] == ["false", "false"]
+    assert [k["sample"] for k in table(folder, "kpis")] == ["true"]
     assert [(r["kpi_code"], r["quarter"], r["result"]) for r in table(folder, "kpi_results")] == [
         ("K-1", "1", "12.5000")
     ]
