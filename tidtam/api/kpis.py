@@ -104,9 +104,7 @@ def kpi_detail(request: HttpRequest, fiscal_year: Path[YEAR], code: Path[CODE]) 
                 result=number(q.result),
                 status=q.entry.status if q.entry else None,
                 narrative=q.narrative,
-                scores={
-                    c.code: number(score) for c, score in zip(page.criteria, q.scores, strict=True)
-                },
+                scores={c.code: number(score) for c, score in q.scores},
             )
             for q in page.quarters
         ],

@@ -27,7 +27,8 @@ class KpiQuarter:
     quarter: Quarter
     result: Decimal | None
     narrative: str
-    scores: list[Decimal | None]  # in the order of KpiPage.criteria
+    # Each criterion of KpiPage.criteria, in its order, with the quarter's score (None: none).
+    scores: list[tuple[EvaluationCriterion, Decimal | None]]
     # The row as entered (None when nothing is entered or the viewer may not see it yet).
     entry: KpiResult | None = None
     # Whether the quarter has begun: results are entered and submitted from its first day.
@@ -106,7 +107,7 @@ def build_kpi_page(kpi: Kpi, user: object) -> KpiPage:
                 quarter=quarter,
                 result=result.result if result else None,
                 narrative=result.narrative if result else "",
-                scores=[scores.get((quarter.pk, c.pk)) for c in criteria],
+                scores=[(c, scores.get((quarter.pk, c.pk))) for c in criteria],
                 entry=result,
                 started=quarter.has_started(today),
             )
