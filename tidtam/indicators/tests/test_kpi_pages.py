@@ -132,6 +132,9 @@ def test_the_kpi_page_shows_every_fact_of_the_indicator(client: Client, personas
     assert "หน้าเดิมบันทึก" not in text
     # The details give the target as the page does elsewhere: the number, then its unit.
     assert "1,000.00 ต้น</dd>" in text and "1,000.0000" not in text
+    # On a phone each quarter is a card whose cells name themselves (table.reflow).
+    assert '<table class="list quarters reflow">' in text
+    assert 'data-label="ผลงาน (ต้น)">100.00' in text and 'data-label="คะแนน 2.1">80' in text
 
 
 def test_the_page_shows_the_recorded_achievement_when_it_differs_from_the_derived_one(
