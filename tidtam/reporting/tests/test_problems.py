@@ -67,6 +67,9 @@ def test_problems_raised_on_the_form_are_carried_to_the_next_report_until_resolv
 
     form = html.unescape(client.get(f"/projects/{project.code}/reports/new/").content.decode())
     assert "เงินงวดที่ 2 ยังไม่ได้รับ" in form and 'name="resolved"' in form
+    # On a phone each open problem is a card: its tick box, its category and month named.
+    assert '<table class="list problems reflow">' in form
+    assert 'data-label="หมวด">' in form and 'data-label="แจ้งในรายงาน">ม.ค. 2563' in form
 
     weather = problems["ฝนตกหนัก หน้างานน้ำท่วม"]
     client.post(
