@@ -68,7 +68,11 @@ def test_removing_an_instalment_is_confirmed_first(
     )
     client.force_login(personas.officer_a)
     url = reverse("instalment-delete", args=[project.code, instalment.pk])
-    assert f'href="{url}"' in text(client.get(reverse("project-budget", args=[project.code])))
+    budget = text(client.get(reverse("project-budget", args=[project.code])))
+    assert f'href="{url}"' in budget
+    # On a phone each instalment is a card headed by its date, its amount named.
+    assert '<table class="list reflow">' in budget
+    assert '<td class="name">1 พ.ย. 2562</td>' in budget and 'data-label="จำนวนเงิน' in budget
     assert "2,500.00" in text(client.get(url)) and "1 พ.ย. 2562" in text(client.get(url))
     assert BudgetInstalment.objects.exists()
     client.post(url)
