@@ -401,6 +401,15 @@ def _score_rows(scope: Scope) -> Iterator[Sequence[Any]]:
 
 PROJECT = ForeignKey(("project_code",), "projects", ("code",))
 KPI = ForeignKey(("kpi_code",), "kpis", ("code",))
+# Whether a project or KPI is generated sample data (generate_demo), as its page's badge says.
+SAMPLE = Column(
+    "sample",
+    "boolean",
+    "ข้อมูลตัวอย่าง",
+    "Sample data",
+    required=True,
+    note="ข้อมูลสังเคราะห์สำหรับสาธิต / Synthetic data made for demonstration",
+)
 STANDING_FIGURES = (
     "as_of",
     "status",
@@ -484,14 +493,7 @@ TABLES: tuple[Table, ...] = (
                 note="ว่างเมื่อรายงานเป็นร้อยละ / Empty when progress is reported as a percentage",
             ),
             Column("progress_target", "number", "เป้าหมายความก้าวหน้า", "Progress target"),
-            Column(
-                "sample",
-                "boolean",
-                "ข้อมูลตัวอย่าง",
-                "Sample data",
-                required=True,
-                note="ข้อมูลสังเคราะห์สำหรับสาธิต / Synthetic data made for demonstration",
-            ),
+            SAMPLE,
             Column("url", "string", "หน้าโครงการ", "Project page", required=True),
         ),
         ("code",),
@@ -678,14 +680,7 @@ TABLES: tuple[Table, ...] = (
             Column("percent_of_target", "number", "ร้อยละของเป้าหมาย", "Percent of target"),
             Column("met", "boolean", "บรรลุเป้าหมาย", "Target met"),
             Column("quarters_reported", "integer", "ไตรมาสที่รายงาน", "Quarters reported"),
-            Column(
-                "sample",
-                "boolean",
-                "ข้อมูลตัวอย่าง",
-                "Sample data",
-                required=True,
-                note="ข้อมูลสังเคราะห์สำหรับสาธิต / Synthetic data made for demonstration",
-            ),
+            SAMPLE,
         ),
         ("code",),
         _kpi_rows,
