@@ -161,4 +161,8 @@ def test_the_settings_page_takes_the_same_queries_for_few_or_many_people(
     with django_assert_max_num_queries(7):  # type: ignore[operator]
         response = client.get(URL)
 
-    assert html.unescape(response.content.decode()).count('name="public_people"') == people
+    page = html.unescape(response.content.decode())
+    assert page.count('name="public_people"') == people
+    # On a phone each person is a card: the tick box, then the phone named.
+    assert '<table class="list people reflow">' in page
+    assert page.count('data-label="โทรศัพท์">02-000-') == people

@@ -41,6 +41,8 @@ def test_a_token_created_on_the_page_is_shown_once_and_stored_as_its_digest_only
     # Listed again later without it.
     again = client.get(reverse("api-tokens")).content.decode()
     assert token.prefix in again and secret not in again
+    # On a phone each token is a card headed by its name, its revoke button in reach.
+    assert '<table class="list reflow">' in again and '<td class="name">สเปรดชีต</td>' in again
     assert Client().get(API, headers=bearer(secret)).status_code == 200
 
 
