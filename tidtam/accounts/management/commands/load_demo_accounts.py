@@ -14,11 +14,11 @@ from django.utils import timezone
 from tidtam.accounts.actions import grant_role
 from tidtam.accounts.models import Role
 from tidtam.indicators.actions import enter_kpi_result
-from tidtam.indicators.models import Kpi, KpiResult, ResultStatus
+from tidtam.indicators.models import Kpi, KpiResult
 from tidtam.lib.fiscal import quarter_of
 from tidtam.orgs.models import Agency, Origin
 from tidtam.projects.models import Quarter
-from tidtam.reporting.models import ProgressReport, ReportStatus
+from tidtam.reporting.models import ProgressReport
 
 PASSWORD = "tidtam-demo"
 # (username, role, agency code or None, full name: "{agency}" is the agency's name as loaded)
@@ -62,30 +62,28 @@ class Command(BaseCommand):
             self.stdout.write(f"{username} / {PASSWORD}: {role.label}{where}")
         officer = users.objects.filter(username="officer").first()
         if officer is not None:
-            self.stdout.write(submit_result_to_review(officer))
+            approver = users.objects.filter(username="approver").first()
+            self.stdout.write(submit_result_to_review(officer, approver))
 
 
 # The demo officer's words: "sample data" comes first, as on every generated text.
 DEMO_NARRATIVE = "ข้อมูลตัวอย่าง: ผลการดำเนินงานของไตรมาสนี้ที่เจ้าหน้าที่ตัวอย่างส่งไว้ให้ผู้อนุมัติตรวจ"
 
 
-def submit_result_to_review(officer: Any) -> str:
+def submit_result_to_review(officer: Any, approver: Any) -> str:
     """The current quarter's result of one sample KPI of the demo officer's agency, entered
     and submitted by the officer through the action, so that the demo approver's first look at
     My work has something to review (the generated data leave nothing of that agency
     submitted), while the officer still has this month's reports to write. Nothing is written
-    when something of the agency is already waiting for review, or any of its KPIs has a
-    result of this quarter."""
+    when the approver already has something to review (as My work lists it), or any KPI of
+    the officer's agency has a result of this quarter."""
     today = timezone.localdate()
+    if (
+        KpiResult.objects.awaiting_review_by(approver).exists()
+        or ProgressReport.objects.awaiting_review_by(approver).exists()
+    ):
+        return "the demo approver already has something to review"
     agencies = officer.memberships.filter(role=Role.OFFICER).values("agency")
-    waiting = (
-        KpiResult.objects.filter(kpi__agency__in=agencies, status=ResultStatus.SUBMITTED).exists()
-        or ProgressReport.objects.filter(
-            project__agency__in=agencies, status=ReportStatus.SUBMITTED
-        ).exists()
-    )
-    if waiting:
-        return "something of the demo officer's agency is already waiting for review"
     year, number = quarter_of(today)
     quarter = Quarter.objects.filter(fiscal_year_id=year, number=number).first()
     kpis = Kpi.objects.filter(agency__in=agencies, fiscal_year_id=year)
