@@ -196,14 +196,16 @@ def _kpi_blocks(project: Project) -> list[KpiBlock]:
         figures = official_figures([kpi.pk for kpi in kpis])
     blocks = []
     for kpi in kpis:
-        results, scores = figures[kpi.pk].results, figures[kpi.pk].scores
-        criteria = figures[kpi.pk].criteria() or ["2.1", "2.2"]
+        figure = figures[kpi.pk]
+        criteria = figure.criteria() or ["2.1", "2.2"]
         blocks.append(
             KpiBlock(
                 kpi=kpi,
                 criteria=criteria,
                 quarters=[
-                    QuarterRow(q, results.get(q), [scores.get((q, c)) for c in criteria])
+                    QuarterRow(
+                        q, figure.results.get(q), [figure.scores.get((q, c)) for c in criteria]
+                    )
                     for q in range(1, 5)
                 ],
             )
