@@ -41,4 +41,8 @@
       update();
     }
   });
+  // A redraw of the rows settles the total cell's attributes about 20 ms after the swap
+  // (htmx puts the old cell's attributes on the new one, then the server's): weights typed
+  // meanwhile would have their "off" state overwritten by the server's. Count again then.
+  document.addEventListener("htmx:afterSettle", update);
 })();

@@ -26,11 +26,15 @@ def test_the_weight_total_updates_as_the_officer_types(
     assert "off" in (total.get_attribute("class") or "")
     page.fill("input[name=step-1-weight]", "")
     page.wait_for_function("() => document.getElementById('plan-total').textContent === '40.00'")
-    # The rows redrawn by HTMX still update the total.
+    # The rows redrawn by HTMX still update the total, also when the weights are typed
+    # before the redraw has settled (htmx then puts the server's attributes back on the cell:
+    # its settling is made long here, where it is 20 ms in use).
+    page.evaluate("() => { htmx.config.defaultSettleDelay = 500; }")
     page.click("button[value=add]")
     page.wait_for_selector("input[name=step-2-weight]")
     page.fill("input[name=step-1-weight]", "30")
     page.fill("input[name=step-2-weight]", "30")
     page.wait_for_function("() => document.getElementById('plan-total').textContent === '100.00'")
+    page.wait_for_function("() => !document.querySelector('.htmx-settling')")
     assert "off" not in (total.get_attribute("class") or "")
     screenshot(page, "project-plan-live-total")
